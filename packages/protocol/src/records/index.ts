@@ -1,0 +1,2 @@
+export * from './batch-header.js';
+export * from './crc32c.js';
