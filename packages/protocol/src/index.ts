@@ -5,6 +5,9 @@
  */
 export * from './codec/index.js';
 export * from './compression/index.js';
+export * from './errors/index.js';
+export * from './frame/index.js';
+export * from './header/index.js';
 export * from './messages/index.js';
 export * from './primitives/index.js';
 export * from './records/index.js';
