@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import {
+  Broker,
+  CONFIG_DEFS,
+  type ConfigDef,
+  ConfigError,
+  flagName,
+  loadConfig,
+  MetaPropertiesError,
+} from '@kilgore/broker';
+import { Command, Option } from 'commander';
+import { createLogger } from './logger.js';
+
+/** `kilgore serve`: one flag per Kafka broker setting (and synonym), plus `--config`. */
+export function serveCommand(): Command {
+  const cmd = new Command('serve')
+    .description('Start a broker. Settings: flags > KILGORE_* environment > --config file > defaults.')
+    .option('-c, --config <file>', 'a Kafka server.properties file');
+  const flagToSetting = new Map<string, string>();
+  for (const def of CONFIG_DEFS) {
+    for (const name of [def.name, ...(def.synonyms ?? []).map((s) => s.name)]) {
+      const option = settingOption(def, name);
+      cmd.addOption(option);
+      flagToSetting.set(option.attributeName(), name);
+    }
+  }
+  cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
+    const flags = new Map<string, string>();
+    for (const [attr, value] of Object.entries(opts)) {
+      const setting = flagToSetting.get(attr);
+      if (setting !== undefined && value !== undefined) flags.set(setting, String(value));
+    }
+    await serve(flags, typeof opts.config === 'string' ? opts.config : undefined);
+  });
+  return cmd;
+}
+
+function settingOption(def: ConfigDef, name: string): Option {
+  const flag = `--${flagName(name)}`;
+  const doc = name === def.name ? def.doc : `synonym of --${flagName(def.name)}`;
+  const suffix = def.default === null || name !== def.name ? '' : ` (default: ${def.default})`;
+  // Booleans take an optional value so both `--auto-create-topics-enable` and `... false` work.
+  const option =
+    def.type === 'boolean'
+      ? new Option(`${flag} [true|false]`, doc + suffix)
+      : new Option(`${flag} <value>`, doc + suffix);
+  return option;
+}
+
+async function serve(flags: Map<string, string>, configFile: string | undefined): Promise<void> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    const file =
+      configFile === undefined ? undefined : { path: configFile, text: readConfigFile(configFile) };
+    loaded = loadConfig({ flags, env: process.env, file });
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ConfigFileError) {
+      process.stderr.write(`kilgore: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { config, warnings } = loaded;
+  const log = createLogger(config.loggerLevel);
+  for (const w of warnings) log.warn(w);
+
+  let broker: Broker;
+  try {
+    broker = await Broker.start({ config, log });
+  } catch (err) {
+    const message =
+      err instanceof MetaPropertiesError
+        ? err.message
+        : isListenError(err)
+          ? `listeners: cannot listen on ${err.address ?? ''}:${err.port ?? ''}: ${err.code}`
+          : String(err);
+    log.fatal({ err }, message);
+    process.stderr.write(`kilgore: ${message}\n`);
+    process.exit(1);
+  }
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    log.info({ signal }, 'shutting down');
+    broker.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.fatal({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+class ConfigFileError extends Error {}
+
+function readConfigFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigFileError(`--config ${path}: ${(err as Error).message}`);
+  }
+}
+
+interface ListenError {
+  code: string;
+  address?: string;
+  port?: number;
+}
+
+function isListenError(err: unknown): err is ListenError {
+  return typeof err === 'object' && err !== null && (err as { syscall?: string }).syscall === 'listen';
+}

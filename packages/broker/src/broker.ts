@@ -1,0 +1,91 @@
+import { type Logger, pino } from 'pino';
+import type { BrokerConfig } from './config/broker-config.js';
+import type { BrokerContext } from './context.js';
+import { loadOrCreateMetaProperties } from './node/meta-properties.js';
+import { createRouter } from './router.js';
+import { type BoundListener, KafkaServer } from './server/server.js';
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  /** Defaults to pino JSON lines on stdout at `logger.level`. */
+  log?: Logger;
+}
+
+/** An address clients are told to use (Metadata's brokers list). */
+export interface AdvertisedAddress {
+  listener: string;
+  host: string;
+  port: number;
+}
+
+/** One running Kilgore node. */
+export class Broker {
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly context: BrokerContext,
+    private readonly server: KafkaServer,
+    readonly listeners: readonly BoundListener[],
+  ) {}
+
+  /** Opens the log dir and binds every listener; resolves once clients can connect. */
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const { config } = opts;
+    const log = opts.log ?? pino({ level: config.loggerLevel });
+    const meta = loadOrCreateMetaProperties(config.logDir, config.nodeId);
+    const context: BrokerContext = {
+      config,
+      log,
+      clusterId: meta.clusterId,
+      nodeId: config.nodeId,
+      advertised: [],
+    };
+    const server = new KafkaServer({
+      listeners: config.listeners,
+      maxFrameBytes: config.socketRequestMaxBytes,
+      maxQueued: config.queuedMaxRequests,
+      idleMs: config.connectionsMaxIdleMs,
+      handle: createRouter(context),
+      log,
+    });
+    const bound = await server.listen();
+    // An advertised port 0 follows the listener of the same name (handy with ephemeral ports).
+    for (const a of config.advertisedListeners) {
+      const b = bound.find((l) => l.name === a.name);
+      context.advertised.push({
+        listener: a.name,
+        host: a.host,
+        port: a.port === 0 ? (b?.boundPort ?? 0) : a.port,
+      });
+    }
+    log.info(
+      {
+        nodeId: config.nodeId,
+        clusterId: meta.clusterId,
+        logDir: config.logDir,
+        advertised: context.advertised,
+      },
+      'kilgore broker started',
+    );
+    return new Broker(context, server, bound);
+  }
+
+  /** The first advertised address, `host:port`, for clients' bootstrap lists. */
+  get bootstrap(): string {
+    const a = this.context.advertised[0]!;
+    return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, answer requests in flight, close sockets, flush and
+   * close the logs. Safe to call more than once.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.context.log.info('kilgore broker stopping');
+      await this.server.close();
+      this.context.log.info('kilgore broker stopped');
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,53 @@
+import type { Listener } from './listeners.js';
+
+/** Where a setting's value came from, lowest priority first. */
+export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
+
+export type ConfigValue = number | boolean | string | string[] | null;
+
+/** One resolved setting, kept for logging and for DescribeConfigs. */
+export interface ResolvedSetting {
+  name: string;
+  value: ConfigValue;
+  source: ConfigSource;
+  /** Human-readable origin: `--log-dir`, `KILGORE_LOG_DIRS`, `server.properties:12`, `default`. */
+  origin: string;
+}
+
+/** The broker's configuration, typed. Every field corresponds to a Kafka broker setting. */
+export interface BrokerConfig {
+  nodeId: number;
+  listeners: Listener[];
+  /** Same names as `listeners`; port 0 means "the port the listener of that name was bound to". */
+  advertisedListeners: Listener[];
+  logDir: string;
+  numPartitions: number;
+  defaultReplicationFactor: number;
+  autoCreateTopicsEnable: boolean;
+  deleteTopicEnable: boolean;
+  logSegmentBytes: number;
+  logRollMs: number;
+  logRetentionMs: number;
+  logRetentionBytes: number;
+  logRetentionCheckIntervalMs: number;
+  logIndexIntervalBytes: number;
+  messageMaxBytes: number;
+  socketRequestMaxBytes: number;
+  connectionsMaxIdleMs: number;
+  queuedMaxRequests: number;
+  loggerLevel: string;
+  /** Every setting with its source, by Kafka name. */
+  settings: ReadonlyMap<string, ResolvedSetting>;
+}
+
+/** Raised for a bad setting; `setting` is the Kafka name, `origin` where the value came from. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly origin: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration ${setting}${origin === 'default' ? '' : ` (from ${origin})`}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,5 @@
+export * from './broker-config.js';
+export * from './definitions.js';
+export * from './listeners.js';
+export * from './load.js';
+export { parseProperties } from './properties.js';

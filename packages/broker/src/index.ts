@@ -1,0 +1,14 @@
+/**
+ * @kilgore/broker: one node. Configuration, listeners and connections, request routing and one
+ * handler per Kafka API (src/handlers/NN-name.ts).
+ */
+export { type AdvertisedAddress, Broker, type BrokerOptions } from './broker.js';
+export * from './config/index.js';
+export type { BrokerContext } from './context.js';
+export {
+  loadOrCreateMetaProperties,
+  type MetaProperties,
+  MetaPropertiesError,
+} from './node/meta-properties.js';
+export { CloseConnection, Connection, type FrameHandler, type Reply } from './server/connection.js';
+export { type BoundListener, KafkaServer, type ServerOptions } from './server/server.js';

@@ -1,0 +1,222 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+
+/**
+ * What a request turns into: the response's bytes without the 4-byte size (written as several
+ * buffers, typically header + body pieces, so big record slices are never concatenated), or
+ * `null` for a request that gets no response (Produce with acks=0).
+ */
+export type Reply = readonly Buffer[] | null;
+
+/** Thrown (or rejected) by a request handler to say "close this connection", as Kafka does. */
+export class CloseConnection extends Error {
+  override name = 'CloseConnection';
+}
+
+/** Called once per request frame (the bytes after the size prefix). */
+export type FrameHandler = (frame: Buffer, connection: Connection) => Reply | Promise<Reply>;
+
+export interface ConnectionOptions {
+  /** socket.request.max.bytes: a frame announcing more than this closes the connection. */
+  maxFrameBytes: number;
+  /** queued.max.requests: stop reading the socket while this many responses are pending. */
+  maxQueued: number;
+  /** connections.max.idle.ms */
+  idleMs: number;
+  handle: FrameHandler;
+  log: Logger;
+}
+
+interface Slot {
+  reply: Reply | undefined;
+  /** The request failed: close the connection once the replies before it are written. */
+  close: boolean;
+}
+
+/**
+ * One client socket. Requests are dispatched as soon as their frame is complete (pipelined), and
+ * their replies are written strictly in request order, whatever order async handlers finish in.
+ */
+export class Connection {
+  readonly id: string;
+  private readonly pending: Slot[] = [];
+  /** Bytes received but not yet a whole frame. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private closing = false;
+  private draining: (() => void) | null = null;
+  private pumping = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly opts: ConnectionOptions,
+  ) {
+    this.id = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    socket.setTimeout(opts.idleMs);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.updateFlow());
+    socket.on('timeout', () => {
+      // Only reap a connection that is truly idle: nothing in flight (a long-polling fetch is not idle).
+      if (this.pending.length === 0) {
+        opts.log.debug({ connection: this.id }, 'closing idle connection');
+        socket.destroy();
+      }
+    });
+    socket.on('error', (err) => opts.log.debug({ connection: this.id, err: err.message }, 'socket error'));
+    socket.on('close', () => {
+      this.closing = true;
+      this.pending.length = 0;
+      this.draining?.();
+    });
+  }
+
+  /** Stops reading new requests; resolves once every pending reply is written (or the socket is gone). */
+  drain(): Promise<void> {
+    this.closing = true;
+    this.socket.pause();
+    if (this.pending.length === 0 || this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.draining = resolve;
+    });
+  }
+
+  /** Closes the socket after flushing what was written. */
+  end(): void {
+    this.closing = true;
+    this.socket.end();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    this.pump();
+  }
+
+  /**
+   * Dispatches whole frames from the receive buffer while fewer than `maxQueued` replies are
+   * pending; the rest wait in the buffer (and the socket is paused) until replies go out.
+   */
+  private pump(): void {
+    if (this.pumping) return; // a synchronous handler's flush() re-entered; the outer loop goes on
+    this.pumping = true;
+    try {
+      while (!this.closing && this.buffered >= 4 && this.pending.length < this.opts.maxQueued) {
+        const size = this.peekSize();
+        if (size < 0 || size > this.opts.maxFrameBytes) {
+          this.opts.log.warn(
+            { connection: this.id, size, max: this.opts.maxFrameBytes },
+            'request size out of range (socket.request.max.bytes); closing connection',
+          );
+          this.closing = true;
+          this.socket.destroy();
+          return;
+        }
+        if (this.buffered < 4 + size) break;
+        this.dispatch(this.take(4 + size).subarray(4));
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.updateFlow();
+  }
+
+  private peekSize(): number {
+    const first = this.chunks[0]!;
+    if (first.length >= 4) return first.readInt32BE(0);
+    const head = Buffer.concat(this.chunks, Math.min(this.buffered, 4));
+    return head.readInt32BE(0);
+  }
+
+  /** Removes `n` bytes from the front; zero-copy when they lie in one chunk (the common case). */
+  private take(n: number): Buffer {
+    const first = this.chunks[0]!;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      const all = Buffer.concat(this.chunks, this.buffered);
+      out = all.subarray(0, n);
+      this.chunks = all.length > n ? [all.subarray(n)] : [];
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  private dispatch(frame: Buffer): void {
+    const slot: Slot = { reply: undefined, close: false };
+    this.pending.push(slot);
+    const fail = (err: unknown): void => {
+      slot.close = true;
+      if (!(err instanceof CloseConnection)) {
+        this.opts.log.error({ connection: this.id, err }, 'request handler failed; closing connection');
+      } else {
+        this.opts.log.info({ connection: this.id, reason: err.message }, 'closing connection');
+      }
+      this.flush();
+    };
+    try {
+      const result = this.opts.handle(frame, this);
+      if (result instanceof Promise) {
+        result.then((reply) => {
+          slot.reply = reply;
+          this.flush();
+        }, fail);
+      } else {
+        slot.reply = result;
+        this.flush();
+      }
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  /** Writes every reply at the head of the queue that is ready, in request order. */
+  private flush(): void {
+    if (this.socket.destroyed) return;
+    let corked = false;
+    while (this.pending.length > 0) {
+      const head = this.pending[0]!;
+      if (head.close) {
+        this.pending.length = 0;
+        this.closing = true;
+        if (corked) this.socket.uncork();
+        this.socket.end();
+        return;
+      }
+      if (head.reply === undefined) break;
+      this.pending.shift();
+      if (head.reply === null) continue;
+      if (!corked) {
+        // One writev for all ready replies: size prefix, header and body buffers without copying.
+        this.socket.cork();
+        corked = true;
+      }
+      let size = 0;
+      for (const b of head.reply) size += b.length;
+      const prefix = Buffer.allocUnsafe(4);
+      prefix.writeInt32BE(size, 0);
+      this.socket.write(prefix);
+      for (const b of head.reply) this.socket.write(b);
+    }
+    if (corked) this.socket.uncork();
+    if (this.buffered > 0) this.pump();
+    else this.updateFlow();
+    if (this.pending.length === 0 && this.draining) {
+      const resolve = this.draining;
+      this.draining = null;
+      resolve();
+    }
+  }
+
+  /** Back-pressure: read only while few replies are pending and the socket buffer is not full. */
+  private updateFlow(): void {
+    if (this.closing || this.socket.destroyed) return;
+    const congested = this.pending.length >= this.opts.maxQueued || this.socket.writableNeedDrain;
+    if (congested && !this.socket.isPaused()) this.socket.pause();
+    else if (!congested && this.socket.isPaused()) this.socket.resume();
+  }
+}
