@@ -12,3 +12,5 @@ export {
 } from './node/meta-properties.js';
 export { CloseConnection, Connection, type FrameHandler, type Reply } from './server/connection.js';
 export { type BoundListener, KafkaServer, type ServerOptions } from './server/server.js';
+export { TopicError, type TopicInfo, TopicRegistry } from './topics/registry.js';
+export { invalidTopicNameReason } from './topics/topic-name.js';

@@ -1,0 +1,159 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { randomKafkaId } from '../node/meta-properties.js';
+import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
+import { invalidTopicNameReason } from './topic-name.js';
+
+export interface TopicInfo {
+  readonly name: string;
+  /** Kafka's base64url spelling of the topic's UUID, stable across restarts. */
+  readonly id: string;
+  readonly partitions: number;
+}
+
+/** A failure with the Kafka error code a client should see. */
+export class TopicError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TopicError';
+  }
+}
+
+// Kafka's codes, kept local so this file needs nothing from the wire layer.
+const INVALID_TOPIC_EXCEPTION = 17;
+const TOPIC_ALREADY_EXISTS = 36;
+const INVALID_PARTITIONS = 37;
+const UNKNOWN_TOPIC_OR_PARTITION = 3;
+
+const PARTITION_DIR = /^(.+)-(\d+)$/;
+
+/**
+ * The topics this node hosts, found on disk at start (`<topic>-<n>` dirs with their
+ * `partition.metadata`) and changed by CreateTopics/DeleteTopics/CreatePartitions/auto-create.
+ */
+export class TopicRegistry {
+  private readonly byName = new Map<string, TopicInfo>();
+  private readonly byIdMap = new Map<string, TopicInfo>();
+
+  constructor(
+    private readonly logDir: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Scans the log dir. Partition dirs without an id get one (a log dir written by an old tool). */
+  load(): void {
+    mkdirSync(this.logDir, { recursive: true });
+    const found = new Map<string, { ids: Set<string>; max: number; withId: number }>();
+    for (const entry of readdirSync(this.logDir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const m = PARTITION_DIR.exec(entry.name);
+      // Kafka's "-delete" and "-future" dirs have a suffix after a dot, so they do not match.
+      if (!m || invalidTopicNameReason(m[1]!) !== null) continue;
+      const t = found.get(m[1]!) ?? { ids: new Set<string>(), max: -1, withId: 0 };
+      const id = readPartitionMetadata(join(this.logDir, entry.name));
+      if (id) {
+        t.ids.add(id);
+        t.withId++;
+      }
+      t.max = Math.max(t.max, Number(m[2]));
+      found.set(m[1]!, t);
+    }
+    for (const [name, t] of found) {
+      const id = [...t.ids][0] ?? randomKafkaId();
+      if (t.ids.size > 1)
+        this.log.warn({ topic: name, ids: [...t.ids] }, 'partitions disagree on the topic id; using one');
+      // Partition dirs are created together, so a gap (or a dir without an id) means a lost
+      // dir or file: rewrite them so every partition carries the one id.
+      this.register({ name, id, partitions: t.max + 1 }, t.ids.size !== 1 || t.withId !== t.max + 1);
+    }
+    this.log.info({ topics: this.byName.size }, 'topics loaded');
+  }
+
+  get(name: string): TopicInfo | undefined {
+    return this.byName.get(name);
+  }
+
+  byId(id: string): TopicInfo | undefined {
+    return this.byIdMap.get(id);
+  }
+
+  list(): TopicInfo[] {
+    return [...this.byName.values()];
+  }
+
+  /** Checks what `create` would check, without creating (CreateTopics validate_only). */
+  validateCreate(name: string, partitions: number): void {
+    const bad = invalidTopicNameReason(name);
+    if (bad) throw new TopicError(INVALID_TOPIC_EXCEPTION, bad);
+    if (this.byName.has(name)) throw new TopicError(TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new TopicError(INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+    }
+    // Kafka refuses names that collide once '.' and '_' are treated alike (metric names clash).
+    const canon = name.replaceAll('.', '_');
+    for (const other of this.byName.keys()) {
+      if (other.replaceAll('.', '_') === canon) {
+        throw new TopicError(
+          INVALID_TOPIC_EXCEPTION,
+          `Topic '${name}' collides with existing topic: ${other}`,
+        );
+      }
+    }
+  }
+
+  create(name: string, partitions: number): TopicInfo {
+    this.validateCreate(name, partitions);
+    const topic: TopicInfo = { name, id: randomKafkaId(), partitions };
+    this.register(topic, true);
+    this.log.info({ topic: name, partitions, topicId: topic.id }, 'topic created');
+    return topic;
+  }
+
+  /** Adds partitions (CreatePartitions); `total` is the new count. */
+  grow(name: string, total: number): TopicInfo {
+    const t = this.byName.get(name);
+    if (!t) throw new TopicError(UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    if (total <= t.partitions) {
+      throw new TopicError(
+        INVALID_PARTITIONS,
+        `Topic currently has ${t.partitions} partitions, which is higher than the requested ${total}.`,
+      );
+    }
+    const grown: TopicInfo = { ...t, partitions: total };
+    this.register(grown, true);
+    return grown;
+  }
+
+  delete(name: string): TopicInfo {
+    const t = this.byName.get(name);
+    if (!t)
+      throw new TopicError(UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+    this.byName.delete(name);
+    this.byIdMap.delete(t.id);
+    for (let p = 0; p < t.partitions; p++) {
+      rmSync(join(this.logDir, `${name}-${p}`), { recursive: true, force: true });
+    }
+    this.log.info({ topic: name, topicId: t.id }, 'topic deleted');
+    return t;
+  }
+
+  partitionDir(name: string, partition: number): string {
+    return join(this.logDir, `${name}-${partition}`);
+  }
+
+  private register(topic: TopicInfo, writeMetadata: boolean): void {
+    if (writeMetadata) {
+      for (let p = 0; p < topic.partitions; p++) {
+        const dir = this.partitionDir(topic.name, p);
+        mkdirSync(dir, { recursive: true });
+        writePartitionMetadata(dir, topic.id);
+      }
+    }
+    this.byName.set(topic.name, topic);
+    this.byIdMap.set(topic.id, topic);
+  }
+}
