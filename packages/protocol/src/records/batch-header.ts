@@ -87,7 +87,9 @@ export function batchSizeAt(buf: Buffer, pos = 0): number {
 /** The CRC stored in the batch at `pos` matches its bytes (attributes to the end). */
 export function isBatchCrcValid(buf: Buffer, pos = 0): boolean {
   const end = pos + batchSizeAt(buf, pos);
-  return crc32c(buf.subarray(pos + BatchOffsets.attributes, end)) === buf.readUInt32BE(pos + BatchOffsets.crc);
+  return (
+    crc32c(buf.subarray(pos + BatchOffsets.attributes, end)) === buf.readUInt32BE(pos + BatchOffsets.crc)
+  );
 }
 
 /** Recomputes and stores the CRC of the batch at `pos`. */
@@ -110,7 +112,12 @@ export function patchLeaderEpoch(buf: Buffer, pos: number, epoch: number): void 
  * Sets maxTimestamp (and optionally the LogAppendTime bit) and recomputes the CRC, but only
  * when something actually changed: the CRC is the expensive part.
  */
-export function patchMaxTimestamp(buf: Buffer, pos: number, maxTimestamp: bigint, logAppendTime = false): void {
+export function patchMaxTimestamp(
+  buf: Buffer,
+  pos: number,
+  maxTimestamp: bigint,
+  logAppendTime = false,
+): void {
   const attrPos = pos + BatchOffsets.attributes;
   const oldAttributes = buf.readInt16BE(attrPos);
   const newAttributes = logAppendTime
