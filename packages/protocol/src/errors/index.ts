@@ -1,1 +1,1 @@
-export {};
+export { ErrorCode, type ErrorCodeName, type ErrorCodeValue, errorName, isKnownErrorCode } from './codes.js';

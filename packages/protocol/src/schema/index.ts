@@ -1,1 +1,2 @@
 export type * from './types.js';
+export { inVersionRange, type ParsedVersionRange, parseVersionRange, versionBounds } from './versions.js';
