@@ -147,7 +147,29 @@ const CORE_APIS: Record<string, number> = {
   DescribeProducers: 61,
 };
 
+const EXTRA_APIS: Record<string, number> = {
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
+  ConsumerGroupHeartbeat: 68,
+  ConsumerGroupDescribe: 69,
+};
+
 describe('registry', () => {
+  it('has the transaction, ACL, SCRAM and KIP-848 APIs too', () => {
+    for (const [name, key] of Object.entries(EXTRA_APIS)) {
+      expect(schemaForApiKey(key)?.name, name).toBe(name);
+      expect((ApiKey as Record<string, number>)[name], name).toBe(key);
+    }
+    expect(apiSchemas.length).toBe(Object.keys(CORE_APIS).length + Object.keys(EXTRA_APIS).length);
+  });
+
   it('has every core API under its Kafka api key', () => {
     for (const [name, key] of Object.entries(CORE_APIS)) {
       expect(schemaForApiKey(key)?.name, name).toBe(name);
@@ -334,6 +356,17 @@ describe('version ranges cover what clients send', () => {
       OffsetDelete: 'none',
       DescribeCluster: '0+',
       DescribeProducers: '0+',
+      AddPartitionsToTxn: '3+',
+      AddOffsetsToTxn: '3+',
+      EndTxn: '3+',
+      TxnOffsetCommit: '3+',
+      DescribeAcls: '2+',
+      CreateAcls: '2+',
+      DeleteAcls: '2+',
+      DescribeUserScramCredentials: '0+',
+      AlterUserScramCredentials: '0+',
+      ConsumerGroupHeartbeat: '0+',
+      ConsumerGroupDescribe: '0+',
     };
     for (const [name, f] of Object.entries(flex)) expect(schemaNamed(name).flexibleVersions, name).toBe(f);
   });
@@ -637,5 +670,81 @@ describe('other APIs', () => {
     expect(field(schemaNamed('Fetch'), 'request', ['topics', 'partitions', 'logStartOffset']).default).toBe(
       -1n,
     );
+  });
+});
+
+describe('transactions, ACLs and KIP-848 groups', () => {
+  it('AddPartitionsToTxn batches transactions from v4', () => {
+    const s = schemaNamed('AddPartitionsToTxn');
+    expect(namesAt(s, 'request', 3)).toEqual([
+      'v3AndBelowTransactionalId',
+      'v3AndBelowProducerId',
+      'v3AndBelowProducerEpoch',
+      'v3AndBelowTopics',
+    ]);
+    expect(namesAt(s, 'request', 4)).toEqual(['transactions']);
+    expect(namesAt(s, 'response', 3)).toEqual(['throttleTimeMs', 'resultsByTopicV3AndBelow']);
+    expect(namesAt(s, 'response', 4)).toEqual(['throttleTimeMs', 'errorCode', 'resultsByTransaction']);
+  });
+
+  it('EndTxn returns the producer id and epoch from v5', () => {
+    const s = schemaNamed('EndTxn');
+    expect(namesAt(s, 'request', 0)).toEqual(['transactionalId', 'producerId', 'producerEpoch', 'committed']);
+    expect(namesAt(s, 'response', 4)).toEqual(['throttleTimeMs', 'errorCode']);
+    expect(namesAt(s, 'response', 5)).toEqual(['throttleTimeMs', 'errorCode', 'producerId', 'producerEpoch']);
+  });
+
+  it('TxnOffsetCommit adds group membership in v3', () => {
+    const s = schemaNamed('TxnOffsetCommit');
+    expect(namesAt(s, 'request', 2)).toEqual([
+      'transactionalId',
+      'groupId',
+      'producerId',
+      'producerEpoch',
+      'topics',
+    ]);
+    expect(namesAt(s, 'request', 3)).toEqual([
+      'transactionalId',
+      'groupId',
+      'producerId',
+      'producerEpoch',
+      'generationId',
+      'memberId',
+      'groupInstanceId',
+      'topics',
+    ]);
+  });
+
+  it('ACL filters gain a pattern type in v1', () => {
+    const s = schemaNamed('DescribeAcls');
+    expect(namesAt(s, 'request', 0)).toEqual([
+      'resourceTypeFilter',
+      'resourceNameFilter',
+      'principalFilter',
+      'hostFilter',
+      'operation',
+      'permissionType',
+    ]);
+    expect(namesAt(s, 'request', 1)).toContain('patternTypeFilter');
+  });
+
+  it('ConsumerGroupHeartbeat v1 adds the topic regex; ConsumerGroupDescribe v1 the member type', () => {
+    const hb = schemaNamed('ConsumerGroupHeartbeat');
+    expect(namesAt(hb, 'request', 0)).not.toContain('subscribedTopicRegex');
+    expect(namesAt(hb, 'request', 1)).toEqual([
+      'groupId',
+      'memberId',
+      'memberEpoch',
+      'instanceId',
+      'rackId',
+      'rebalanceTimeoutMs',
+      'subscribedTopicNames',
+      'subscribedTopicRegex',
+      'serverAssignor',
+      'topicPartitions',
+    ]);
+    const describe = schemaNamed('ConsumerGroupDescribe');
+    expect(namesAt(describe, 'response', 0, ['groups', 'members'])).not.toContain('memberType');
+    expect(namesAt(describe, 'response', 1, ['groups', 'members']).at(-1)).toBe('memberType');
   });
 });

@@ -27,6 +27,13 @@ import { DeleteTopicsSchema } from './20-delete-topics.js';
 import { DeleteRecordsSchema } from './21-delete-records.js';
 import { InitProducerIdSchema } from './22-init-producer-id.js';
 import { OffsetForLeaderEpochSchema } from './23-offset-for-leader-epoch.js';
+import { AddPartitionsToTxnSchema } from './24-add-partitions-to-txn.js';
+import { AddOffsetsToTxnSchema } from './25-add-offsets-to-txn.js';
+import { EndTxnSchema } from './26-end-txn.js';
+import { TxnOffsetCommitSchema } from './28-txn-offset-commit.js';
+import { DescribeAclsSchema } from './29-describe-acls.js';
+import { CreateAclsSchema } from './30-create-acls.js';
+import { DeleteAclsSchema } from './31-delete-acls.js';
 import { DescribeConfigsSchema } from './32-describe-configs.js';
 import { AlterConfigsSchema } from './33-alter-configs.js';
 import { SaslAuthenticateSchema } from './36-sasl-authenticate.js';
@@ -34,8 +41,12 @@ import { CreatePartitionsSchema } from './37-create-partitions.js';
 import { DeleteGroupsSchema } from './42-delete-groups.js';
 import { IncrementalAlterConfigsSchema } from './44-incremental-alter-configs.js';
 import { OffsetDeleteSchema } from './47-offset-delete.js';
+import { DescribeUserScramCredentialsSchema } from './50-describe-user-scram-credentials.js';
+import { AlterUserScramCredentialsSchema } from './51-alter-user-scram-credentials.js';
 import { DescribeClusterSchema } from './60-describe-cluster.js';
 import { DescribeProducersSchema } from './61-describe-producers.js';
+import { ConsumerGroupHeartbeatSchema } from './68-consumer-group-heartbeat.js';
+import { ConsumerGroupDescribeSchema } from './69-consumer-group-describe.js';
 
 export * from './00-produce.js';
 export * from './01-fetch.js';
@@ -57,6 +68,13 @@ export * from './20-delete-topics.js';
 export * from './21-delete-records.js';
 export * from './22-init-producer-id.js';
 export * from './23-offset-for-leader-epoch.js';
+export * from './24-add-partitions-to-txn.js';
+export * from './25-add-offsets-to-txn.js';
+export * from './26-end-txn.js';
+export * from './28-txn-offset-commit.js';
+export * from './29-describe-acls.js';
+export * from './30-create-acls.js';
+export * from './31-delete-acls.js';
 export * from './32-describe-configs.js';
 export * from './33-alter-configs.js';
 export * from './36-sasl-authenticate.js';
@@ -64,8 +82,12 @@ export * from './37-create-partitions.js';
 export * from './42-delete-groups.js';
 export * from './44-incremental-alter-configs.js';
 export * from './47-offset-delete.js';
+export * from './50-describe-user-scram-credentials.js';
+export * from './51-alter-user-scram-credentials.js';
 export * from './60-describe-cluster.js';
 export * from './61-describe-producers.js';
+export * from './68-consumer-group-heartbeat.js';
+export * from './69-consumer-group-describe.js';
 
 /** Kafka's API keys for the APIs Kilgore has schemas for. */
 export const ApiKey = {
@@ -89,6 +111,13 @@ export const ApiKey = {
   DeleteRecords: 21,
   InitProducerId: 22,
   OffsetForLeaderEpoch: 23,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
   DescribeConfigs: 32,
   AlterConfigs: 33,
   SaslAuthenticate: 36,
@@ -96,8 +125,12 @@ export const ApiKey = {
   DeleteGroups: 42,
   IncrementalAlterConfigs: 44,
   OffsetDelete: 47,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
   DescribeCluster: 60,
   DescribeProducers: 61,
+  ConsumerGroupHeartbeat: 68,
+  ConsumerGroupDescribe: 69,
 } as const;
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -123,6 +156,13 @@ export const apiSchemas: readonly ApiSchema[] = [
   DeleteRecordsSchema,
   InitProducerIdSchema,
   OffsetForLeaderEpochSchema,
+  AddPartitionsToTxnSchema,
+  AddOffsetsToTxnSchema,
+  EndTxnSchema,
+  TxnOffsetCommitSchema,
+  DescribeAclsSchema,
+  CreateAclsSchema,
+  DeleteAclsSchema,
   DescribeConfigsSchema,
   AlterConfigsSchema,
   SaslAuthenticateSchema,
@@ -130,8 +170,12 @@ export const apiSchemas: readonly ApiSchema[] = [
   DeleteGroupsSchema,
   IncrementalAlterConfigsSchema,
   OffsetDeleteSchema,
+  DescribeUserScramCredentialsSchema,
+  AlterUserScramCredentialsSchema,
   DescribeClusterSchema,
   DescribeProducersSchema,
+  ConsumerGroupHeartbeatSchema,
+  ConsumerGroupDescribeSchema,
 ];
 
 const byKey: (ApiSchema | undefined)[] = [];
