@@ -1,1 +1,1 @@
-export {};
+export { encodeFrame, FrameError, FrameSplitter, type FrameSplitterOptions } from './frame-splitter.js';
