@@ -1,9 +1,11 @@
 import { type Logger, pino } from 'pino';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
+import { advertisedVersions } from './handlers/index.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
 import { createRouter } from './router.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
+import { TopicRegistry } from './topics/registry.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -33,12 +35,19 @@ export class Broker {
     const { config } = opts;
     const log = opts.log ?? pino({ level: config.loggerLevel });
     const meta = loadOrCreateMetaProperties(config.logDir, config.nodeId);
+    const topics = new TopicRegistry(config.logDir, log);
+    topics.load();
     const context: BrokerContext = {
       config,
       log,
       clusterId: meta.clusterId,
       nodeId: config.nodeId,
       advertised: [],
+      topics,
+      apiVersions: advertisedVersions(),
+      async deleteTopic(name) {
+        topics.delete(name);
+      },
     };
     const server = new KafkaServer({
       listeners: config.listeners,

@@ -1,9 +1,74 @@
+import {
+  ApiKey,
+  decodeRequest,
+  ErrorCode,
+  encodeResponse,
+  peekRequestApi,
+  type RequestApi,
+} from '@kilgore/protocol';
 import type { BrokerContext } from './context.js';
-import { CloseConnection, type FrameHandler } from './server/connection.js';
+import { handlers as defaultHandlers, handlerTable } from './handlers/index.js';
+import type { ApiHandler, RequestInfo } from './handlers/types.js';
+import { CloseConnection, type FrameHandler, type Reply } from './server/connection.js';
 
-/** Routes each request frame to its API's handler. */
-export function createRouter(_context: BrokerContext): FrameHandler {
-  return () => {
-    throw new CloseConnection('no API handlers yet: @kilgore/protocol codec not available');
+/**
+ * Routes each request frame by api key and version to its handler, and encodes the answer.
+ * What Kafka does with requests it cannot serve (crib section 6): ApiVersions at a version it
+ * does not know gets UNSUPPORTED_VERSION in a v0 body naming the versions it does know; any
+ * other unknown API, unsupported version or malformed request closes the connection.
+ */
+export function createRouter(
+  broker: BrokerContext,
+  handlers: readonly ApiHandler[] = defaultHandlers,
+): FrameHandler {
+  const table = handlerTable(handlers);
+  return (frame, connection) => {
+    let api: RequestApi;
+    try {
+      api = peekRequestApi(frame);
+    } catch {
+      throw new CloseConnection(`request of ${frame.length} bytes is too short for a header`);
+    }
+    const handler = table[api.apiKey];
+    if (handler === undefined || api.apiVersion < handler.minVersion || api.apiVersion > handler.maxVersion) {
+      if (api.apiKey === ApiKey.ApiVersions && handler !== undefined) {
+        return unsupportedApiVersions(api.correlationId, handler);
+      }
+      throw new CloseConnection(
+        handler === undefined
+          ? `unsupported api key ${api.apiKey} (version ${api.apiVersion})`
+          : `unsupported version ${api.apiVersion} of api key ${api.apiKey} (supported: ${handler.minVersion}-${handler.maxVersion})`,
+      );
+    }
+    let request: ReturnType<typeof decodeRequest>;
+    try {
+      request = decodeRequest(frame);
+    } catch (err) {
+      throw new CloseConnection(
+        `malformed request (api key ${api.apiKey} v${api.apiVersion}): ${(err as Error).message}`,
+      );
+    }
+    const info: RequestInfo = {
+      apiKey: api.apiKey,
+      apiVersion: api.apiVersion,
+      correlationId: api.correlationId,
+      clientId: request.header.clientId,
+      listenerName: connection.listenerName,
+    };
+    const encode = (body: unknown): Reply =>
+      body === null ? null : encodeResponse(api.apiKey, api.apiVersion, api.correlationId, body as object);
+    const result = handler.handle(request.body, info, broker);
+    return result instanceof Promise ? result.then(encode) : encode(result);
   };
+}
+
+/**
+ * Kafka's answer to an ApiVersions version it does not know (KIP-511): header v0, a v0 body with
+ * UNSUPPORTED_VERSION and the one entry {18, min, max}, from which clients pick a version to retry.
+ */
+function unsupportedApiVersions(correlationId: number, handler: ApiHandler): Reply {
+  return encodeResponse(ApiKey.ApiVersions, 0, correlationId, {
+    errorCode: ErrorCode.UNSUPPORTED_VERSION,
+    apiKeys: [{ apiKey: ApiKey.ApiVersions, minVersion: handler.minVersion, maxVersion: handler.maxVersion }],
+  });
 }

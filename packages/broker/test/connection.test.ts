@@ -13,8 +13,9 @@ const echo: FrameHandler = (frame) => {
     if (action === 1) return null;
     if (action === 2) throw new CloseConnection('asked to');
     if (action === 3) throw new Error('handler bug');
-    const b = Buffer.alloc(4);
-    b.writeInt32BE(id, 0);
+    const b = Buffer.alloc(8);
+    b.writeInt32BE(4, 0);
+    b.writeInt32BE(id, 4);
     return [b];
   };
   if (delay === 0) return reply();
@@ -146,7 +147,7 @@ describe('Connection', () => {
       return new Promise((resolve) =>
         setTimeout(() => {
           inFlight--;
-          resolve([frame.subarray(0, 4)]);
+          resolve([Buffer.from([0, 0, 0, 4]), frame.subarray(0, 4)]);
         }, 2),
       );
     };

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
+import { FrameError, FrameSplitter } from '@kilgore/protocol';
 import type { Logger } from 'pino';
 
 /**
- * What a request turns into: the response's bytes without the 4-byte size (written as several
- * buffers, typically header + body pieces, so big record slices are never concatenated), or
- * `null` for a request that gets no response (Produce with acks=0).
+ * What a request turns into: the response frame, size prefix included, as several buffers (what
+ * the protocol's encodeResponse returns) so big record slices are never concatenated; or `null`
+ * for a request that gets no response (Produce with acks=0).
  */
 export type Reply = readonly Buffer[] | null;
 
@@ -17,6 +18,8 @@ export class CloseConnection extends Error {
 export type FrameHandler = (frame: Buffer, connection: Connection) => Reply | Promise<Reply>;
 
 export interface ConnectionOptions {
+  /** The listener that accepted the socket (Metadata answers with that listener's address). */
+  listenerName: string;
   /** socket.request.max.bytes: a frame announcing more than this closes the connection. */
   maxFrameBytes: number;
   /** queued.max.requests: stop reading the socket while this many responses are pending. */
@@ -39,10 +42,11 @@ interface Slot {
  */
 export class Connection {
   readonly id: string;
+  readonly listenerName: string;
   private readonly pending: Slot[] = [];
-  /** Bytes received but not yet a whole frame. */
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly splitter: FrameSplitter;
+  /** Whole frames received but not yet dispatched (back-pressure holds them here). */
+  private readonly waiting: Buffer[] = [];
   private closing = false;
   private draining: (() => void) | null = null;
   private pumping = false;
@@ -52,6 +56,8 @@ export class Connection {
     private readonly opts: ConnectionOptions,
   ) {
     this.id = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.listenerName = opts.listenerName;
+    this.splitter = new FrameSplitter({ maxFrameSize: opts.maxFrameBytes });
     socket.setNoDelay(true);
     socket.setTimeout(opts.idleMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -89,61 +95,36 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closing) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    try {
+      for (const frame of this.splitter.push(chunk)) this.waiting.push(frame);
+    } catch (err) {
+      if (!(err instanceof FrameError)) throw err;
+      this.opts.log.warn(
+        { connection: this.id, size: err.size, max: this.opts.maxFrameBytes },
+        'request size out of range (socket.request.max.bytes); closing connection',
+      );
+      this.closing = true;
+      this.socket.destroy();
+      return;
+    }
     this.pump();
   }
 
   /**
-   * Dispatches whole frames from the receive buffer while fewer than `maxQueued` replies are
-   * pending; the rest wait in the buffer (and the socket is paused) until replies go out.
+   * Dispatches received frames while fewer than `maxQueued` replies are pending; the rest wait
+   * (and the socket stays paused) until replies go out.
    */
   private pump(): void {
     if (this.pumping) return; // a synchronous handler's flush() re-entered; the outer loop goes on
     this.pumping = true;
     try {
-      while (!this.closing && this.buffered >= 4 && this.pending.length < this.opts.maxQueued) {
-        const size = this.peekSize();
-        if (size < 0 || size > this.opts.maxFrameBytes) {
-          this.opts.log.warn(
-            { connection: this.id, size, max: this.opts.maxFrameBytes },
-            'request size out of range (socket.request.max.bytes); closing connection',
-          );
-          this.closing = true;
-          this.socket.destroy();
-          return;
-        }
-        if (this.buffered < 4 + size) break;
-        this.dispatch(this.take(4 + size).subarray(4));
+      while (!this.closing && this.waiting.length > 0 && this.pending.length < this.opts.maxQueued) {
+        this.dispatch(this.waiting.shift()!);
       }
     } finally {
       this.pumping = false;
     }
     this.updateFlow();
-  }
-
-  private peekSize(): number {
-    const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readInt32BE(0);
-    const head = Buffer.concat(this.chunks, Math.min(this.buffered, 4));
-    return head.readInt32BE(0);
-  }
-
-  /** Removes `n` bytes from the front; zero-copy when they lie in one chunk (the common case). */
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      const all = Buffer.concat(this.chunks, this.buffered);
-      out = all.subarray(0, n);
-      this.chunks = all.length > n ? [all.subarray(n)] : [];
-    }
-    this.buffered -= n;
-    return out;
   }
 
   private dispatch(frame: Buffer): void {
@@ -191,19 +172,14 @@ export class Connection {
       this.pending.shift();
       if (head.reply === null) continue;
       if (!corked) {
-        // One writev for all ready replies: size prefix, header and body buffers without copying.
+        // One writev for all ready replies: their buffers go out without being concatenated.
         this.socket.cork();
         corked = true;
       }
-      let size = 0;
-      for (const b of head.reply) size += b.length;
-      const prefix = Buffer.allocUnsafe(4);
-      prefix.writeInt32BE(size, 0);
-      this.socket.write(prefix);
       for (const b of head.reply) this.socket.write(b);
     }
     if (corked) this.socket.uncork();
-    if (this.buffered > 0) this.pump();
+    if (this.waiting.length > 0) this.pump();
     else this.updateFlow();
     if (this.pending.length === 0 && this.draining) {
       const resolve = this.draining;

@@ -27,7 +27,7 @@ export class KafkaServer {
 
   async listen(): Promise<BoundListener[]> {
     for (const l of this.opts.listeners) {
-      const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      const server = createServer({ noDelay: true }, (socket) => this.accept(socket, l.name));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: l.host === '' ? undefined : l.host, port: l.port }, () => {
@@ -49,8 +49,9 @@ export class KafkaServer {
     return this.connections.size;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, listenerName: string): void {
     const conn = new Connection(socket, {
+      listenerName,
       maxFrameBytes: this.opts.maxFrameBytes,
       maxQueued: this.opts.maxQueued,
       idleMs: this.opts.idleMs,

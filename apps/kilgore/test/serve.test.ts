@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Runs the CLI's source through tsx; @kilgore/broker resolves to its build (`pnpm test` builds first).
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+function kilgore(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function collect(child: ChildProcess): { out: () => string; exited: Promise<number | null> } {
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { out: () => out, exited };
+}
+
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('kilgore serve', () => {
+  it.each([
+    [['serve', '--num-partitions', '0'], {}, 'num.partitions'],
+    [['serve', '--listeners', 'nonsense'], {}, 'listeners'],
+    [['serve'], { KILGORE_LOG_SEGMENT_BYTES: 'big' }, 'log.segment.bytes'],
+  ])('exits non-zero naming the bad setting: %j %j', async (args, env, setting) => {
+    const run = collect(kilgore(args, env));
+    expect(await run.exited).toBe(2);
+    expect(run.out()).toContain(setting);
+  });
+
+  it('reads server.properties, serves, and shuts down cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kilgore-cli-'));
+    const props = join(dir, 'server.properties');
+    writeFileSync(
+      props,
+      `node.id=7\nlisteners=PLAINTEXT://127.0.0.1:0\nlog.dirs=${join(dir, 'data')}\nzookeeper.connect=x\n`,
+    );
+    const child = kilgore(['serve', '--config', props], { KILGORE_NUM_PARTITIONS: '3' });
+    const run = collect(child);
+    await waitFor(() => run.out().includes('kilgore broker started'));
+    expect(run.out()).toContain('zookeeper.connect');
+    const port = Number(/"port":(\d+)/.exec(run.out())?.[1]);
+    // A client is connected while the broker stops.
+    const socket = connect({ port, host: '127.0.0.1' });
+    await new Promise((r) => socket.once('connect', r));
+    const closed = new Promise((r) => socket.once('close', r));
+    socket.on('error', () => {});
+    child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    await closed;
+    expect(run.out()).toContain('kilgore broker stopped');
+    expect(readFileSync(join(dir, 'data', 'meta.properties'), 'utf8')).toContain('node.id=7');
+  });
+
+  it('refuses a log dir that belongs to another node.id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kilgore-cli-'));
+    writeFileSync(join(dir, 'meta.properties'), 'version=1\nnode.id=3\ncluster.id=AAAAAAAAAAAAAAAAAAAAAA\n');
+    const run = collect(kilgore(['serve', '--log-dir', dir, '--listeners', 'PLAINTEXT://127.0.0.1:0']));
+    expect(await run.exited).toBe(1);
+    expect(run.out()).toContain('node.id');
+  });
+});

@@ -1,0 +1,111 @@
+import {
+  ApiKey,
+  type CreateTopicsRequest,
+  type CreateTopicsRequestCreatableTopic,
+  type CreateTopicsResponse,
+  type CreateTopicsResponseCreatableTopicResult,
+  ErrorCode,
+  ZERO_UUID,
+} from '@kilgore/protocol';
+import type { BrokerContext } from '../context.js';
+import { TopicError } from '../topics/registry.js';
+import { defineHandler } from './types.js';
+
+/**
+ * CreateTopics: one node, so every replica is this node and the replication factor is 1
+ * (-1 takes `default.replication.factor`, partitions -1 take `num.partitions`, v4+).
+ */
+export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
+  apiKey: ApiKey.CreateTopics,
+  minVersion: 0,
+  maxVersion: 7,
+  handle(request, _info, broker) {
+    // Kafka answers every entry of a name given twice with INVALID_REQUEST and creates none of them.
+    const counts = new Map<string, number>();
+    for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const topics = request.topics.map((t): CreateTopicsResponseCreatableTopicResult => {
+      if ((counts.get(t.name) ?? 0) > 1) {
+        return result(
+          t.name,
+          ErrorCode.INVALID_REQUEST,
+          `Create topics request contains multiple entries for ${t.name}`,
+        );
+      }
+      try {
+        const plan = placement(t, broker);
+        if (request.validateOnly) {
+          broker.topics.validateCreate(t.name, plan.partitions);
+          return {
+            ...result(t.name, ErrorCode.NONE, null),
+            numPartitions: plan.partitions,
+            replicationFactor: 1,
+          };
+        }
+        const created = broker.topics.create(t.name, plan.partitions);
+        return {
+          ...result(t.name, ErrorCode.NONE, null),
+          topicId: created.id,
+          numPartitions: created.partitions,
+          replicationFactor: 1,
+        };
+      } catch (err) {
+        if (err instanceof TopicError) return result(t.name, err.code, err.message);
+        throw err;
+      }
+    });
+    return { throttleTimeMs: 0, topics };
+  },
+});
+
+function placement(t: CreateTopicsRequestCreatableTopic, broker: BrokerContext): { partitions: number } {
+  if (t.assignments.length > 0) {
+    if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
+      throw new TopicError(
+        ErrorCode.INVALID_REQUEST,
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      );
+    }
+    const sorted = [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
+    sorted.forEach((a, i) => {
+      if (a.partitionIndex !== i) {
+        throw new TopicError(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          'Partitions should be numbered 0 to n-1 without gaps.',
+        );
+      }
+      if (a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId) {
+        throw new TopicError(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `Partition ${a.partitionIndex} must be assigned to broker ${broker.nodeId} only, the one node of this cluster.`,
+        );
+      }
+    });
+    return { partitions: sorted.length };
+  }
+  const replicationFactor =
+    t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
+  if (replicationFactor !== 1) {
+    throw new TopicError(
+      ErrorCode.INVALID_REPLICATION_FACTOR,
+      `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only 1 broker(s) are registered.`,
+    );
+  }
+  const partitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
+  return { partitions };
+}
+
+function result(
+  name: string,
+  errorCode: number,
+  errorMessage: string | null,
+): CreateTopicsResponseCreatableTopicResult {
+  return {
+    name,
+    topicId: ZERO_UUID,
+    errorCode,
+    errorMessage,
+    numPartitions: -1,
+    replicationFactor: -1,
+    configs: [],
+  };
+}

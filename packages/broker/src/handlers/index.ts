@@ -1,0 +1,28 @@
+import type { ApiVersionRange } from '../context.js';
+import { metadataHandler } from './03-metadata.js';
+import { apiVersionsHandler } from './18-api-versions.js';
+import { createTopicsHandler } from './19-create-topics.js';
+import { deleteTopicsHandler } from './20-delete-topics.js';
+import type { ApiHandler } from './types.js';
+
+/** Every API this node answers. Adding a handler here is what makes ApiVersions advertise it. */
+export const handlers: readonly ApiHandler[] = [
+  metadataHandler,
+  apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+];
+
+/** Handlers by api key, for the router. */
+export function handlerTable(list: readonly ApiHandler[] = handlers): (ApiHandler | undefined)[] {
+  const table: (ApiHandler | undefined)[] = [];
+  for (const h of list) table[h.apiKey] = h;
+  return table;
+}
+
+/** ApiVersions' list: exactly the handlers' ranges, by api key. */
+export function advertisedVersions(list: readonly ApiHandler[] = handlers): ApiVersionRange[] {
+  return [...list]
+    .sort((a, b) => a.apiKey - b.apiKey)
+    .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+}
