@@ -35,7 +35,7 @@ export class FrameSplitter {
     this.maxFrameSize = options.maxFrameSize;
   }
 
-  /** Bytes received but not yet returned as part of a frame. */
+  /** Bytes held for the incomplete frame (a size prefix already parsed is not counted). */
   get bufferedBytes(): number {
     return this.pendingBytes;
   }
