@@ -56,6 +56,8 @@ describe('kafkajs 2.2.4 admin', () => {
     expect(alpha.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
     expect(alpha.partitions[0]).toMatchObject({ leader: 1, replicas: [1], isr: [1] });
     expect(meta.topics.find((t) => t.name === 'beta')!.partitions).toHaveLength(2);
+    await admin.createPartitions({ topicPartitions: [{ topic: 'beta', count: 4 }] });
+    expect((await admin.fetchTopicMetadata({ topics: ['beta'] })).topics[0]?.partitions).toHaveLength(4);
     await admin.deleteTopics({ topics: ['beta'] });
     expect(await admin.listTopics()).toEqual(['alpha']);
     expect(await creationError(admin, { topic: 'bad name!' })).toBe('INVALID_TOPIC_EXCEPTION');

@@ -48,6 +48,9 @@ export class Broker {
       async deleteTopic(name) {
         topics.delete(name);
       },
+      async growTopic(name, total) {
+        topics.grow(name, total);
+      },
     };
     const server = new KafkaServer({
       listeners: config.listeners,

@@ -23,4 +23,6 @@ export interface BrokerContext {
   readonly apiVersions: readonly ApiVersionRange[];
   /** Deletes a topic: closes its partition logs, then removes its files. */
   deleteTopic(name: string): Promise<void>;
+  /** Grows a topic to `total` partitions (CreatePartitions). */
+  growTopic(name: string, total: number): Promise<void>;
 }

@@ -132,4 +132,24 @@ describe('router', () => {
     expect(decodeResponse<Meta>(3, 12, (await c.read())!).body.topics[0]?.errorCode).toBe(17);
     c.close();
   });
+
+  it('describes the cluster (DescribeCluster v0-2)', async () => {
+    const c = await RawClient.connect(port);
+    for (const v of [0, 1, 2]) {
+      c.socket.write(
+        request(60, v, v, {
+          includeClusterAuthorizedOperations: true,
+          endpointType: 1,
+          includeFencedBrokers: false,
+        }),
+      );
+      const res = decodeResponse<{
+        errorCode: number;
+        controllerId: number;
+        brokers: { brokerId: number; port: number }[];
+      }>(60, v, (await c.read())!);
+      expect(res.body).toMatchObject({ errorCode: 0, controllerId: 1, brokers: [{ brokerId: 1, port }] });
+    }
+    c.close();
+  });
 });

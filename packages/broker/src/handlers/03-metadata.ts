@@ -9,15 +9,8 @@ import {
 import type { BrokerContext } from '../context.js';
 import { TopicError, type TopicInfo } from '../topics/registry.js';
 import { invalidTopicNameReason } from '../topics/topic-name.js';
+import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
 import { defineHandler } from './types.js';
-
-/** Kafka's "not requested" marker for authorized-operations bitfields. */
-const NOT_REQUESTED = -2147483648;
-/** Without an authorizer every topic operation is allowed: READ..ALTER, DESCRIBE, DESCRIBE/ALTER_CONFIGS. */
-const ALL_TOPIC_OPERATIONS =
-  (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
-/** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ... */
-const ALL_CLUSTER_OPERATIONS = (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
 
 /** One stable leader epoch: a single node never changes leader (Fetch v9+ checks it). */
 export const LEADER_EPOCH = 0;

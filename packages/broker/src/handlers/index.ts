@@ -3,6 +3,8 @@ import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
+import { createPartitionsHandler } from './37-create-partitions.js';
+import { describeClusterHandler } from './60-describe-cluster.js';
 import type { ApiHandler } from './types.js';
 
 /** Every API this node answers. Adding a handler here is what makes ApiVersions advertise it. */
@@ -11,6 +13,8 @@ export const handlers: readonly ApiHandler[] = [
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
+  createPartitionsHandler,
+  describeClusterHandler,
 ];
 
 /** Handlers by api key, for the router. */

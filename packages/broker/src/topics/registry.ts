@@ -113,8 +113,8 @@ export class TopicRegistry {
     return topic;
   }
 
-  /** Adds partitions (CreatePartitions); `total` is the new count. */
-  grow(name: string, total: number): TopicInfo {
+  /** Checks what `grow` would check (CreatePartitions validate_only). */
+  validateGrow(name: string, total: number): TopicInfo {
     const t = this.byName.get(name);
     if (!t) throw new TopicError(UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
     if (total <= t.partitions) {
@@ -123,6 +123,12 @@ export class TopicRegistry {
         `Topic currently has ${t.partitions} partitions, which is higher than the requested ${total}.`,
       );
     }
+    return t;
+  }
+
+  /** Adds partitions (CreatePartitions); `total` is the new count. */
+  grow(name: string, total: number): TopicInfo {
+    const t = this.validateGrow(name, total);
     const grown: TopicInfo = { ...t, partitions: total };
     this.register(grown, true);
     return grown;

@@ -1,0 +1,69 @@
+import {
+  ApiKey,
+  type CreatePartitionsRequest,
+  type CreatePartitionsResponse,
+  type CreatePartitionsResponseCreatePartitionsTopicResult,
+  ErrorCode,
+} from '@kilgore/protocol';
+import type { BrokerContext } from '../context.js';
+import { TopicError } from '../topics/registry.js';
+import { defineHandler } from './types.js';
+
+/** CreatePartitions: grows a topic to `count` partitions, all led by this node. */
+export const createPartitionsHandler = defineHandler<CreatePartitionsRequest, CreatePartitionsResponse>({
+  apiKey: ApiKey.CreatePartitions,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(request, _info, broker) {
+    const counts = new Map<string, number>();
+    for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const results: CreatePartitionsResponseCreatePartitionsTopicResult[] = [];
+    for (const t of request.topics) {
+      if ((counts.get(t.name) ?? 0) > 1) {
+        results.push({
+          name: t.name,
+          errorCode: ErrorCode.INVALID_REQUEST,
+          errorMessage: 'Duplicate topic in request.',
+        });
+        continue;
+      }
+      try {
+        checkAssignments(t.assignments, t.count, t.name, broker);
+        if (request.validateOnly) {
+          broker.topics.validateGrow(t.name, t.count);
+        } else {
+          await broker.growTopic(t.name, t.count);
+        }
+        results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
+      } catch (err) {
+        if (!(err instanceof TopicError)) throw err;
+        results.push({ name: t.name, errorCode: err.code, errorMessage: err.message });
+      }
+    }
+    return { throttleTimeMs: 0, results };
+  },
+});
+
+function checkAssignments(
+  assignments: readonly { brokerIds: number[] }[] | null,
+  count: number,
+  name: string,
+  broker: BrokerContext,
+): void {
+  if (assignments === null) return;
+  const current = broker.topics.get(name)?.partitions ?? 0;
+  if (assignments.length !== count - current) {
+    throw new TopicError(
+      ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      `Increasing the number of partitions by ${count - current} but ${assignments.length} assignments provided.`,
+    );
+  }
+  for (const a of assignments) {
+    if (a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId) {
+      throw new TopicError(
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        `Partitions can only be assigned to broker ${broker.nodeId}.`,
+      );
+    }
+  }
+}
