@@ -10,7 +10,7 @@ export function legacyMessage(m: {
   value: Buffer | null;
 }): Buffer {
   const key = m.key ?? null;
-  const parts = [Buffer.from([m.magic, m.attributes ?? 0])];
+  const parts: Buffer[] = [Buffer.from([m.magic, m.attributes ?? 0])];
   if (m.magic === 1) {
     const ts = Buffer.alloc(8);
     ts.writeBigInt64BE(m.timestamp ?? -1n);
