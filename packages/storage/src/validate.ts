@@ -1,0 +1,163 @@
+import {
+  BATCH_HEADER_SIZE,
+  BatchAttributes,
+  BatchOffsets,
+  decodeRecordBatchSync,
+  ErrorCode,
+  isBatchCrcValid,
+  LOG_OVERHEAD,
+  UnsupportedCodecError,
+} from '@kilgore/protocol';
+import type { LogConfig } from './config.js';
+import { corruptMessage, invalidRecord, StorageError } from './errors.js';
+import type { BatchMeta } from './segment.js';
+
+export interface ValidatedBatch extends BatchMeta {
+  /** lastOffsetDelta: the batch spans offsetDelta 0..this. */
+  lastOffsetDelta: number;
+  /** The batch's stored base offset (only meaningful for replicated batches). */
+  baseOffset: number;
+}
+
+export interface ValidatedSet {
+  batches: ValidatedBatch[];
+  /** Bytes of whole batches; a trailing partial batch is left out, as Kafka trims it. */
+  validBytes: number;
+}
+
+/**
+ * Walks the framing of `buf` and checks each batch in the order of Kafka's
+ * UnifiedLog.analyzeAndValidateRecords and LogValidator.validateBatch, reading headers only:
+ * nothing is decompressed and no record is parsed. Throws StorageError with Kafka's code.
+ *
+ * `client` is true for producer batches (offsets must be 0, counts must agree, no control
+ * batches) and false for replicated batches, which carry their final offsets.
+ */
+export function validateBatches(
+  buf: Buffer,
+  config: LogConfig,
+  now: number,
+  client: boolean,
+  allowMultipleBatches: boolean,
+): ValidatedSet {
+  const batches: ValidatedBatch[] = [];
+  let pos = 0;
+  while (buf.length - pos >= LOG_OVERHEAD) {
+    const size = buf.readInt32BE(pos + BatchOffsets.batchLength) + LOG_OVERHEAD;
+    if (size > buf.length - pos && size >= BATCH_HEADER_SIZE) break; // trailing partial batch
+    const baseOffset = Number(buf.readBigInt64BE(pos));
+    if (
+      client &&
+      baseOffset !== 0 &&
+      buf.length - pos > BatchOffsets.magic &&
+      buf[pos + BatchOffsets.magic] === 2
+    ) {
+      throw invalidRecord(`batch base offset must be 0 from a producer, got ${baseOffset}`);
+    }
+    if (size > config.maxMessageBytes) {
+      throw new StorageError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `batch of ${size} bytes exceeds max.message.bytes ${config.maxMessageBytes}`,
+      );
+    }
+    if (size < BATCH_HEADER_SIZE)
+      throw corruptMessage(`batch size ${size} is below the minimum ${BATCH_HEADER_SIZE}`);
+    const magic = buf.readInt8(pos + BatchOffsets.magic);
+    if (magic === 0 || magic === 1) throw invalidRecord(`magic ${magic}: storage keeps RecordBatch v2 only`);
+    if (magic !== 2) throw corruptMessage(`unknown magic ${magic}`);
+    if (!isBatchCrcValid(buf, pos)) throw corruptMessage('batch CRC does not match its contents');
+    const lastOffsetDelta = buf.readInt32BE(pos + BatchOffsets.lastOffsetDelta);
+    const count = buf.readInt32BE(pos + BatchOffsets.recordsCount);
+    const attributes = buf.readInt16BE(pos + BatchOffsets.attributes);
+    if (client) {
+      if (batches.length > 0 && !allowMultipleBatches) {
+        throw invalidRecord('a produce request carries one batch per partition');
+      }
+      if (lastOffsetDelta < 0 || count <= 0 || lastOffsetDelta + 1 !== count) {
+        throw invalidRecord(`record count ${count} does not match lastOffsetDelta ${lastOffsetDelta}`);
+      }
+      if ((attributes & BatchAttributes.control) !== 0)
+        throw invalidRecord('producers may not write control batches');
+      const producerId = buf.readBigInt64BE(pos + BatchOffsets.producerId);
+      if (producerId >= 0n && buf.readInt32BE(pos + BatchOffsets.baseSequence) < 0) {
+        throw invalidRecord('idempotent batch without a base sequence');
+      }
+    } else if (lastOffsetDelta < 0) {
+      throw corruptMessage(`negative lastOffsetDelta ${lastOffsetDelta}`);
+    }
+    const maxTimestamp = Number(buf.readBigInt64BE(pos + BatchOffsets.maxTimestamp));
+    if (client) checkTimestamps(buf, pos, attributes, maxTimestamp, config, now);
+    batches.push({
+      position: pos,
+      size,
+      lastOffset: lastOffsetDelta,
+      lastOffsetDelta,
+      maxTimestamp,
+      baseOffset,
+    });
+    pos += size;
+  }
+  if (batches.length === 0) throw invalidRecord('no complete record batch');
+  if (pos > config.segmentBytes) {
+    throw new StorageError(
+      ErrorCode.RECORD_LIST_TOO_LARGE,
+      `${pos} bytes of batches exceed segment.bytes ${config.segmentBytes}`,
+    );
+  }
+  return { batches, validBytes: pos };
+}
+
+/**
+ * Kafka's LogValidator.validateTimestamp, at batch level: the batch's first and largest
+ * timestamps stand for its records (checking every record would mean parsing, and for
+ * compressed batches decompressing, each one).
+ */
+function checkTimestamps(
+  buf: Buffer,
+  pos: number,
+  attributes: number,
+  maxTimestamp: number,
+  config: LogConfig,
+  now: number,
+): void {
+  const logAppendFlag = (attributes & BatchAttributes.timestampTypeLogAppend) !== 0;
+  if (config.messageTimestampType === 'CreateTime' && maxTimestamp !== -1) {
+    const before = config.messageTimestampBeforeMaxMs;
+    const after = config.messageTimestampAfterMaxMs;
+    if (before === Number.POSITIVE_INFINITY && after === Number.POSITIVE_INFINITY) return;
+    const baseTimestamp = Number(buf.readBigInt64BE(pos + BatchOffsets.baseTimestamp));
+    for (const ts of [baseTimestamp, maxTimestamp]) {
+      if (ts < now - before || ts > now + after) {
+        throw new StorageError(
+          ErrorCode.INVALID_TIMESTAMP,
+          `timestamp ${ts} is outside [now - ${before}, now + ${after}] (now ${now})`,
+        );
+      }
+    }
+  } else if (logAppendFlag) {
+    throw new StorageError(
+      ErrorCode.INVALID_TIMESTAMP,
+      'producers may not set the LogAppendTime timestamp type',
+    );
+  }
+}
+
+/**
+ * A compacted topic needs a key on every record (Kafka: INVALID_RECORD). This is the one check
+ * that looks at records, and only on compacted topics. zstd batches, which cannot be
+ * decompressed synchronously, are let through.
+ */
+export function checkKeysPresent(buf: Buffer, set: ValidatedSet): void {
+  for (const b of set.batches) {
+    let batch: ReturnType<typeof decodeRecordBatchSync>;
+    try {
+      batch = decodeRecordBatchSync(buf.subarray(b.position, b.position + b.size), { verifyCrc: false });
+    } catch (err) {
+      if (err instanceof UnsupportedCodecError) continue;
+      throw corruptMessage(`undecodable batch: ${(err as Error).message}`);
+    }
+    for (const r of batch.records) {
+      if (r.key === null) throw invalidRecord('compacted topic cannot accept a record without a key');
+    }
+  }
+}
