@@ -72,10 +72,13 @@ export class OffsetIndex {
   /** Drops entries at or past file position `position` (the log was truncated there). */
   truncateToPosition(position: number): void {
     while (this.#count > 0 && this.#pos[this.#count - 1]! >= position) this.#count--;
+    // Entries dropped here must be rewritten in the file even if equal ones come back.
+    if (this.#persisted > this.#count) this.#persisted = this.#count;
   }
 
   reset(): void {
     this.#count = 0;
+    this.#persisted = 0;
   }
 
   /** Writes entries not yet in the file; trims the file if entries were dropped. */

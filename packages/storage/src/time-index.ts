@@ -66,10 +66,13 @@ export class TimeIndex {
   /** Drops entries whose offset is >= `relativeOffset`. */
   truncateToOffset(relativeOffset: number): void {
     while (this.#count > 0 && this.#rel[this.#count - 1]! >= relativeOffset) this.#count--;
+    // Entries dropped here must be rewritten in the file even if equal ones come back.
+    if (this.#persisted > this.#count) this.#persisted = this.#count;
   }
 
   reset(): void {
     this.#count = 0;
+    this.#persisted = 0;
   }
 
   persist(): void {
