@@ -2,6 +2,8 @@ import { type Logger, pino } from 'pino';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { advertisedVersions } from './handlers/index.js';
+import { MemoryLogStore } from './logs/memory-log.js';
+import type { LogStore } from './logs/partition-log.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
 import { createRouter } from './router.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
@@ -9,6 +11,8 @@ import { TopicRegistry } from './topics/registry.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
+  /** Where partition logs live. */
+  logs?: LogStore;
   /** Defaults to pino JSON lines on stdout at `logger.level`. */
   log?: Logger;
 }
@@ -28,6 +32,7 @@ export class Broker {
     readonly context: BrokerContext,
     private readonly server: KafkaServer,
     readonly listeners: readonly BoundListener[],
+    private readonly shutdown: AbortController,
   ) {}
 
   /** Opens the log dir and binds every listener; resolves once clients can connect. */
@@ -37,6 +42,10 @@ export class Broker {
     const meta = loadOrCreateMetaProperties(config.logDir, config.nodeId);
     const topics = new TopicRegistry(config.logDir, log);
     topics.load();
+    const logs = opts.logs ?? new MemoryLogStore();
+    if (!opts.logs) log.warn('partition logs are kept in memory: @kilgore/storage is not wired in yet');
+    for (const t of topics.list()) logs.create(t.name, 0, t.partitions);
+    const shutdown = new AbortController();
     const context: BrokerContext = {
       config,
       log,
@@ -45,11 +54,22 @@ export class Broker {
       advertised: [],
       topics,
       apiVersions: advertisedVersions(),
+      logs,
+      shutdown: shutdown.signal,
+      createTopic(name, partitions) {
+        const t = topics.create(name, partitions);
+        logs.create(name, 0, partitions);
+        return t;
+      },
       async deleteTopic(name) {
+        const t = topics.get(name);
+        if (t) await logs.drop(name, t.partitions);
         topics.delete(name);
       },
       async growTopic(name, total) {
+        const before = topics.validateGrow(name, total).partitions;
         topics.grow(name, total);
+        logs.create(name, before, total);
       },
     };
     const server = new KafkaServer({
@@ -79,7 +99,7 @@ export class Broker {
       },
       'kilgore broker started',
     );
-    return new Broker(context, server, bound);
+    return new Broker(context, server, bound, shutdown);
   }
 
   /** The first advertised address, `host:port`, for clients' bootstrap lists. */
@@ -95,7 +115,10 @@ export class Broker {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.context.log.info('kilgore broker stopping');
+      // Parked fetches answer now with what they have, so draining does not wait max_wait_ms.
+      this.shutdown.abort();
       await this.server.close();
+      await this.context.logs.close();
       this.context.log.info('kilgore broker stopped');
     })();
     return this.stopping;

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { AdvertisedAddress } from './broker.js';
 import type { BrokerConfig } from './config/broker-config.js';
-import type { TopicRegistry } from './topics/registry.js';
+import type { LogStore } from './logs/partition-log.js';
+import type { TopicInfo, TopicRegistry } from './topics/registry.js';
 
 /** An entry of ApiVersions' list. */
 export interface ApiVersionRange {
@@ -18,9 +19,16 @@ export interface BrokerContext {
   readonly nodeId: number;
   /** Filled once listeners are bound (port 0 resolved). */
   readonly advertised: AdvertisedAddress[];
+  /** Topic names, ids and partition counts. Change them through the methods below. */
   readonly topics: TopicRegistry;
+  /** The partition logs. */
+  readonly logs: LogStore;
+  /** Aborted when the broker stops, so parked requests (long-polling fetches) answer at once. */
+  readonly shutdown: AbortSignal;
   /** What ApiVersions advertises: the handler table's ranges, sorted by api key. */
   readonly apiVersions: readonly ApiVersionRange[];
+  /** Creates a topic and its partition logs (CreateTopics, auto-creation); throws TopicError. */
+  createTopic(name: string, partitions: number): TopicInfo;
   /** Deletes a topic: closes its partition logs, then removes its files. */
   deleteTopic(name: string): Promise<void>;
   /** Grows a topic to `total` partitions (CreatePartitions). */

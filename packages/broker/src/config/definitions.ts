@@ -68,7 +68,7 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
     name: 'auto.create.topics.enable',
     type: 'boolean',
     default: 'true',
-    doc: 'Create a topic when Metadata or Produce names one that does not exist.',
+    doc: 'Create a topic when a Metadata request names one that does not exist.',
   },
   { name: 'delete.topic.enable', type: 'boolean', default: 'true', doc: 'Allow DeleteTopics.' },
   {

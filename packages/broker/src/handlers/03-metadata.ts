@@ -71,7 +71,7 @@ function lookup(
   try {
     // Creation is synchronous here, so the new topic is answered at once instead of with
     // LEADER_NOT_AVAILABLE and a client retry as a Kafka cluster would.
-    return describe(broker.topics.create(name, broker.config.numPartitions), broker, request);
+    return describe(broker.createTopic(name, broker.config.numPartitions), broker, request);
   } catch (err) {
     if (err instanceof TopicError) return failed(name, ZERO_UUID, err.code);
     throw err;

@@ -41,7 +41,7 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
             replicationFactor: 1,
           };
         }
-        const created = broker.topics.create(t.name, plan.partitions);
+        const created = broker.createTopic(t.name, plan.partitions);
         return {
           ...result(t.name, ErrorCode.NONE, null),
           topicId: created.id,

@@ -1,0 +1,89 @@
+import {
+  ApiKey,
+  ErrorCode,
+  type ProduceRequest,
+  type ProduceResponse,
+  type ProduceResponsePartitionProduceResponse,
+  type ProduceResponseTopicProduceResponse,
+} from '@kilgore/protocol';
+import { errorCodeOf } from '../logs/partition-log.js';
+import { LEADER_EPOCH } from './03-metadata.js';
+import { defineHandler } from './types.js';
+
+/** Produce v0-2 carry magic 0/1 message sets, which Kilgore does not store. */
+const FIRST_SERVED_VERSION = 3;
+
+/**
+ * Produce: each partition's record bytes go to its log unchanged except for the offsets storage
+ * patches in place; nothing is decoded here. acks=0 gets no response at all; acks=1 and acks=-1
+ * are answered once the log has the batch (on one node the in-sync replicas are just this one),
+ * under the log's flush policy.
+ */
+export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
+  apiKey: ApiKey.Produce,
+  // Advertised from 0 although v0-2 are refused: older librdkafka turns compression off when
+  // the Produce range does not include v0 (crib section 6).
+  minVersion: 0,
+  maxVersion: 11,
+  async handle(request, info, broker) {
+    const acks = request.acks;
+    const refuse =
+      info.apiVersion < FIRST_SERVED_VERSION
+        ? ErrorCode.UNSUPPORTED_VERSION
+        : acks !== 0 && acks !== 1 && acks !== -1
+          ? ErrorCode.INVALID_REQUIRED_ACKS
+          : ErrorCode.NONE;
+    const responses: ProduceResponseTopicProduceResponse[] = [];
+    const appends: Promise<void>[] = [];
+    for (const topicData of request.topicData) {
+      const partitionResponses: ProduceResponsePartitionProduceResponse[] = [];
+      const topic = broker.topics.get(topicData.name);
+      for (const p of topicData.partitionData) {
+        const res: ProduceResponsePartitionProduceResponse = {
+          index: p.index,
+          errorCode: refuse,
+          baseOffset: -1n,
+          logAppendTimeMs: -1n,
+          logStartOffset: -1n,
+          recordErrors: [],
+          errorMessage: null,
+        };
+        partitionResponses.push(res);
+        if (refuse !== ErrorCode.NONE) continue;
+        const log =
+          topic && p.index >= 0 && p.index < topic.partitions
+            ? broker.logs.get(topic.name, p.index)
+            : undefined;
+        if (!log) {
+          res.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+          continue;
+        }
+        if (p.records === null || p.records.length === 0) {
+          res.errorCode = ErrorCode.INVALID_RECORD;
+          res.errorMessage = 'Produce request has no record batch';
+          continue;
+        }
+        // Partitions are appended concurrently; each fills its own response entry.
+        appends.push(
+          log.append(p.records, { leaderEpoch: LEADER_EPOCH }).then(
+            (r) => {
+              res.baseOffset = BigInt(r.baseOffset);
+              res.logAppendTimeMs = BigInt(r.logAppendTime);
+              res.logStartOffset = BigInt(r.logStartOffset);
+            },
+            (err: unknown) => {
+              res.errorCode = errorCodeOf(err);
+              res.errorMessage = (err as Error).message ?? null;
+              if (res.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) {
+                broker.log.error({ err, topic: topicData.name, partition: p.index }, 'append failed');
+              }
+            },
+          ),
+        );
+      }
+      responses.push({ name: topicData.name, topicId: topicData.topicId, partitionResponses });
+    }
+    await Promise.all(appends);
+    return acks === 0 ? null : { responses, throttleTimeMs: 0 };
+  },
+});

@@ -1,0 +1,194 @@
+import {
+  ApiKey,
+  ErrorCode,
+  type FetchRequest,
+  type FetchRequestFetchPartition,
+  type FetchResponse,
+  type FetchResponseFetchableTopicResponse,
+  type FetchResponsePartitionData,
+  ZERO_UUID,
+} from '@kilgore/protocol';
+import type { BrokerContext } from '../context.js';
+import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
+import type { TopicInfo } from '../topics/registry.js';
+import { LEADER_EPOCH } from './03-metadata.js';
+import { defineHandler } from './types.js';
+
+/** librdkafka rejects a null records field (size -1): Kafka always sends an empty one. */
+const NO_RECORDS = Buffer.alloc(0);
+
+/** Fetch v13+ names topics by id instead of by name. */
+const TOPIC_IDS_FROM = 13;
+
+interface Slot {
+  /** Where the partition's entry sits in the response. */
+  out: FetchResponsePartitionData;
+  log: PartitionLogView | undefined;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+}
+
+/**
+ * Fetch, sessionless (always session_id 0, which every client accepts: crib section 4). Records
+ * are the stored bytes, sliced by the log: nothing is decoded or copied here. Only offsets below
+ * the high watermark are served. A fetch with less than min_bytes waits for an append to one of
+ * its partitions (an event from the log, not polling) or for max_wait_ms.
+ */
+export const fetchHandler = defineHandler<FetchRequest, FetchResponse>({
+  apiKey: ApiKey.Fetch,
+  // v0-3 would need down-conversion to magic 0/1; every client that matters speaks v4+.
+  minVersion: 4,
+  maxVersion: 16,
+  async handle(request, info, broker) {
+    // An incremental fetch names a session this broker never created.
+    if (request.sessionId !== 0 && request.sessionEpoch > 0) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+        sessionId: 0,
+        responses: [],
+      };
+    }
+    const byId = info.apiVersion >= TOPIC_IDS_FROM;
+    const responses: FetchResponseFetchableTopicResponse[] = [];
+    const slots: Slot[] = [];
+    let immediate = false;
+    for (const t of request.topics) {
+      const topic = byId ? broker.topics.byId(t.topicId) : broker.topics.get(t.topic);
+      const partitions: FetchResponsePartitionData[] = [];
+      for (const p of t.partitions) {
+        const slot = prepare(p, topic, byId, broker);
+        if (slot.out.errorCode !== ErrorCode.NONE) immediate = true;
+        partitions.push(slot.out);
+        slots.push(slot);
+      }
+      responses.push({ topic: t.topic, topicId: byId ? t.topicId : (topic?.id ?? ZERO_UUID), partitions });
+    }
+
+    let bytes = fill(slots, request.maxBytes, request.isolationLevel);
+    const deadline = Date.now() + request.maxWaitMs;
+    // Park until enough bytes arrived, the wait expired, or the broker is stopping.
+    while (!immediate && bytes < request.minBytes && slots.length > 0 && !broker.shutdown.aborted) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const woke = await waitForAny(slots, left, broker.shutdown);
+      if (!woke) break;
+      bytes = fill(slots, request.maxBytes, request.isolationLevel);
+    }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+  },
+});
+
+function prepare(
+  p: FetchRequestFetchPartition,
+  topic: TopicInfo | undefined,
+  byId: boolean,
+  broker: BrokerContext,
+): Slot {
+  const out: FetchResponsePartitionData = {
+    partitionIndex: p.partition,
+    errorCode: ErrorCode.NONE,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: NO_RECORDS,
+  };
+  const slot: Slot = {
+    out,
+    log: undefined,
+    fetchOffset: Number(p.fetchOffset),
+    partitionMaxBytes: p.partitionMaxBytes,
+  };
+  if (!topic) {
+    out.errorCode = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    return slot;
+  }
+  const log =
+    p.partition >= 0 && p.partition < topic.partitions ? broker.logs.get(topic.name, p.partition) : undefined;
+  if (!log) {
+    out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    return slot;
+  }
+  // -1 skips the check (crib section 4); one node keeps one epoch forever.
+  if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== LEADER_EPOCH) {
+    out.errorCode =
+      p.currentLeaderEpoch < LEADER_EPOCH ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    return slot;
+  }
+  slot.log = log;
+  setOffsets(out, log);
+  if (slot.fetchOffset < log.logStartOffset || slot.fetchOffset > log.logEndOffset) {
+    out.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+    slot.log = undefined;
+  }
+  return slot;
+}
+
+function setOffsets(out: FetchResponsePartitionData, log: PartitionLogView): void {
+  out.highWatermark = BigInt(log.highWatermark);
+  // No transactions yet: the last stable offset is the high watermark.
+  out.lastStableOffset = out.highWatermark;
+  out.logStartOffset = BigInt(log.logStartOffset);
+}
+
+/**
+ * Reads every partition in request order within max_bytes and partition_max_bytes; the first
+ * partition that returns data may exceed both to return one whole batch (KIP-74). Returns the
+ * number of record bytes gathered.
+ */
+function fill(slots: Slot[], maxBytes: number, isolationLevel: number): number {
+  let remaining = maxBytes;
+  let total = 0;
+  for (const s of slots) {
+    if (!s.log) continue;
+    setOffsets(s.out, s.log);
+    s.out.abortedTransactions = isolationLevel === 1 ? [] : null;
+    const limit = Math.max(0, Math.min(s.partitionMaxBytes, remaining));
+    try {
+      const r = s.log.read(s.fetchOffset, limit, s.log.highWatermark, total === 0);
+      s.out.records = r.records;
+      total += r.records.length;
+      remaining -= r.records.length;
+    } catch (err) {
+      s.out.errorCode = errorCodeOf(err);
+      s.out.records = NO_RECORDS;
+      s.log = undefined;
+    }
+  }
+  return total;
+}
+
+/**
+ * Resolves true when any partition's high watermark passes its fetch offset, false when the wait
+ * expires or the broker stops. Every wait ends by itself (timeout or abort), so none leaks.
+ */
+async function waitForAny(slots: Slot[], timeoutMs: number, shutdown: AbortSignal): Promise<boolean> {
+  const stop = new AbortController();
+  const onShutdown = () => stop.abort();
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  try {
+    const waits = slots.flatMap((s) =>
+      s.log ? [s.log.waitForData(s.fetchOffset, timeoutMs, stop.signal)] : [],
+    );
+    return await new Promise<boolean>((resolve) => {
+      let left = waits.length;
+      if (left === 0) resolve(false);
+      for (const w of waits) {
+        w.then(
+          (ok) => {
+            if (ok) resolve(true);
+            else if (--left === 0) resolve(false);
+          },
+          () => {
+            if (--left === 0) resolve(false);
+          },
+        );
+      }
+    });
+  } finally {
+    stop.abort(); // releases the other partitions' waits
+    shutdown.removeEventListener('abort', onShutdown);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The part of a partition log the Produce, Fetch and ListOffsets handlers use. It is the shape of
+ * @kilgore/storage's PartitionLog, written out here so the handlers depend on what they need
+ * and can be tested against a small in-memory log.
+ */
+export interface PartitionLogView {
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+  /** Only offsets below it are served to consumers. */
+  readonly highWatermark: number;
+  /**
+   * Validates and appends producer batches, assigning offsets by patching them in place; resolves
+   * once the flush policy is met. Rejections carry a Kafka error code in `code`.
+   */
+  append(batches: Buffer, opts?: { leaderEpoch?: number }): Promise<PartitionAppendResult>;
+  /** Whole stored batches from the one containing `offset`, cut at `limitOffset` and `maxBytes`. */
+  read(
+    offset: number,
+    maxBytes: number,
+    limitOffset?: number,
+    minOneBatch?: boolean,
+  ): { records: Buffer; nextOffset: number };
+  /** True once the high watermark passes `offset`; false on timeout or abort. No polling. */
+  waitForData(offset: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  offsetForTimestamp(
+    timestamp: number,
+  ): Promise<{ offset: number; timestamp: number; leaderEpoch: number } | undefined>;
+}
+
+export interface PartitionAppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** -1 for CreateTime topics. */
+  logAppendTime: number;
+  logStartOffset: number;
+}
+
+/** Finds, creates and drops partition logs for the broker. */
+export interface LogStore {
+  /** The log of an existing partition, opening it on first use; undefined if it is not hosted. */
+  get(topic: string, partition: number): PartitionLogView | undefined;
+  /** Opens (creating) the logs of partitions `from`..`to - 1` of a topic. */
+  create(topic: string, from: number, to: number): void;
+  /** Closes and deletes every log of a topic. */
+  drop(topic: string, partitions: number): Promise<void>;
+  /** Flushes and closes everything, marking a clean shutdown. */
+  close(): Promise<void>;
+}
+
+/** A Kafka error code carried by a storage failure, or UNKNOWN_SERVER_ERROR (-1). */
+export function errorCodeOf(err: unknown): number {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : -1;
+}

@@ -1,0 +1,302 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Broker, loadConfig } from '@kilgore/broker';
+import {
+  decodeResponse,
+  encodeRecordBatchSync,
+  encodeRequest,
+  type FetchResponse,
+  type ProduceResponse,
+} from '@kilgore/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawClient } from './helpers.js';
+
+let broker: Broker;
+let port: number;
+
+beforeAll(async () => {
+  const logDir = mkdtempSync(join(tmpdir(), 'kilgore-pf-'));
+  const { config } = loadConfig({
+    flags: {
+      listeners: 'PLAINTEXT://127.0.0.1:0',
+      'log.dirs': logDir,
+      'logger.level': 'silent',
+      'num.partitions': '2',
+    },
+  });
+  broker = await Broker.start({ config });
+  port = broker.listeners[0]!.boundPort;
+  broker.context.createTopic('t', 2);
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+function frame(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer {
+  return Buffer.concat(
+    encodeRequest({ header: { apiKey, apiVersion, correlationId, clientId: 'test' }, body }),
+  );
+}
+
+function batch(values: string[]): Buffer {
+  return encodeRecordBatchSync({ records: values.map((value) => ({ value, timestamp: 1_700_000_000_000 })) });
+}
+
+function produce(
+  correlationId: number,
+  partition: number,
+  records: Buffer | null,
+  acks = 1,
+  version = 7,
+): Buffer {
+  return frame(0, version, correlationId, {
+    transactionalId: null,
+    acks,
+    timeoutMs: 1000,
+    topicData: [{ name: 't', partitionData: [{ index: partition, records }] }],
+  });
+}
+
+function fetch(
+  correlationId: number,
+  partitions: { partition: number; offset: number; max?: number }[],
+  opts: { maxWaitMs?: number; minBytes?: number; maxBytes?: number; version?: number } = {},
+): Buffer {
+  return frame(1, opts.version ?? 11, correlationId, {
+    replicaId: -1,
+    maxWaitMs: opts.maxWaitMs ?? 0,
+    minBytes: opts.minBytes ?? 1,
+    maxBytes: opts.maxBytes ?? 1 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [
+      {
+        topic: 't',
+        partitions: partitions.map((p) => ({
+          partition: p.partition,
+          currentLeaderEpoch: -1,
+          fetchOffset: BigInt(p.offset),
+          logStartOffset: -1n,
+          partitionMaxBytes: p.max ?? 1 << 20,
+        })),
+      },
+    ],
+    forgottenTopicsData: [],
+    rackId: '',
+  });
+}
+
+const produced = (raw: Buffer) =>
+  decodeResponse<ProduceResponse>(0, 7, raw).body.responses[0]!.partitionResponses[0]!;
+const fetched = (raw: Buffer, v = 11) => decodeResponse<FetchResponse>(1, v, raw).body;
+
+describe('Produce and Fetch', () => {
+  it('stores the producer bytes and serves them back unchanged but for the offsets', async () => {
+    const c = await RawClient.connect(port);
+    const b = batch(['a', 'b', 'c']);
+    c.socket.write(produce(1, 0, b));
+    expect(produced((await c.read())!)).toMatchObject({ errorCode: 0, baseOffset: 0n });
+    c.socket.write(produce(2, 0, batch(['d'])));
+    expect(produced((await c.read())!)).toMatchObject({ errorCode: 0, baseOffset: 3n });
+    c.socket.write(fetch(3, [{ partition: 0, offset: 0 }]));
+    const p = fetched((await c.read())!).responses[0]!.partitions[0]!;
+    expect(p).toMatchObject({ errorCode: 0, highWatermark: 4n, logStartOffset: 0n });
+    const leaderEpochPatched = Buffer.from(b);
+    leaderEpochPatched.writeInt32BE(0, 12); // the broker stamps its leader epoch, outside the CRC
+    expect(p.records!.subarray(0, b.length)).toEqual(leaderEpochPatched);
+    c.close();
+  });
+
+  it('sends nothing for acks=0 and answers the next request', async () => {
+    const c = await RawClient.connect(port);
+    c.socket.write(Buffer.concat([produce(1, 1, batch(['x']), 0), produce(2, 1, batch(['y']), 1)]));
+    const raw = (await c.read())!;
+    expect(decodeResponse(0, 7, raw).correlationId).toBe(2);
+    expect(produced(raw).baseOffset).toBe(1n);
+    c.close();
+  });
+
+  it('refuses Produce v0-2, bad acks, unknown partitions and empty or corrupt records', async () => {
+    const c = await RawClient.connect(port);
+    c.socket.write(produce(1, 0, batch(['x']), 1, 2));
+    expect(
+      decodeResponse<ProduceResponse>(0, 2, (await c.read())!).body.responses[0]!.partitionResponses[0]!
+        .errorCode,
+    ).toBe(35);
+    c.socket.write(produce(2, 0, batch(['x']), 2));
+    expect(produced((await c.read())!).errorCode).toBe(21);
+    c.socket.write(produce(3, 9, batch(['x'])));
+    expect(produced((await c.read())!).errorCode).toBe(3);
+    c.socket.write(produce(4, 0, null));
+    expect(produced((await c.read())!).errorCode).toBe(87);
+    const corrupt = batch(['x']);
+    corrupt[corrupt.length - 1] ^= 0xff;
+    c.socket.write(produce(5, 0, corrupt));
+    expect(produced((await c.read())!).errorCode).toBe(2);
+    c.close();
+  });
+
+  it('answers OFFSET_OUT_OF_RANGE beyond the log end and unknown partitions', async () => {
+    const c = await RawClient.connect(port);
+    c.socket.write(
+      fetch(
+        1,
+        [
+          { partition: 0, offset: 1000 },
+          { partition: 7, offset: 0 },
+        ],
+        { maxWaitMs: 5000 },
+      ),
+    );
+    const parts = fetched((await c.read())!).responses[0]!.partitions;
+    expect(parts.map((p) => p.errorCode)).toEqual([1, 3]);
+    c.close();
+  });
+
+  it('parks a fetch until an append wakes it', async () => {
+    broker.context.createTopic('wait', 1);
+    const consumer = await RawClient.connect(port);
+    const producer = await RawClient.connect(port);
+    const body = (offset: number) =>
+      frame(1, 11, 1, {
+        replicaId: -1,
+        maxWaitMs: 10_000,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: 'wait',
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: -1,
+                fetchOffset: BigInt(offset),
+                logStartOffset: -1n,
+                partitionMaxBytes: 1 << 20,
+              },
+            ],
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+    const started = Date.now();
+    consumer.socket.write(body(0));
+    await new Promise((r) => setTimeout(r, 100));
+    producer.socket.write(
+      frame(0, 7, 9, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 1000,
+        topicData: [{ name: 'wait', partitionData: [{ index: 0, records: batch(['wake']) }] }],
+      }),
+    );
+    const res = fetched((await consumer.read())!).responses[0]!.partitions[0]!;
+    expect(res.highWatermark).toBe(1n);
+    expect(res.records!.length).toBeGreaterThan(0);
+    // Woken by the append, not by max_wait_ms (10 s).
+    expect(Date.now() - started).toBeLessThan(5000);
+    consumer.close();
+    producer.close();
+  });
+
+  it('returns an empty fetch after max_wait_ms when nothing arrives', async () => {
+    const c = await RawClient.connect(port);
+    c.socket.write(fetch(1, [{ partition: 1, offset: 2 }], { maxWaitMs: 50 }));
+    const p = fetched((await c.read())!).responses[0]!.partitions[0]!;
+    expect(p).toMatchObject({ errorCode: 0, highWatermark: 2n });
+    expect(p.records?.length ?? 0).toBe(0);
+    c.close();
+  });
+
+  it('honours partition_max_bytes but returns one whole batch to the first partition (KIP-74)', async () => {
+    broker.context.createTopic('limits', 2);
+    const c = await RawClient.connect(port);
+    const big = batch(['x'.repeat(500)]);
+    for (const [i, p] of [
+      [1, 0],
+      [2, 0],
+      [3, 1],
+    ] as const) {
+      c.socket.write(
+        frame(0, 7, i, {
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 1000,
+          topicData: [{ name: 'limits', partitionData: [{ index: p, records: Buffer.from(big) }] }],
+        }),
+      );
+      await c.read();
+    }
+    c.socket.write(
+      frame(1, 11, 9, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: 'limits',
+            partitions: [0, 1].map((partition) => ({
+              partition,
+              currentLeaderEpoch: -1,
+              fetchOffset: 0n,
+              logStartOffset: -1n,
+              partitionMaxBytes: 10,
+            })),
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      }),
+    );
+    const parts = fetched((await c.read())!).responses[0]!.partitions;
+    expect(parts[0]!.records!.length).toBe(big.length); // one whole batch although over the limit
+    expect(parts[1]!.records?.length ?? 0).toBe(0); // later partitions keep to the limit
+    c.close();
+  });
+
+  it('serves Fetch v13+ by topic id', async () => {
+    const c = await RawClient.connect(port);
+    const id = broker.context.topics.get('t')!.id;
+    c.socket.write(
+      frame(1, 13, 1, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topicId: id,
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: 0,
+                fetchOffset: 0n,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1 << 20,
+              },
+            ],
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      }),
+    );
+    const body = fetched((await c.read())!, 13);
+    expect(body.responses[0]!.topicId).toBe(id);
+    expect(body.responses[0]!.partitions[0]!.highWatermark).toBe(4n);
+    c.close();
+  });
+});
