@@ -2,8 +2,8 @@ import { type Logger, pino } from 'pino';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { advertisedVersions } from './handlers/index.js';
-import { MemoryLogStore } from './logs/memory-log.js';
 import type { LogStore } from './logs/partition-log.js';
+import { StorageLogStore } from './logs/storage-log-store.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
 import { createRouter } from './router.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
@@ -11,7 +11,7 @@ import { TopicRegistry } from './topics/registry.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
-  /** Where partition logs live. */
+  /** Where partition logs live; defaults to @kilgore/storage in `log.dirs`. */
   logs?: LogStore;
   /** Defaults to pino JSON lines on stdout at `logger.level`. */
   log?: Logger;
@@ -42,8 +42,7 @@ export class Broker {
     const meta = loadOrCreateMetaProperties(config.logDir, config.nodeId);
     const topics = new TopicRegistry(config.logDir, log);
     topics.load();
-    const logs = opts.logs ?? new MemoryLogStore();
-    if (!opts.logs) log.warn('partition logs are kept in memory: @kilgore/storage is not wired in yet');
+    const logs = opts.logs ?? (await StorageLogStore.open(config, log));
     for (const t of topics.list()) logs.create(t.name, 0, t.partitions);
     const shutdown = new AbortController();
     const context: BrokerContext = {

@@ -7,6 +7,7 @@ export * from './config/index.js';
 export type { BrokerContext } from './context.js';
 export { MemoryLogStore, MemoryPartitionLog } from './logs/memory-log.js';
 export type { LogStore, PartitionAppendResult, PartitionLogView } from './logs/partition-log.js';
+export { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
 export {
   loadOrCreateMetaProperties,
   type MetaProperties,
