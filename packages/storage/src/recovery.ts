@@ -1,7 +1,7 @@
 import { BATCH_HEADER_SIZE, BatchOffsets } from '@kilgore/protocol';
 import { headerProblem, type ScanStop, scanBatches } from './batch-scan.js';
 import type { Directory } from './directory.js';
-import { logFileName } from './names.js';
+import { indexFileName, logFileName, timeIndexFileName } from './names.js';
 import { Segment } from './segment.js';
 
 export interface SegmentLoad {
@@ -100,10 +100,15 @@ export interface LoadOptions {
 
 /** Opens one segment from disk, trusting its indexes only after checking them against the log. */
 export function loadSegment(dir: Directory, baseOffset: number, opts: LoadOptions): SegmentLoad {
+  // A missing index file is only visible before opening it (opening creates it).
+  const filesPresent = dir.exists(indexFileName(baseOffset)) && dir.exists(timeIndexFileName(baseOffset));
   const seg = new Segment(dir, baseOffset, dir.mtimeMs(logFileName(baseOffset)));
   if (opts.recover) return rebuildSegment(seg, opts.indexIntervalBytes, true);
   const size = seg.size;
-  let indexOk = seg.offsetIndex.load(size) && seg.timeIndex.load(0x7fffffff);
+  let indexOk = (filesPresent || size === 0) && seg.offsetIndex.load(size) && seg.timeIndex.load(0x7fffffff);
+  // Offset entries always come with a time entry unless timestamps are absent: an empty time
+  // index beside a non-empty offset index was lost.
+  if (indexOk && seg.offsetIndex.count > 0 && seg.timeIndex.count === 0) indexOk = false;
   const last = seg.offsetIndex.last();
   if (indexOk && last) {
     // The entry must point at a batch whose last offset is the entry's offset.
