@@ -57,4 +57,25 @@ describe('kafkajs 2.2.4 producer', () => {
     await producer.disconnect();
     await admin.disconnect();
   });
+
+  it('deletes records below an offset (DeleteRecords) and reports the new low watermark', async () => {
+    const client = kafka();
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'kjs-trim', numPartitions: 1 }] });
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send({
+      topic: 'kjs-trim',
+      messages: Array.from({ length: 5 }, (_, i) => ({ value: `v${i}` })),
+    });
+    // kafkajs looks the leader up in metadata it already holds: fetch the topic's offsets first.
+    expect((await admin.fetchTopicOffsets('kjs-trim'))[0]).toMatchObject({ high: '5', low: '0' });
+    await admin.deleteTopicRecords({ topic: 'kjs-trim', partitions: [{ partition: 0, offset: '3' }] });
+    expect(await admin.fetchTopicOffsets('kjs-trim')).toEqual([
+      { partition: 0, offset: '5', high: '5', low: '3' },
+    ]);
+    await producer.disconnect();
+    await admin.disconnect();
+  });
 });

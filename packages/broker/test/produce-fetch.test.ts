@@ -299,4 +299,29 @@ describe('Produce and Fetch', () => {
     expect(body.responses[0]!.partitions[0]!.highWatermark).toBe(4n);
     c.close();
   });
+
+  it('answers OffsetForLeaderEpoch for the one epoch a node has', async () => {
+    const c = await RawClient.connect(port);
+    c.socket.write(
+      frame(23, 3, 1, {
+        replicaId: -1,
+        topics: [
+          {
+            topic: 't',
+            partitions: [
+              { partition: 0, currentLeaderEpoch: 0, leaderEpoch: 0 },
+              { partition: 0, currentLeaderEpoch: -1, leaderEpoch: 5 },
+              { partition: 0, currentLeaderEpoch: 3, leaderEpoch: 0 },
+            ],
+          },
+        ],
+      }),
+    );
+    type Res = { topics: { partitions: { errorCode: number; leaderEpoch: number; endOffset: bigint }[] }[] };
+    const parts = decodeResponse<Res>(23, 3, (await c.read())!).body.topics[0]!.partitions;
+    expect(parts[0]).toMatchObject({ errorCode: 0, leaderEpoch: 0, endOffset: 4n });
+    expect(parts[1]).toMatchObject({ errorCode: 0, leaderEpoch: -1, endOffset: -1n });
+    expect(parts[2]?.errorCode).toBe(75);
+    c.close();
+  });
 });

@@ -6,6 +6,8 @@ import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
+import { deleteRecordsHandler } from './21-delete-records.js';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
 import { createPartitionsHandler } from './37-create-partitions.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
 import type { ApiHandler } from './types.js';
@@ -19,6 +21,8 @@ export const handlers: readonly ApiHandler[] = [
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
+  deleteRecordsHandler,
+  offsetForLeaderEpochHandler,
   createPartitionsHandler,
   describeClusterHandler,
 ];

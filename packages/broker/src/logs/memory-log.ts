@@ -104,6 +104,14 @@ export class MemoryPartitionLog implements PartitionLogView {
     });
   }
 
+  async deleteRecordsBefore(offset: number): Promise<number> {
+    if (offset > this.highWatermark)
+      throw new LogError(OFFSET_OUT_OF_RANGE, `offset ${offset} above the high watermark`);
+    if (offset > this.logStartOffset) this.logStartOffset = offset;
+    while (this.batches.length > 0 && this.batches[0]!.lastOffset < this.logStartOffset) this.batches.shift();
+    return this.logStartOffset;
+  }
+
   async offsetForTimestamp(timestamp: number) {
     for (const b of this.batches) {
       if (b.maxTimestamp >= timestamp) {

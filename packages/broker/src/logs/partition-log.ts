@@ -25,6 +25,8 @@ export interface PartitionLogView {
   offsetForTimestamp(
     timestamp: number,
   ): Promise<{ offset: number; timestamp: number; leaderEpoch: number } | undefined>;
+  /** Moves the log start offset up to `offset` (at most the high watermark); resolves the new one. */
+  deleteRecordsBefore(offset: number): Promise<number>;
 }
 
 export interface PartitionAppendResult {
