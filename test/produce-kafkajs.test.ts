@@ -78,4 +78,25 @@ describe('kafkajs 2.2.4 producer', () => {
     await producer.disconnect();
     await admin.disconnect();
   });
+
+  it('produces idempotently (InitProducerId, sequence numbers)', async () => {
+    const client = kafka();
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'kjs-idem', numPartitions: 1 }] });
+    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (let i = 0; i < 5; i++) {
+      const [r] = await producer.send({
+        topic: 'kjs-idem',
+        messages: [{ value: `m${i}a` }, { value: `m${i}b` }],
+      });
+      expect(r).toMatchObject({ errorCode: 0, baseOffset: String(i * 2) });
+    }
+    expect(await admin.fetchTopicOffsets('kjs-idem')).toEqual([
+      { partition: 0, offset: '10', high: '10', low: '0' },
+    ]);
+    await producer.disconnect();
+    await admin.disconnect();
+  });
 });

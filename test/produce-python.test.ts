@@ -33,11 +33,11 @@ print(json.dumps({'got': got, 'end': c.end_offsets([tp])[tp]}))
 c.close()
 `;
 
-// confluent-kafka 1.7 (librdkafka 2.0.2) producer with zstd; delivery reports carry the offsets.
+// confluent-kafka 1.7 (librdkafka 2.0.2) idempotent producer with zstd; delivery reports carry the offsets.
 const confluentProducer = `
 import sys, json
 from confluent_kafka import Producer
-p = Producer({'bootstrap.servers': sys.argv[1], 'compression.type': 'zstd', 'acks': 'all', 'linger.ms': 5})
+p = Producer({'bootstrap.servers': sys.argv[1], 'compression.type': 'zstd', 'enable.idempotence': True, 'linger.ms': 5})
 offsets = []
 def done(err, msg):
     if err: raise Exception(str(err))
@@ -60,7 +60,7 @@ describe('Python clients, produce and consume', () => {
     expect(out.got).toEqual(Array.from({ length: 20 }, (_, i) => [i, `k${i}`, `value ${i}`]));
   });
 
-  it('confluent-kafka produces with zstd', async () => {
+  it('confluent-kafka produces idempotently with zstd', async () => {
     const python = requirePythonModule('confluent_kafka', 'python3-confluent-kafka');
     const { stdout } = await run(python, ['-c', confluentProducer, tb.bootstrap, 'ck-zstd'], {
       timeout: 40_000,

@@ -5,6 +5,8 @@ import { advertisedVersions } from './handlers/index.js';
 import type { LogStore } from './logs/partition-log.js';
 import { StorageLogStore } from './logs/storage-log-store.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
+import { ProducerIds } from './producers/producer-ids.js';
+import { ProducerStates } from './producers/producer-state.js';
 import { createRouter } from './router.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
 import { TopicRegistry } from './topics/registry.js';
@@ -45,6 +47,7 @@ export class Broker {
     const logs = opts.logs ?? (await StorageLogStore.open(config, log));
     for (const t of topics.list()) logs.create(t.name, 0, t.partitions);
     const shutdown = new AbortController();
+    const producerStates = new ProducerStates();
     const context: BrokerContext = {
       config,
       log,
@@ -54,6 +57,8 @@ export class Broker {
       topics,
       apiVersions: advertisedVersions(),
       logs,
+      producerIds: new ProducerIds(),
+      producerStates,
       shutdown: shutdown.signal,
       createTopic(name, partitions) {
         const t = topics.create(name, partitions);
@@ -63,6 +68,7 @@ export class Broker {
       async deleteTopic(name) {
         const t = topics.get(name);
         if (t) await logs.drop(name, t.partitions);
+        producerStates.dropTopic(name);
         topics.delete(name);
       },
       async growTopic(name, total) {

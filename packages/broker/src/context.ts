@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { AdvertisedAddress } from './broker.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { LogStore } from './logs/partition-log.js';
+import type { ProducerIds } from './producers/producer-ids.js';
+import type { ProducerStates } from './producers/producer-state.js';
 import type { TopicInfo, TopicRegistry } from './topics/registry.js';
 
 /** An entry of ApiVersions' list. */
@@ -23,6 +25,9 @@ export interface BrokerContext {
   readonly topics: TopicRegistry;
   /** The partition logs. */
   readonly logs: LogStore;
+  /** Idempotent producers: ids handed out, and per-partition sequence state. */
+  readonly producerIds: ProducerIds;
+  readonly producerStates: ProducerStates;
   /** Aborted when the broker stops, so parked requests (long-polling fetches) answer at once. */
   readonly shutdown: AbortSignal;
   /** What ApiVersions advertises: the handler table's ranges, sorted by api key. */

@@ -324,4 +324,38 @@ describe('Produce and Fetch', () => {
     expect(parts[2]?.errorCode).toBe(75);
     c.close();
   });
+
+  it('de-duplicates an idempotent producer retry and refuses a sequence gap', async () => {
+    broker.context.createTopic('idem', 1);
+    const c = await RawClient.connect(port);
+    c.socket.write(frame(22, 1, 1, { transactionalId: null, transactionTimeoutMs: 60000 }));
+    type Init = { errorCode: number; producerId: bigint; producerEpoch: number };
+    const init = decodeResponse<Init>(22, 1, (await c.read())!).body;
+    expect(init).toMatchObject({ errorCode: 0, producerEpoch: 0 });
+    const idem = (values: string[], baseSequence: number) =>
+      encodeRecordBatchSync({
+        producerId: init.producerId,
+        producerEpoch: 0,
+        baseSequence,
+        records: values.map((value) => ({ value })),
+      });
+    const send = (id: number, records: Buffer) =>
+      frame(0, 7, id, {
+        transactionalId: null,
+        acks: -1,
+        timeoutMs: 1000,
+        topicData: [{ name: 'idem', partitionData: [{ index: 0, records }] }],
+      });
+    const first = idem(['a', 'b'], 0);
+    c.socket.write(send(2, Buffer.from(first)));
+    expect(produced((await c.read())!)).toMatchObject({ errorCode: 0, baseOffset: 0n });
+    c.socket.write(send(3, Buffer.from(first))); // the retry
+    expect(produced((await c.read())!)).toMatchObject({ errorCode: 0, baseOffset: 0n });
+    c.socket.write(send(4, idem(['c'], 2)));
+    expect(produced((await c.read())!)).toMatchObject({ errorCode: 0, baseOffset: 2n });
+    c.socket.write(send(5, idem(['e'], 9)));
+    expect(produced((await c.read())!).errorCode).toBe(45);
+    expect(broker.context.logs.get('idem', 0)!.logEndOffset).toBe(3);
+    c.close();
+  });
 });

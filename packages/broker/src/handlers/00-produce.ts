@@ -63,15 +63,29 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
           res.errorMessage = 'Produce request has no record batch';
           continue;
         }
+        const seq = broker.producerStates.check(topicData.name, p.index, p.records);
+        if (seq.kind === 'duplicate') {
+          // A retry of a batch already written: its original offset, and no second copy.
+          res.baseOffset = BigInt(seq.baseOffset);
+          res.logStartOffset = BigInt(log.logStartOffset);
+          continue;
+        }
+        if (seq.kind === 'error') {
+          res.errorCode = seq.code;
+          res.errorMessage = seq.message;
+          continue;
+        }
         // Partitions are appended concurrently; each fills its own response entry.
         appends.push(
           log.append(p.records, { leaderEpoch: LEADER_EPOCH }).then(
             (r) => {
+              if (seq.kind === 'append') seq.commit(r.baseOffset);
               res.baseOffset = BigInt(r.baseOffset);
               res.logAppendTimeMs = BigInt(r.logAppendTime);
               res.logStartOffset = BigInt(r.logStartOffset);
             },
             (err: unknown) => {
+              if (seq.kind === 'append') seq.abort();
               res.errorCode = errorCodeOf(err);
               res.errorMessage = (err as Error).message ?? null;
               if (res.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) {
