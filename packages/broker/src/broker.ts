@@ -2,6 +2,7 @@ import { type Logger, pino } from 'pino';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { advertisedVersions } from './handlers/index.js';
+import type { RequestInterceptor } from './interceptor.js';
 import type { LogStore } from './logs/partition-log.js';
 import { StorageLogStore } from './logs/storage-log-store.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
@@ -17,6 +18,8 @@ export interface BrokerOptions {
   logs?: LogStore;
   /** Defaults to pino JSON lines on stdout at `logger.level`. */
   log?: Logger;
+  /** Test hook: sees (and may answer, delay or drop) every decoded request. Off by default. */
+  interceptor?: RequestInterceptor;
 }
 
 /** An address clients are told to use (Metadata's brokers list). */
@@ -82,7 +85,7 @@ export class Broker {
       maxFrameBytes: config.socketRequestMaxBytes,
       maxQueued: config.queuedMaxRequests,
       idleMs: config.connectionsMaxIdleMs,
-      handle: createRouter(context),
+      handle: createRouter(context, undefined, opts.interceptor),
       log,
     });
     const bound = await server.listen();

@@ -5,6 +5,8 @@
 export { type AdvertisedAddress, Broker, type BrokerOptions } from './broker.js';
 export * from './config/index.js';
 export type { BrokerContext } from './context.js';
+export type { RequestInfo } from './handlers/types.js';
+export type { InterceptedRequest, InterceptNext, RequestInterceptor } from './interceptor.js';
 export { MemoryLogStore, MemoryPartitionLog } from './logs/memory-log.js';
 export type { LogStore, PartitionAppendResult, PartitionLogView } from './logs/partition-log.js';
 export { logDefaults, StorageLogStore } from './logs/storage-log-store.js';

@@ -9,6 +9,7 @@ import {
 import type { BrokerContext } from './context.js';
 import { handlers as defaultHandlers, handlerTable } from './handlers/index.js';
 import type { ApiHandler, RequestInfo } from './handlers/types.js';
+import type { RequestInterceptor } from './interceptor.js';
 import { CloseConnection, type FrameHandler, type Reply } from './server/connection.js';
 
 /**
@@ -20,6 +21,7 @@ import { CloseConnection, type FrameHandler, type Reply } from './server/connect
 export function createRouter(
   broker: BrokerContext,
   handlers: readonly ApiHandler[] = defaultHandlers,
+  interceptor?: RequestInterceptor,
 ): FrameHandler {
   const table = handlerTable(handlers);
   return (frame, connection) => {
@@ -57,6 +59,10 @@ export function createRouter(
     };
     const encode = (body: unknown): Reply =>
       body === null ? null : encodeResponse(api.apiKey, api.apiVersion, api.correlationId, body as object);
+    if (interceptor !== undefined) {
+      const next = async (body: unknown): Promise<unknown> => handler.handle(body, info, broker);
+      return interceptor({ ...info, body: request.body }, next).then(encode);
+    }
     const result = handler.handle(request.body, info, broker);
     return result instanceof Promise ? result.then(encode) : encode(result);
   };
