@@ -1,5 +1,6 @@
 import { BATCH_HEADER_SIZE, BatchOffsets, isBatchCrcValid, LOG_OVERHEAD } from '@kilgore/protocol';
 import type { ByteStore } from './byte-store.js';
+import { readInt64 } from './int64.js';
 
 /** What a walk over stored batches sees of each one: header fields only, no records. */
 export interface ScannedBatch {
@@ -73,13 +74,13 @@ export function scanBatches(
       off = 0;
       if (chunk.length < size) return { kind: 'torn', position: pos, reason: 'short read' };
     }
-    const baseOffset = Number(chunk.readBigInt64BE(off));
+    const baseOffset = readInt64(chunk, off);
     if (baseOffset < nextMin)
       return { kind: 'corrupt', position: pos, reason: `offset ${baseOffset} goes backwards` };
     if (verifyCrc && !isBatchCrcValid(chunk, off))
       return { kind: 'corrupt', position: pos, reason: 'CRC mismatch' };
     const lastOffset = baseOffset + chunk.readInt32BE(off + BatchOffsets.lastOffsetDelta);
-    const maxTimestamp = Number(chunk.readBigInt64BE(off + BatchOffsets.maxTimestamp));
+    const maxTimestamp = readInt64(chunk, off + BatchOffsets.maxTimestamp);
     const more = visit({
       position: pos,
       size,

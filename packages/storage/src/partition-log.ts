@@ -2,7 +2,6 @@ import {
   BATCH_HEADER_SIZE,
   BatchOffsets,
   decodeRecordBatch,
-  patchBaseOffset,
   patchLeaderEpoch,
   patchMaxTimestamp,
 } from '@kilgore/protocol';
@@ -10,6 +9,7 @@ import { headerProblem, scanBatches } from './batch-scan.js';
 import { isCompacted, type LogConfig } from './config.js';
 import type { Directory } from './directory.js';
 import { offsetOutOfRange, type StorageError, storageError } from './errors.js';
+import { readInt64, writeInt64 } from './int64.js';
 import {
   CLEANED_SUFFIX,
   DELETED_SUFFIX,
@@ -311,7 +311,7 @@ export class PartitionLog {
     const baseOffset = next;
     let maxTimestamp = -1;
     for (const b of set.batches) {
-      patchBaseOffset(batches, b.position, BigInt(next));
+      writeInt64(batches, next, b.position); // baseOffset, outside the CRC
       if (opts.leaderEpoch !== undefined) patchLeaderEpoch(batches, b.position, opts.leaderEpoch);
       if (logAppend) {
         patchMaxTimestamp(batches, b.position, BigInt(now), true);
@@ -322,7 +322,7 @@ export class PartitionLog {
       next = b.lastOffset + 1;
       if (b.maxTimestamp > maxTimestamp) maxTimestamp = b.maxTimestamp;
     }
-    this.#write(batches, set);
+    this.#write(batches, set, maxTimestamp, now);
     return {
       baseOffset,
       lastOffset: next - 1,
@@ -343,7 +343,8 @@ export class PartitionLog {
   appendReplicated(batches: Buffer): Promise<AppendResult> {
     try {
       this.#checkOpen();
-      const set = validateBatches(batches, this.#config, this.#now(), false, true);
+      const now = this.#now();
+      const set = validateBatches(batches, this.#config, now, false, true);
       let expected = this.logEndOffset;
       let maxTimestamp = -1;
       for (const b of set.batches) {
@@ -368,19 +369,17 @@ export class PartitionLog {
       };
       // A leading gap (a compacted source) would leave the segment's nextOffset behind.
       if (first.baseOffset > this.logEndOffset && this.#active.isEmpty) this.#rollTo(first.baseOffset);
-      this.#write(batches, set);
+      this.#write(batches, set, maxTimestamp, now);
       return this.#afterWrite(result);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  #write(buf: Buffer, set: ValidatedSet): void {
+  #write(buf: Buffer, set: ValidatedSet, maxTs: number, now: number): void {
     const first = set.batches[0]!;
     const last = set.batches[set.batches.length - 1]!;
-    let maxTs = -1;
-    for (const b of set.batches) if (b.maxTimestamp > maxTs) maxTs = b.maxTimestamp;
-    this.#maybeRoll(set.validBytes, maxTs, first.baseOffset, last.lastOffset);
+    this.#maybeRoll(set.validBytes, maxTs, first.baseOffset, last.lastOffset, now);
     const bytes = set.validBytes === buf.length ? buf : buf.subarray(0, set.validBytes);
     this.#active.append(bytes, set.batches, this.#config.indexIntervalBytes);
   }
@@ -402,11 +401,16 @@ export class PartitionLog {
     if (target > this.#highWatermark) this.highWatermark = target;
   }
 
-  #maybeRoll(incomingBytes: number, incomingMaxTs: number, firstOffset: number, lastOffset: number): void {
+  #maybeRoll(
+    incomingBytes: number,
+    incomingMaxTs: number,
+    firstOffset: number,
+    lastOffset: number,
+    now: number,
+  ): void {
     const seg = this.#active;
     if (seg.isEmpty) return;
     const c = this.#config;
-    const now = this.#now();
     const age =
       seg.firstBatchTimestamp >= 0 && incomingMaxTs >= 0
         ? incomingMaxTs - seg.firstBatchTimestamp
@@ -640,7 +644,7 @@ export class PartitionLog {
         throw this.#corruptRead(seg, offset);
       }
       size = chunk.readInt32BE(off + BatchOffsets.batchLength) + 12;
-      const last = Number(chunk.readBigInt64BE(off)) + chunk.readInt32BE(off + BatchOffsets.lastOffsetDelta);
+      const last = readInt64(chunk, off) + chunk.readInt32BE(off + BatchOffsets.lastOffsetDelta);
       if (last >= offset) break;
       pos += size;
     }
@@ -657,7 +661,7 @@ export class PartitionLog {
         break;
       }
       const s = buf.readInt32BE(end + BatchOffsets.batchLength) + 12;
-      const last = Number(buf.readBigInt64BE(end)) + buf.readInt32BE(end + BatchOffsets.lastOffsetDelta);
+      const last = readInt64(buf, end) + buf.readInt32BE(end + BatchOffsets.lastOffsetDelta);
       if (last >= limit || end + s > buf.length) break;
       if (end > 0 && end + s > maxBytes) break;
       end += s;
@@ -672,7 +676,7 @@ export class PartitionLog {
     let p = 0;
     let last = -1;
     while (p < end) {
-      last = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + BatchOffsets.lastOffsetDelta);
+      last = readInt64(buf, p) + buf.readInt32BE(p + BatchOffsets.lastOffsetDelta);
       p += buf.readInt32BE(p + BatchOffsets.batchLength) + 12;
     }
     return last;

@@ -10,6 +10,7 @@ import {
 } from '@kilgore/protocol';
 import type { LogConfig } from './config.js';
 import { corruptMessage, invalidRecord, StorageError } from './errors.js';
+import { readInt64 } from './int64.js';
 import type { BatchMeta } from './segment.js';
 
 export interface ValidatedBatch extends BatchMeta {
@@ -45,7 +46,7 @@ export function validateBatches(
   while (buf.length - pos >= LOG_OVERHEAD) {
     const size = buf.readInt32BE(pos + BatchOffsets.batchLength) + LOG_OVERHEAD;
     if (size > buf.length - pos && size >= BATCH_HEADER_SIZE) break; // trailing partial batch
-    const baseOffset = Number(buf.readBigInt64BE(pos));
+    const baseOffset = readInt64(buf, pos);
     if (
       client &&
       baseOffset !== 0 &&
@@ -78,14 +79,17 @@ export function validateBatches(
       }
       if ((attributes & BatchAttributes.control) !== 0)
         throw invalidRecord('producers may not write control batches');
-      const producerId = buf.readBigInt64BE(pos + BatchOffsets.producerId);
-      if (producerId >= 0n && buf.readInt32BE(pos + BatchOffsets.baseSequence) < 0) {
+      // producerId >= 0: the sign is in the high word.
+      if (
+        buf.readInt32BE(pos + BatchOffsets.producerId) >= 0 &&
+        buf.readInt32BE(pos + BatchOffsets.baseSequence) < 0
+      ) {
         throw invalidRecord('idempotent batch without a base sequence');
       }
     } else if (lastOffsetDelta < 0) {
       throw corruptMessage(`negative lastOffsetDelta ${lastOffsetDelta}`);
     }
-    const maxTimestamp = Number(buf.readBigInt64BE(pos + BatchOffsets.maxTimestamp));
+    const maxTimestamp = readInt64(buf, pos + BatchOffsets.maxTimestamp);
     if (client) checkTimestamps(buf, pos, attributes, maxTimestamp, config, now);
     batches.push({
       position: pos,
@@ -125,8 +129,9 @@ function checkTimestamps(
     const before = config.messageTimestampBeforeMaxMs;
     const after = config.messageTimestampAfterMaxMs;
     if (before === Number.POSITIVE_INFINITY && after === Number.POSITIVE_INFINITY) return;
-    const baseTimestamp = Number(buf.readBigInt64BE(pos + BatchOffsets.baseTimestamp));
-    for (const ts of [baseTimestamp, maxTimestamp]) {
+    const baseTimestamp = readInt64(buf, pos + BatchOffsets.baseTimestamp);
+    for (let i = 0; i < 2; i++) {
+      const ts = i === 0 ? baseTimestamp : maxTimestamp;
       if (ts < now - before || ts > now + after) {
         throw new StorageError(
           ErrorCode.INVALID_TIMESTAMP,
