@@ -1,16 +1,18 @@
+import { logConfigFromProperties } from '@kilgore/storage';
 import { type Logger, pino } from 'pino';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { advertisedVersions } from './handlers/index.js';
 import type { RequestInterceptor } from './interceptor.js';
 import type { LogStore } from './logs/partition-log.js';
-import { StorageLogStore } from './logs/storage-log-store.js';
+import { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
 import { ProducerIds } from './producers/producer-ids.js';
 import { ProducerStates } from './producers/producer-state.js';
 import { createRouter } from './router.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
 import { TopicRegistry } from './topics/registry.js';
+import { TopicConfigStore, type TopicOverrides } from './topics/topic-configs.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -47,8 +49,22 @@ export class Broker {
     const meta = loadOrCreateMetaProperties(config.logDir, config.nodeId);
     const topics = new TopicRegistry(config.logDir, log);
     topics.load();
+    const topicConfigs = new TopicConfigStore(config.logDir, log);
+    topicConfigs.load(topics.list().map((t) => t.name));
     const logs = opts.logs ?? (await StorageLogStore.open(config, log));
-    for (const t of topics.list()) logs.create(t.name, 0, t.partitions);
+    // Storage opened (and if need be recovered) the logs with the broker's defaults; the topics'
+    // own settings apply from here on.
+    const applyConfigs = (name: string, overrides: TopicOverrides) => {
+      if (!(logs instanceof StorageLogStore)) return; // in-memory logs have no settings
+      logs.manager.setTopicConfig(
+        name,
+        logConfigFromProperties(Object.fromEntries(overrides), logDefaults(config)),
+      );
+    };
+    for (const t of topics.list()) {
+      if (topicConfigs.get(t.name).size > 0) applyConfigs(t.name, topicConfigs.get(t.name));
+      logs.create(t.name, 0, t.partitions);
+    }
     const shutdown = new AbortController();
     const producerStates = new ProducerStates();
     const context: BrokerContext = {
@@ -63,16 +79,28 @@ export class Broker {
       producerIds: new ProducerIds(),
       producerStates,
       shutdown: shutdown.signal,
-      createTopic(name, partitions) {
+      topicConfigs,
+      createTopic(name, partitions, configs = new Map()) {
+        // Checked before the config file is written, so a refused create never touches the
+        // overrides of a topic that already exists.
+        topics.validateCreate(name, partitions);
+        // Overrides first: a crash before the partition dirs exist leaves a file that load drops.
+        if (configs.size > 0) topicConfigs.set(name, configs);
+        applyConfigs(name, configs);
         const t = topics.create(name, partitions);
         logs.create(name, 0, partitions);
         return t;
+      },
+      setTopicConfigs(name, overrides) {
+        topicConfigs.set(name, overrides);
+        applyConfigs(name, overrides);
       },
       async deleteTopic(name) {
         const t = topics.get(name);
         if (t) await logs.drop(name, t.partitions);
         producerStates.dropTopic(name);
         topics.delete(name);
+        topicConfigs.delete(name);
       },
       async growTopic(name, total) {
         const before = topics.validateGrow(name, total).partitions;

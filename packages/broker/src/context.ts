@@ -5,6 +5,7 @@ import type { LogStore } from './logs/partition-log.js';
 import type { ProducerIds } from './producers/producer-ids.js';
 import type { ProducerStates } from './producers/producer-state.js';
 import type { TopicInfo, TopicRegistry } from './topics/registry.js';
+import type { TopicConfigStore, TopicOverrides } from './topics/topic-configs.js';
 
 /** An entry of ApiVersions' list. */
 export interface ApiVersionRange {
@@ -32,8 +33,15 @@ export interface BrokerContext {
   readonly shutdown: AbortSignal;
   /** What ApiVersions advertises: the handler table's ranges, sorted by api key. */
   readonly apiVersions: readonly ApiVersionRange[];
-  /** Creates a topic and its partition logs (CreateTopics, auto-creation); throws TopicError. */
-  createTopic(name: string, partitions: number): TopicInfo;
+  /** Per-topic config overrides (persisted). Change them through `setTopicConfigs`. */
+  readonly topicConfigs: TopicConfigStore;
+  /**
+   * Creates a topic and its partition logs (CreateTopics, auto-creation); throws TopicError.
+   * `configs` are overrides already checked by validateOverrides.
+   */
+  createTopic(name: string, partitions: number, configs?: TopicOverrides): TopicInfo;
+  /** Replaces a topic's overrides: persisted first, then applied to its partition logs. */
+  setTopicConfigs(name: string, overrides: TopicOverrides): void;
   /** Deletes a topic: closes its partition logs, then removes its files. */
   deleteTopic(name: string): Promise<void>;
   /** Grows a topic to `total` partitions (CreatePartitions). */

@@ -9,6 +9,8 @@ import {
 } from '@kilgore/protocol';
 import type { BrokerContext } from '../context.js';
 import { TopicError } from '../topics/registry.js';
+import { TopicConfigError, validateOverrides } from '../topics/topic-configs.js';
+import { topicConfigEntries } from './config-entries.js';
 import { defineHandler } from './types.js';
 
 /**
@@ -19,7 +21,7 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
   apiKey: ApiKey.CreateTopics,
   minVersion: 0,
   maxVersion: 7,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
     // Kafka answers every entry of a name given twice with INVALID_REQUEST and creates none of them.
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
@@ -33,29 +35,47 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
       }
       try {
         const plan = placement(t, broker);
+        const overrides = validateOverrides(t.configs.map((c) => [c.name, c.value] as const));
+        // v5+ (KIP-525) answers with the topic's resulting configs, as DescribeConfigs would.
+        const configs =
+          info.apiVersion >= 5
+            ? topicConfigEntries(overrides, broker.config, ALL).map((e) => ({
+                name: e.name,
+                value: e.value,
+                readOnly: e.readOnly,
+                configSource: e.configSource ?? -1,
+                isSensitive: e.isSensitive,
+              }))
+            : [];
         if (request.validateOnly) {
           broker.topics.validateCreate(t.name, plan.partitions);
           return {
             ...result(t.name, ErrorCode.NONE, null),
             numPartitions: plan.partitions,
             replicationFactor: 1,
+            configs,
           };
         }
-        const created = broker.createTopic(t.name, plan.partitions);
+        const created = broker.createTopic(t.name, plan.partitions, overrides);
         return {
           ...result(t.name, ErrorCode.NONE, null),
           topicId: created.id,
           numPartitions: created.partitions,
           replicationFactor: 1,
+          configs,
         };
       } catch (err) {
-        if (err instanceof TopicError) return result(t.name, err.code, err.message);
+        if (err instanceof TopicError || err instanceof TopicConfigError) {
+          return result(t.name, err.code, err.message);
+        }
         throw err;
       }
     });
     return { throttleTimeMs: 0, topics };
   },
 });
+
+const ALL = { keys: null, synonyms: false, documentation: false } as const;
 
 function placement(t: CreateTopicsRequestCreatableTopic, broker: BrokerContext): { partitions: number } {
   if (t.assignments.length > 0) {
