@@ -65,7 +65,10 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse>({
       responses.push({ topic: t.topic, topicId: byId ? t.topicId : (topic?.id ?? ZERO_UUID), partitions });
     }
 
-    let bytes = fill(slots, request.maxBytes, request.isolationLevel);
+    // Clients before v10 cannot read zstd (crib section 4): those partitions answer with an error.
+    const zstdOk = info.apiVersion >= ZSTD_FROM;
+    let bytes = fill(slots, request.maxBytes, request.isolationLevel, zstdOk);
+    if (bytes < 0) immediate = true;
     const deadline = Date.now() + request.maxWaitMs;
     // Park until enough bytes arrived, the wait expired, or the broker is stopping.
     while (!immediate && bytes < request.minBytes && slots.length > 0 && !broker.shutdown.aborted) {
@@ -73,7 +76,8 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse>({
       if (left <= 0) break;
       const woke = await waitForAny(slots, left, broker.shutdown);
       if (!woke) break;
-      bytes = fill(slots, request.maxBytes, request.isolationLevel);
+      bytes = fill(slots, request.maxBytes, request.isolationLevel, zstdOk);
+      if (bytes < 0) break;
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
   },
@@ -136,9 +140,11 @@ function setOffsets(out: FetchResponsePartitionData, log: PartitionLogView): voi
 /**
  * Reads every partition in request order within max_bytes and partition_max_bytes; the first
  * partition that returns data may exceed both to return one whole batch (KIP-74). Returns the
- * number of record bytes gathered.
+ * number of record bytes gathered, or -1 when a partition turned out to hold zstd batches the
+ * client cannot read (an error answers at once, as Kafka does).
  */
-function fill(slots: Slot[], maxBytes: number, isolationLevel: number): number {
+function fill(slots: Slot[], maxBytes: number, isolationLevel: number, zstdOk: boolean): number {
+  let refused = false;
   let remaining = maxBytes;
   let total = 0;
   for (const s of slots) {
@@ -148,6 +154,13 @@ function fill(slots: Slot[], maxBytes: number, isolationLevel: number): number {
     const limit = Math.max(0, Math.min(s.partitionMaxBytes, remaining));
     try {
       const r = s.log.read(s.fetchOffset, limit, s.log.highWatermark, total === 0);
+      if (!zstdOk && hasZstdBatch(r.records)) {
+        s.out.errorCode = ErrorCode.UNSUPPORTED_COMPRESSION_TYPE;
+        s.out.records = NO_RECORDS;
+        s.log = undefined;
+        refused = true;
+        continue;
+      }
       s.out.records = r.records;
       total += r.records.length;
       remaining -= r.records.length;
@@ -157,7 +170,29 @@ function fill(slots: Slot[], maxBytes: number, isolationLevel: number): number {
       s.log = undefined;
     }
   }
-  return total;
+  return refused ? -1 : total;
+}
+
+/** Fetch v10 is the first that may carry zstd (KIP-110). */
+const ZSTD_FROM = 10;
+const ZSTD = 4;
+/** Where a v2 batch keeps its magic byte and attributes (crib section 1). */
+const MAGIC_AT = 16;
+const ATTRIBUTES_AT = 21;
+
+/**
+ * Whether any whole-header batch in a fetched slice is zstd-compressed: a walk over the batch
+ * headers only (length field to length field), run just for the old fetch versions.
+ */
+function hasZstdBatch(records: Buffer): boolean {
+  let pos = 0;
+  while (pos + ATTRIBUTES_AT + 2 <= records.length) {
+    if (records[pos + MAGIC_AT] === 2 && (records.readInt16BE(pos + ATTRIBUTES_AT) & 7) === ZSTD) return true;
+    const size = records.readInt32BE(pos + 8);
+    if (size <= 0) return false; // not a batch: nothing more to recognise
+    pos += 12 + size;
+  }
+  return false;
 }
 
 /**

@@ -6,23 +6,26 @@ import {
   type ListOffsetsResponseListOffsetsPartitionResponse,
   type ListOffsetsResponseListOffsetsTopicResponse,
 } from '@kilgore/protocol';
-import { errorCodeOf } from '../logs/partition-log.js';
+import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
 import { LEADER_EPOCH } from './03-metadata.js';
 import { defineHandler } from './types.js';
 
 /** Kafka's special timestamps (ListOffsetsRequest). */
 const LATEST = -1n;
 const EARLIEST = -2n;
+/** v7+ (KIP-734): the record with the largest timestamp. */
+const MAX_TIMESTAMP = -3n;
 
 /**
  * ListOffsets: earliest (-2), latest (-1, the high watermark) and the first offset at or after a
- * timestamp. v0's old-style offsets array is answered with the one offset found.
+ * timestamp, and (v7+) the record with the largest timestamp. v0's old-style offsets array is
+ * answered with the one offset found.
  */
 export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsResponse>({
   apiKey: ApiKey.ListOffsets,
   minVersion: 0,
-  // v7 adds max-timestamp (-3) lookups, which need a storage query Kilgore does not have yet.
-  maxVersion: 6,
+  // v8+ add tiered-storage lookups (-4, -5), which Kilgore has no use for yet.
+  maxVersion: 7,
   async handle(request, info, broker) {
     const v0 = info.apiVersion === 0;
     const seen = new Set<string>();
@@ -68,10 +71,12 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
           } else if (p.timestamp === EARLIEST) {
             out.offset = BigInt(log.logStartOffset);
             out.leaderEpoch = LEADER_EPOCH;
-          } else if (p.timestamp < 0n) {
+          } else if (p.timestamp < 0n && !(p.timestamp === MAX_TIMESTAMP && info.apiVersion >= 7)) {
             out.errorCode = ErrorCode.UNSUPPORTED_VERSION;
           } else {
-            const found = await log.offsetForTimestamp(Number(p.timestamp));
+            const target = p.timestamp === MAX_TIMESTAMP ? maxTimestamp(log) : Number(p.timestamp);
+            // The first record stamped with the largest timestamp is the one KIP-734 asks for.
+            const found = target === undefined ? undefined : await log.offsetForTimestamp(target);
             // Only committed records are visible to consumers.
             if (found && found.offset < log.highWatermark) {
               out.offset = BigInt(found.offset);
@@ -90,3 +95,32 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
     return { throttleTimeMs: 0, topics };
   },
 });
+
+/** What @kilgore/storage's PartitionLog keeps per segment; the in-memory test log has no segments. */
+interface SegmentStats {
+  maxTimestamp: number;
+  nextOffset: number;
+}
+
+/**
+ * The largest batch timestamp among records still in the log, or undefined when it is empty.
+ * Storage logs know it per segment (kept up to date by appends and recovery), so this costs one
+ * pass over the segment list; other logs are read batch header by batch header.
+ */
+function maxTimestamp(log: PartitionLogView): number | undefined {
+  const segments = (log as { segments?: readonly SegmentStats[] }).segments;
+  let max = -1;
+  if (segments) {
+    for (const s of segments)
+      if (s.nextOffset > log.logStartOffset && s.maxTimestamp > max) max = s.maxTimestamp;
+  } else if (log.highWatermark > log.logStartOffset) {
+    const { records } = log.read(log.logStartOffset, Number.MAX_SAFE_INTEGER);
+    for (let pos = 0; pos + MAX_TS_AT + 8 <= records.length; pos += 12 + records.readInt32BE(pos + 8)) {
+      max = Math.max(max, Number(records.readBigInt64BE(pos + MAX_TS_AT)));
+    }
+  }
+  return max < 0 ? undefined : max;
+}
+
+/** Where a v2 batch header keeps maxTimestamp. */
+const MAX_TS_AT = 35;
