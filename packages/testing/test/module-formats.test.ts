@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// These run the built package (dist/ and cjs/) in a plain node process, as a user's test runner
+// would load it; the build is brought up to date first (tsc -b is incremental).
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const run = (file: string) =>
+  JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 }));
+
+describe('the built package', { timeout: 120_000 }, () => {
+  it('builds', () => {
+    execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/testing'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  });
+
+  it("works from CommonJS: require('@kilgore/testing')", () => {
+    expect(run(fixture('require.cjs'))).toEqual({ errorCode: 0, notLeader: 6 });
+  });
+
+  it("works from ESM: import '@kilgore/testing'", () => {
+    expect(run(fixture('import.mjs'))).toMatchObject({ port: expect.any(Number), notLeader: 6 });
+  });
+});
