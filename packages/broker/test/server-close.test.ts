@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Broker, loadConfig } from '@kilgore/broker';
+import { describe, expect, it } from 'vitest';
+
+async function start(): Promise<{ broker: Broker; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kilgore-close-'));
+  const { config } = loadConfig({
+    flags: { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dir, 'logger.level': 'silent' },
+  });
+  return { broker: await Broker.start({ config }), dir };
+}
+
+const open = (port: number, allowHalfOpen: boolean) =>
+  new Promise<Socket>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port, allowHalfOpen }, () => resolve(s));
+    s.on('error', () => {});
+  });
+
+describe('KafkaServer.close', () => {
+  it('closes idle client connections, whether or not the client answers the FIN', async () => {
+    const { broker, dir } = await start();
+    const polite = await open(broker.listeners[0]!.boundPort, false);
+    // A half-open client never closes its side: the server must destroy it after the grace period.
+    const stubborn = await open(broker.listeners[0]!.boundPort, true);
+    const closed = (s: Socket) => new Promise((r) => s.once('close', r));
+    const both = Promise.all([closed(polite), closed(stubborn)]);
+    await broker.stop();
+    await both;
+    expect(polite.destroyed && stubborn.destroyed).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
