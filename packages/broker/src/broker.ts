@@ -2,6 +2,7 @@ import { logConfigFromProperties } from '@kilgore/storage';
 import { type Logger, pino } from 'pino';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
+import { Groups, OFFSETS_TOPIC } from './groups/index.js';
 import { advertisedVersions } from './handlers/index.js';
 import type { RequestInterceptor } from './interceptor.js';
 import type { LogStore } from './logs/partition-log.js';
@@ -67,6 +68,19 @@ export class Broker {
     }
     const shutdown = new AbortController();
     const producerStates = new ProducerStates();
+    const groups = new Groups({
+      config,
+      log,
+      // Created on first commit, compacted like Kafka's: only the latest offset per key matters.
+      offsetsPartition(create) {
+        if (!topics.get(OFFSETS_TOPIC)) {
+          if (!create) return undefined;
+          context.createTopic(OFFSETS_TOPIC, 1, new Map([['cleanup.policy', 'compact']]));
+        }
+        return logs.get(OFFSETS_TOPIC, 0);
+      },
+      partitionsOf: (name) => topics.get(name)?.partitions,
+    });
     const context: BrokerContext = {
       config,
       log,
@@ -80,6 +94,7 @@ export class Broker {
       producerStates,
       shutdown: shutdown.signal,
       topicConfigs,
+      groups,
       createTopic(name, partitions, configs = new Map()) {
         // Checked before the config file is written, so a refused create never touches the
         // overrides of a topic that already exists.
@@ -108,6 +123,7 @@ export class Broker {
         logs.create(name, before, total);
       },
     };
+    await groups.start();
     const server = new KafkaServer({
       listeners: config.listeners,
       maxFrameBytes: config.socketRequestMaxBytes,
@@ -153,6 +169,8 @@ export class Broker {
       this.context.log.info('kilgore broker stopping');
       // Parked fetches answer now with what they have, so draining does not wait max_wait_ms.
       this.shutdown.abort();
+      // Parked JoinGroup/SyncGroup requests answer now too, and group timers stop.
+      this.context.groups.close();
       await this.server.close();
       await this.context.logs.close();
       this.context.log.info('kilgore broker stopped');

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AdvertisedAddress } from './broker.js';
 import type { BrokerConfig } from './config/broker-config.js';
+import type { Groups } from './groups/index.js';
 import type { LogStore } from './logs/partition-log.js';
 import type { ProducerIds } from './producers/producer-ids.js';
 import type { ProducerStates } from './producers/producer-state.js';
@@ -35,6 +36,8 @@ export interface BrokerContext {
   readonly apiVersions: readonly ApiVersionRange[];
   /** Per-topic config overrides (persisted). Change them through `setTopicConfigs`. */
   readonly topicConfigs: TopicConfigStore;
+  /** The group coordinator: group membership and committed offsets. */
+  readonly groups: Groups;
   /**
    * Creates a topic and its partition logs (CreateTopics, auto-creation); throws TopicError.
    * `configs` are overrides already checked by validateOverrides.

@@ -56,6 +56,7 @@ export function createRouter(
       correlationId: api.correlationId,
       clientId: request.header.clientId,
       listenerName: connection.listenerName,
+      clientHost: connection.socket.remoteAddress ?? '',
     };
     const encode = (body: unknown): Reply =>
       body === null ? null : encodeResponse(api.apiKey, api.apiVersion, api.correlationId, body as object);

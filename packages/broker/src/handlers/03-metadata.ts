@@ -7,6 +7,7 @@ import {
   ZERO_UUID,
 } from '@kilgore/protocol';
 import type { BrokerContext } from '../context.js';
+import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import { TopicError, type TopicInfo } from '../topics/registry.js';
 import { invalidTopicNameReason } from '../topics/topic-name.js';
 import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
@@ -99,7 +100,7 @@ function describe(
     errorCode: ErrorCode.NONE,
     name: t.name,
     topicId: t.id,
-    isInternal: false,
+    isInternal: t.name === OFFSETS_TOPIC,
     partitions,
     topicAuthorizedOperations: request.includeTopicAuthorizedOperations
       ? ALL_TOPIC_OPERATIONS

@@ -15,3 +15,6 @@ export const ALL_CLUSTER_OPERATIONS = bits(5, 7, 8, 9, 10, 11, 12);
 function bits(...ops: number[]): number {
   return ops.reduce((acc, op) => acc | (1 << op), 0);
 }
+
+/** READ, DELETE, DESCRIBE. */
+export const ALL_GROUP_OPERATIONS = bits(3, 6, 8);

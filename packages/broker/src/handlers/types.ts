@@ -8,6 +8,8 @@ export interface RequestInfo {
   clientId: string | null;
   /** The listener the request arrived on (Metadata answers with that listener's address). */
   listenerName: string;
+  /** The client's address (DescribeGroups reports it per member); empty when unknown. */
+  clientHost?: string;
 }
 
 /**

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { PartitionLogView } from '../logs/partition-log.js';
+import { GroupCoordinator } from './coordinator.js';
+import { OffsetManager } from './offsets.js';
+import { OffsetsLog } from './offsets-log.js';
+import { type GroupSettings, groupSettings } from './settings.js';
+
+export { GroupCoordinator } from './coordinator.js';
+export { type ClassicGroup, GROUP_STATES, type GroupState } from './group.js';
+export { OffsetManager } from './offsets.js';
+export { OFFSETS_TOPIC } from './offsets-log.js';
+
+export interface GroupsOptions {
+  config: BrokerConfig;
+  log: Logger;
+  /** The `__consumer_offsets` partition, created when `create` is true and it does not exist. */
+  offsetsPartition: (create: boolean) => PartitionLogView | undefined;
+  /** Partition count of a topic, undefined if it does not exist (commits are checked against it). */
+  partitionsOf: (topic: string) => number | undefined;
+}
+
+/** The group coordinator of this node: membership (in memory) and committed offsets (in a log). */
+export class Groups {
+  readonly settings: GroupSettings;
+  readonly coordinator: GroupCoordinator;
+  readonly offsets: OffsetManager;
+  private expiryTimer: NodeJS.Timeout | null = null;
+
+  constructor(opts: GroupsOptions) {
+    this.settings = groupSettings(opts.config);
+    const log = opts.log.child({ component: 'groups' });
+    const offsetsLog = new OffsetsLog(opts.offsetsPartition, log);
+    let offsets: OffsetManager | undefined;
+    this.coordinator = new GroupCoordinator(this.settings, log, {
+      onGroupChanged: (g) => offsets?.persistGroup(g),
+    });
+    offsets = new OffsetManager(this.coordinator, offsetsLog, this.settings, opts.partitionsOf, log);
+    this.offsets = offsets;
+  }
+
+  /** Reloads committed offsets and starts offset expiry. */
+  async start(): Promise<void> {
+    await this.offsets.load();
+    const tick = (): void => {
+      this.expiryTimer = setTimeout(() => {
+        this.offsets
+          .expire()
+          .catch(() => {})
+          .finally(() => {
+            if (this.expiryTimer !== null) tick();
+          });
+      }, this.settings.offsetsRetentionCheckIntervalMs);
+      this.expiryTimer.unref();
+    };
+    tick();
+  }
+
+  /** Stops timers and answers parked JoinGroup/SyncGroup requests; call before connections drain. */
+  close(): void {
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    this.coordinator.close();
+  }
+}

@@ -1,0 +1,32 @@
+import type { BrokerConfig } from '../config/broker-config.js';
+
+/** The group coordinator's settings, by their Kafka names. */
+export interface GroupSettings {
+  /** group.initial.rebalance.delay.ms: the first rebalance of an empty group waits this long. */
+  initialRebalanceDelayMs: number;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  /** offsets.retention.minutes, in ms. */
+  offsetsRetentionMs: number;
+  offsetsRetentionCheckIntervalMs: number;
+  offsetMetadataMaxBytes: number;
+}
+
+/**
+ * Read from the resolved settings map rather than typed BrokerConfig fields, so a config built
+ * before these settings existed (or by hand in a test) still gets Kafka's defaults.
+ */
+export function groupSettings(config: BrokerConfig): GroupSettings {
+  const num = (name: string, fallback: number): number => {
+    const v = config.settings?.get(name)?.value;
+    return typeof v === 'number' ? v : fallback;
+  };
+  return {
+    initialRebalanceDelayMs: num('group.initial.rebalance.delay.ms', 3000),
+    minSessionTimeoutMs: num('group.min.session.timeout.ms', 6000),
+    maxSessionTimeoutMs: num('group.max.session.timeout.ms', 1_800_000),
+    offsetsRetentionMs: num('offsets.retention.minutes', 10_080) * 60_000,
+    offsetsRetentionCheckIntervalMs: num('offsets.retention.check.interval.ms', 600_000),
+    offsetMetadataMaxBytes: num('offset.metadata.max.bytes', 4096),
+  };
+}

@@ -1,0 +1,27 @@
+import { ApiKey, ErrorCode, type LeaveGroupRequest, type LeaveGroupResponse } from '@kilgore/protocol';
+import { defineHandler } from './types.js';
+
+/** LeaveGroup: one member (v0-2) or a batch of members by id or instance id (v3+, KIP-345). */
+export const leaveGroupHandler = defineHandler<LeaveGroupRequest, LeaveGroupResponse>({
+  apiKey: ApiKey.LeaveGroup,
+  minVersion: 0,
+  maxVersion: 5,
+  handle(request, info, broker) {
+    const members =
+      info.apiVersion >= 3
+        ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
+        : [{ memberId: request.memberId, groupInstanceId: null }];
+    const result = broker.groups.coordinator.leave(request.groupId, members);
+    if (info.apiVersion < 3) {
+      return { throttleTimeMs: 0, errorCode: result.members[0] ?? result.errorCode };
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: result.errorCode,
+      members:
+        result.errorCode === ErrorCode.NONE
+          ? members.map((m, i) => ({ ...m, errorCode: result.members[i]! }))
+          : [],
+    };
+  },
+});

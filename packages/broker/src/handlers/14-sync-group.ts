@@ -1,0 +1,27 @@
+import { ApiKey, type SyncGroupRequest, type SyncGroupResponse } from '@kilgore/protocol';
+import { defineHandler } from './types.js';
+
+/** SyncGroup: the leader hands in the assignment; every member waits for its own share. */
+export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupResponse>({
+  apiKey: ApiKey.SyncGroup,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(request, info, broker) {
+    const r = await broker.groups.coordinator.sync({
+      groupId: request.groupId,
+      generationId: request.generationId,
+      memberId: request.memberId,
+      groupInstanceId: info.apiVersion >= 3 ? request.groupInstanceId : null,
+      protocolType: info.apiVersion >= 5 ? request.protocolType : null,
+      protocolName: info.apiVersion >= 5 ? request.protocolName : null,
+      assignments: request.assignments,
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: r.errorCode,
+      protocolType: r.protocolType,
+      protocolName: r.protocolName,
+      assignment: r.assignment,
+    };
+  },
+});

@@ -1,0 +1,58 @@
+import {
+  ApiKey,
+  type DescribeGroupsRequest,
+  type DescribeGroupsResponse,
+  type DescribeGroupsResponseDescribedGroup,
+  ErrorCode,
+} from '@kilgore/protocol';
+import { ALL_GROUP_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
+import { defineHandler } from './types.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * DescribeGroups. As in Kafka, member metadata and assignments are shown only once the group is
+ * Stable, and an unknown group is "Dead" (v6+: GROUP_ID_NOT_FOUND).
+ */
+export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, DescribeGroupsResponse>({
+  apiKey: ApiKey.DescribeGroups,
+  minVersion: 0,
+  maxVersion: 6,
+  handle(request, info, broker) {
+    const groups = request.groups.map((groupId): DescribeGroupsResponseDescribedGroup => {
+      const g = broker.groups.coordinator.get(groupId);
+      const authorizedOperations = request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : NOT_REQUESTED;
+      if (!g || g.state === 'Dead') {
+        return {
+          errorCode: info.apiVersion >= 6 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE,
+          errorMessage: info.apiVersion >= 6 ? `Group ${groupId} not found.` : null,
+          groupId,
+          groupState: 'Dead',
+          protocolType: '',
+          protocolData: '',
+          members: [],
+          authorizedOperations,
+        };
+      }
+      const stable = g.state === 'Stable';
+      return {
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        groupId,
+        groupState: g.state,
+        protocolType: g.protocolType ?? '',
+        protocolData: stable ? (g.protocolName ?? '') : '',
+        members: [...g.members.values()].map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost === '' ? '' : `/${m.clientHost}`,
+          memberMetadata: stable ? g.metadataOf(m) : EMPTY,
+          memberAssignment: stable ? m.assignment : EMPTY,
+        })),
+        authorizedOperations,
+      };
+    });
+    return { throttleTimeMs: 0, groups };
+  },
+});

@@ -1,0 +1,26 @@
+import { ApiKey, ErrorCode, type ListGroupsRequest, type ListGroupsResponse } from '@kilgore/protocol';
+import { defineHandler } from './types.js';
+
+/** ListGroups, with the states filter (v4+) and types filter (v5+; every group here is "classic"). */
+export const listGroupsHandler = defineHandler<ListGroupsRequest, ListGroupsResponse>({
+  apiKey: ApiKey.ListGroups,
+  minVersion: 0,
+  maxVersion: 5,
+  handle(request, info, broker) {
+    const states = new Set((info.apiVersion >= 4 ? request.statesFilter : []).map((s) => s.toLowerCase()));
+    const types = new Set((info.apiVersion >= 5 ? request.typesFilter : []).map((s) => s.toLowerCase()));
+    const groups = [];
+    for (const g of broker.groups.coordinator.groups.values()) {
+      if (g.state === 'Dead') continue;
+      if (states.size > 0 && !states.has(g.state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has('classic')) continue;
+      groups.push({
+        groupId: g.groupId,
+        protocolType: g.protocolType ?? '',
+        groupState: g.state,
+        groupType: 'classic',
+      });
+    }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
+  },
+});
