@@ -264,7 +264,7 @@ export class GroupCoordinator {
 
   /**
    * A static member restarted with a new member id (KIP-345): it takes the old member's place
-   * and, when nothing it subscribes to changed and the group is Stable, gets the current
+   * and, when the group is Stable and would still select the same protocol, gets the current
    * generation back without a rebalance. The old incarnation is fenced.
    */
   private replaceStaticMember(
@@ -279,20 +279,21 @@ export class GroupCoordinator {
     old.syncWaiter?.(failedSync(ErrorCode.FENCED_INSTANCE_ID));
     const member = this.newMember(newMemberId, req);
     member.assignment = old.assignment;
-    const unchanged = sameProtocols(old.protocols, req.protocols);
     group.members.delete(oldMemberId);
     group.members.set(newMemberId, member);
     group.staticMembers.set(req.groupInstanceId!, newMemberId);
     if (group.leaderId === oldMemberId) group.leaderId = newMemberId;
     this.log.debug({ group: group.groupId, oldMemberId, newMemberId }, 'static member replaced');
-    if (group.state === 'Stable' && unchanged) {
+    // As Kafka: only a change of the protocol the group would select forces a rebalance; the new
+    // incarnation's metadata may differ (cooperative assignors put owned partitions there).
+    if (group.state === 'Stable' && group.selectProtocol() === group.protocolName) {
       this.scheduleSession(group, member);
       this.listener.onGroupChanged(group);
       return this.currentJoinResult(group, member, true);
     }
     const answer = this.awaitJoin(member);
     this.scheduleSession(group, member);
-    this.rebalanceOrComplete(group, `static member ${req.groupInstanceId} rejoined with new metadata`);
+    this.rebalanceOrComplete(group, `static member ${req.groupInstanceId} rejoined`);
     return answer;
   }
 
