@@ -63,7 +63,6 @@ const TEST_DEFAULTS: Record<string, string> = {
   'auto.create.topics.enable': 'true',
   'group.initial.rebalance.delay.ms': '0',
   'group.min.session.timeout.ms': '100',
-  'offsets.topic.num.partitions': '1',
   'logger.level': 'silent',
 };
 

@@ -4,8 +4,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKcat } from './kcat.js';
 
-// Consumer groups are not in the broker yet, so consuming here is kcat -C (no group) and offsets
-// read through kafkajs' admin; group consumers (kafkajs, @platformatic/kafka) come with them.
+// Consuming here is kcat -C (no group), so each client's records are checked by another client;
+// group consumers are in groups.test.ts.
 let broker: TestBroker;
 beforeAll(async () => {
   broker = await startBroker();
