@@ -24,4 +24,13 @@ describe('the built package', { timeout: 120_000 }, () => {
   it("works from ESM: import '@kilgore/testing'", () => {
     expect(run(fixture('import.mjs'))).toMatchObject({ port: expect.any(Number), notLeader: 6 });
   });
+
+  it("the README's vitest globalSetup example runs (its own vitest process)", () => {
+    const out = execFileSync(
+      process.execPath,
+      [`${root}node_modules/vitest/vitest.mjs`, 'run', '--config', fixture('vitest-global/vitest.config.ts')],
+      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(out).toMatch(/1 passed/);
+  });
 });
