@@ -1,4 +1,4 @@
-import { ApiKey, startBroker, type TestBroker } from '@kilgore/testing';
+import { ApiKey, ErrorCode, startBroker, type TestBroker } from '@kilgore/testing';
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,5 +105,20 @@ describe('consumer groups against startBroker()', { timeout: 30_000 }, () => {
     } finally {
       await consumer.close(true);
     }
+  });
+
+  it('one COORDINATOR_LOAD_IN_PROGRESS on JoinGroup: kafkajs retries the join and consumes', async () => {
+    broker = await startBroker();
+    await broker.createTopic('gj', { partitions: 1 });
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({ topic: 'gj', messages: [{ value: 'after-retry' }] });
+    await producer.disconnect();
+    const fault = broker.intercept(
+      { apiKey: ApiKey.JoinGroup },
+      { error: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS },
+    );
+    expect(await consumeWithKafkajs('gj', 'grp-join', 1)).toEqual(['after-retry']);
+    expect(fault.hits).toHaveLength(1);
   });
 });
