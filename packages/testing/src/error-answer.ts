@@ -111,13 +111,37 @@ async function perPartition(
   }
   const topics = [...((res[shape.resTopics] as Dict[] | undefined) ?? [])];
   for (const f of failed) {
+    const entries = f.partitions.map((p) => shape.entry(p, errorCode));
+    // Kafka answers each topic once: join the handler's entry for the topic if there is one.
+    const i = topics.findIndex((t) => sameTopic(t, f.topic));
+    if (i >= 0) {
+      const t = topics[i]!;
+      topics[i] = {
+        ...t,
+        [shape.resPartitions]: [...((t[shape.resPartitions] as Dict[]) ?? []), ...entries],
+      };
+      continue;
+    }
     // Echo the request's topic identity (name and/or id) so the client can match the answer.
     const id: Dict = {};
     for (const k of ['name', 'topic', 'topicId']) if (f.topic[k] !== undefined) id[k] = f.topic[k];
-    topics.push({ ...id, [shape.resPartitions]: f.partitions.map((p) => shape.entry(p, errorCode)) });
+    topics.push({ ...id, [shape.resPartitions]: entries });
   }
   return { ...res, [shape.resTopics]: topics };
 }
+
+function sameTopic(answer: Dict, request: Dict): boolean {
+  for (const k of ['name', 'topic']) {
+    if (typeof request[k] === 'string' && request[k] !== '' && answer[k] === request[k]) return true;
+  }
+  return (
+    typeof request.topicId === 'string' &&
+    answer.topicId === request.topicId &&
+    request.topicId !== NO_TOPIC_ID
+  );
+}
+
+const NO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 function apiTopicsField(body: Dict): string {
   return Array.isArray(body.topicData) ? 'topicData' : 'topics';
