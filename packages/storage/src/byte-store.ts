@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { allocReadBuffer } from './read-pool.js';
 
 /**
  * One file's bytes. Segments and indexes are written through this so that the same segment code
@@ -59,7 +60,7 @@ export class FileStore implements ByteStore {
 
   read(position: number, length: number): Buffer {
     const len = Math.max(0, Math.min(length, this.#size - position));
-    const buf = Buffer.allocUnsafe(len);
+    const buf = allocReadBuffer(len);
     let done = 0;
     while (done < len) {
       const n = fs.readSync(this.#fd, buf, done, len - done, position + done);

@@ -54,5 +54,6 @@ export {
   type ReadResult,
   type TimestampOffset,
 } from './partition-log.js';
+export { allocReadBuffer, releaseReadBuffer } from './read-pool.js';
 export { type RetentionSegment, segmentsToDelete } from './retention.js';
 export { type SegmentFileReport, verifySegmentFiles } from './verify.js';

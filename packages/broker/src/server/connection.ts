@@ -1,11 +1,14 @@
 import type { Socket } from 'node:net';
 import { FrameError, FrameSplitter } from '@kilgore/protocol';
+import { releaseReadBuffer } from '@kilgore/storage';
 import type { Logger } from 'pino';
 
 /**
  * What a request turns into: the response frame, size prefix included, as several buffers (what
  * the protocol's encodeResponse returns) so big record slices are never concatenated; or `null`
- * for a request that gets no response (Produce with acks=0).
+ * for a request that gets no response (Produce with acks=0). Once written, large read buffers
+ * under a reply go back to storage's read pool: nothing may keep a reply's record bytes after
+ * the reply has been written.
  */
 export type Reply = readonly Buffer[] | null;
 
@@ -176,7 +179,11 @@ export class Connection {
         this.socket.cork();
         corked = true;
       }
-      for (const b of head.reply) this.socket.write(b);
+      const reply = head.reply;
+      const last = reply.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(reply[i]!);
+      // Called once the bytes are in the kernel (in order, after the buffers before it).
+      if (last >= 0) this.socket.write(reply[last]!, (err) => (err ? undefined : recycle(reply)));
     }
     if (corked) this.socket.uncork();
     if (this.waiting.length > 0) this.pump();
@@ -195,4 +202,9 @@ export class Connection {
     if (congested && !this.socket.isPaused()) this.socket.pause();
     else if (!congested && this.socket.isPaused()) this.socket.resume();
   }
+}
+
+/** Gives the large read buffers under a written reply back to storage (fetched records). */
+function recycle(reply: readonly Buffer[]): void {
+  for (const b of reply) if (b.buffer.byteLength > 65536) releaseReadBuffer(b);
 }
