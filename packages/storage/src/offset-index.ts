@@ -69,6 +69,25 @@ export class OffsetIndex {
     return found < 0 ? 0 : this.#pos[found]!;
   }
 
+  /**
+   * Position of the first entry whose offset is > `relativeOffset`, or -1 when there is none:
+   * the batch holding `relativeOffset` starts before it, so a read from `lookup()` need not scan
+   * further than this.
+   */
+  nextPosition(relativeOffset: number): number {
+    let lo = 0;
+    let hi = this.#count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#rel[mid]! > relativeOffset) {
+        found = mid;
+        hi = mid - 1;
+      } else lo = mid + 1;
+    }
+    return found < 0 ? -1 : this.#pos[found]!;
+  }
+
   /** Drops entries at or past file position `position` (the log was truncated there). */
   truncateToPosition(position: number): void {
     while (this.#count > 0 && this.#pos[this.#count - 1]! >= position) this.#count--;

@@ -612,9 +612,14 @@ export class PartitionLog {
     const readable = seg.readableSize;
     const interval = this.#config.indexIntervalBytes;
     let pos = seg.offsetIndex.lookup(offset - seg.baseOffset);
+    // The batch holding `offset` starts at or before the next index entry: reading that far
+    // plus maxBytes makes this one read cover the scan and the answer (with batches larger than
+    // index.interval.bytes, a fixed `interval` of slack meant a second read of every fetch).
+    const next = seg.offsetIndex.nextPosition(offset - seg.baseOffset);
+    const span = next > pos ? next - pos : interval;
     let chunk = seg.log.read(
       pos,
-      Math.min(readable - pos, Math.max(maxBytes, 0) + interval + 2 * BATCH_HEADER_SIZE),
+      Math.min(readable - pos, Math.max(maxBytes, 0) + span + 2 * BATCH_HEADER_SIZE),
     );
     let chunkStart = pos;
     // Find the first batch whose last offset reaches `offset`.
