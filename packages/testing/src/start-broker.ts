@@ -73,8 +73,10 @@ export class TestBroker implements AsyncDisposable {
   private readonly faults = new FaultList();
   private stopped: Promise<void> | null = null;
 
+  // Set right after construction: the node needs this object's interceptor to start.
+  private node!: Broker;
+
   private constructor(
-    private node: Broker,
     private readonly opts: StartBrokerOptions,
     private readonly dataDir: string,
     private readonly memory: MemoryLogs | undefined,
@@ -86,7 +88,7 @@ export class TestBroker implements AsyncDisposable {
     try {
       const config = brokerConfig(opts, dataDir, opts.port ?? 0);
       const memory = opts.inMemory === true ? await MemoryLogs.open(config) : undefined;
-      const tb: TestBroker = new TestBroker(undefined as unknown as Broker, opts, dataDir, memory);
+      const tb: TestBroker = new TestBroker(opts, dataDir, memory);
       tb.node = await Broker.start({
         config,
         ...(memory ? { logs: memory } : {}),
