@@ -11,6 +11,14 @@ export interface ByteStore {
   readonly size: number;
   /** Appends at the end; returns the position written at. */
   append(buf: Uint8Array): number;
+  /**
+   * Appends at the end later: `buf` is queued (not copied, so it must not change) and written
+   * together with the other queued buffers by `flushPending` (one writev), or before any other
+   * operation on the store. `size` counts it at once. Stores without it append at once.
+   */
+  appendDeferred?(buf: Uint8Array): number;
+  /** Writes the queued buffers; throws what the write threw (they are then dropped). */
+  flushPending?(): void;
   /** Writes at `position` (may extend the file). */
   writeAt(buf: Uint8Array, position: number): void;
   /** Reads up to `length` bytes at `position`; shorter at the end of the file. */
@@ -26,6 +34,8 @@ export class FileStore implements ByteStore {
   #size: number;
   #syncing: Promise<void> | undefined;
   #closed = false;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
 
   private constructor(
     readonly path: string,
@@ -51,7 +61,41 @@ export class FileStore implements ByteStore {
     return pos;
   }
 
+  appendDeferred(buf: Uint8Array): number {
+    const pos = this.#size;
+    this.#pending.push(buf);
+    this.#pendingBytes += buf.length;
+    this.#size += buf.length;
+    return pos;
+  }
+
+  flushPending(): void {
+    if (this.#pendingBytes === 0) return;
+    const bufs = this.#pending;
+    const total = this.#pendingBytes;
+    const start = this.#size - total;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    let done = 0;
+    try {
+      let rest = bufs;
+      while (done < total) {
+        let n = fs.writevSync(this.#fd, rest, start + done);
+        done += n;
+        // A short writev (rare: disk full, signals): go on from where it stopped.
+        let i = 0;
+        while (i < rest.length && n >= rest[i]!.length) n -= rest[i++]!.length;
+        rest = rest.slice(i);
+        if (n > 0) rest[0] = rest[0]!.subarray(n);
+      }
+    } catch (err) {
+      this.#size = start + done;
+      throw err;
+    }
+  }
+
   writeAt(buf: Uint8Array, position: number): void {
+    this.flushPending();
     let done = 0;
     // writeSync may write less than asked (rare: disk full, signals); loop until all is written.
     while (done < buf.length) done += fs.writeSync(this.#fd, buf, done, buf.length - done, position + done);
@@ -59,6 +103,7 @@ export class FileStore implements ByteStore {
   }
 
   read(position: number, length: number): Buffer {
+    this.flushPending();
     const len = Math.max(0, Math.min(length, this.#size - position));
     const buf = allocReadBuffer(len);
     let done = 0;
@@ -71,12 +116,18 @@ export class FileStore implements ByteStore {
   }
 
   truncate(size: number): void {
+    this.flushPending();
     fs.ftruncateSync(this.#fd, size);
     this.#size = size;
   }
 
   sync(): Promise<void> {
     if (this.#closed) return Promise.resolve();
+    try {
+      this.flushPending();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const p = new Promise<void>((resolve, reject) => {
       fs.fdatasync(this.#fd, (err) => (err ? reject(err) : resolve()));
     });
@@ -90,6 +141,7 @@ export class FileStore implements ByteStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.flushPending();
     this.#closed = true;
     if (this.#syncing) await this.#syncing;
     fs.closeSync(this.#fd);
@@ -98,6 +150,7 @@ export class FileStore implements ByteStore {
   /** Closes now, for callers that never started a sync (startup, tests). */
   closeSync(): void {
     if (this.#closed) return;
+    this.flushPending();
     this.#closed = true;
     fs.closeSync(this.#fd);
   }

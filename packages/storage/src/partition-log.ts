@@ -33,6 +33,12 @@ export interface AppendOptions {
    * partition per request); internal writers may batch.
    */
   allowMultipleBatches?: boolean;
+  /**
+   * `append` only: queue the bytes and write them with those of every other coalesced append
+   * of the same tick in one writev (pipelined produce requests), before the promise settles.
+   * `batches` must not change until then.
+   */
+  coalesce?: boolean;
 }
 
 export interface AppendResult {
@@ -109,6 +115,11 @@ export class PartitionLog {
   #durableOffset = 0;
   #lastFlushMs: number;
   #syncWaiters: SyncWaiter[] = [];
+  #coalesced: Array<{
+    result: AppendResult;
+    resolve: (r: AppendResult) => void;
+    reject: (err: unknown) => void;
+  }> = [];
   #syncing = false;
   #hwListeners = new Set<(hw: number) => void>();
   #closed = false;
@@ -291,10 +302,36 @@ export class PartitionLog {
    */
   append(batches: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     try {
-      return this.#afterWrite(this.appendNoWait(batches, opts));
+      if (opts.coalesce) {
+        const result = this.#append(batches, opts, true);
+        return new Promise<AppendResult>((resolve, reject) => {
+          if (this.#coalesced.length === 0) queueMicrotask(() => this.#writeCoalesced());
+          this.#coalesced.push({ result, resolve, reject });
+        });
+      }
+      return this.#afterWrite(this.#append(batches, opts, false));
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** Writes the bytes of this tick's coalesced appends (one writev), then settles them in order. */
+  #writeCoalesced(): void {
+    const waiting = this.#coalesced;
+    this.#coalesced = [];
+    try {
+      // A roll in between already wrote the old segment's queue (its sync flushes first).
+      this.#active.log.flushPending?.();
+    } catch (err) {
+      // Offsets were handed out for bytes that are not in the file: as Kafka takes a log dir
+      // offline on an I/O error, this log refuses everything from now on.
+      this.#closed = true;
+      this.#logger.error({ ...this.#labels, err }, 'write failed; log closed');
+      const e = storageError(`write failed: ${String(err)}`);
+      for (const w of waiting) w.reject(e);
+      return;
+    }
+    for (const w of waiting) this.#afterWrite(w.result).then(w.resolve, w.reject);
   }
 
   /**
@@ -302,6 +339,10 @@ export class PartitionLog {
    * Use `waitDurable(result.lastOffset + 1)` when the flush policy matters.
    */
   appendNoWait(batches: Buffer, opts: AppendOptions = {}): AppendResult {
+    return this.#append(batches, opts, false);
+  }
+
+  #append(batches: Buffer, opts: AppendOptions, deferred: boolean): AppendResult {
     this.#checkOpen();
     const now = this.#now();
     const set = validateBatches(batches, this.#config, now, true, opts.allowMultipleBatches ?? false);
@@ -322,7 +363,7 @@ export class PartitionLog {
       next = b.lastOffset + 1;
       if (b.maxTimestamp > maxTimestamp) maxTimestamp = b.maxTimestamp;
     }
-    this.#write(batches, set, maxTimestamp, now);
+    this.#write(batches, set, maxTimestamp, now, deferred);
     return {
       baseOffset,
       lastOffset: next - 1,
@@ -376,12 +417,12 @@ export class PartitionLog {
     }
   }
 
-  #write(buf: Buffer, set: ValidatedSet, maxTs: number, now: number): void {
+  #write(buf: Buffer, set: ValidatedSet, maxTs: number, now: number, deferred = false): void {
     const first = set.batches[0]!;
     const last = set.batches[set.batches.length - 1]!;
     this.#maybeRoll(set.validBytes, maxTs, first.baseOffset, last.lastOffset, now);
     const bytes = set.validBytes === buf.length ? buf : buf.subarray(0, set.validBytes);
-    this.#active.append(bytes, set.batches, this.#config.indexIntervalBytes);
+    this.#active.append(bytes, set.batches, this.#config.indexIntervalBytes, deferred);
   }
 
   /** Applies the flush policy and moves the high watermark; resolves to `result`. */

@@ -74,8 +74,9 @@ export class Segment {
    * `indexIntervalBytes` were written since the last entry, and a time-index entry with it when
    * the largest timestamp has grown.
    */
-  append(buf: Buffer, batches: readonly BatchMeta[], indexIntervalBytes: number): void {
-    const start = this.log.append(buf);
+  append(buf: Buffer, batches: readonly BatchMeta[], indexIntervalBytes: number, deferred = false): void {
+    // Deferred: queued in the store, written with others by flushPending (see PartitionLog.append).
+    const start = deferred && this.log.appendDeferred ? this.log.appendDeferred(buf) : this.log.append(buf);
     for (const b of batches)
       this.indexBatch(start + b.position, b.size, b.lastOffset, b.maxTimestamp, indexIntervalBytes);
     this.unsyncedLog = true;

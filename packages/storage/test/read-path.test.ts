@@ -38,3 +38,25 @@ describe('fetch reads with batches larger than index.interval.bytes', () => {
     await m.close();
   });
 });
+
+describe('coalesced appends', () => {
+  it('share one write, keep order, and are readable before the write tick ends', async () => {
+    const m = await LogManager.open({ dir: tempDir(), background: false });
+    const log = m.createPartition('t', 0);
+    const batch = encodeRecordBatchSync({
+      records: [{ value: Buffer.from('a') }, { value: Buffer.from('b') }],
+    });
+    const pending = [0, 1, 2].map(() => log.append(Buffer.from(batch), { coalesce: true }));
+    expect(log.logEndOffset).toBe(6);
+    // A read forces the queued bytes out; the high watermark moves once they are written.
+    expect(batchOffsets(log.read(0, 1 << 20, log.logEndOffset).records)).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
+    const results = await Promise.all(pending);
+    expect(results.map((r) => r.baseOffset)).toEqual([0, 2, 4]);
+    expect(log.highWatermark).toBe(6);
+    await m.close();
+  });
+});

@@ -77,7 +77,9 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
         }
         // Partitions are appended concurrently; each fills its own response entry.
         appends.push(
-          log.append(p.records, { leaderEpoch: LEADER_EPOCH }).then(
+          // coalesce: pipelined requests dispatched in one go share one writev (the records
+          // are a view into this request's frame, which nothing else changes).
+          log.append(p.records, { leaderEpoch: LEADER_EPOCH, coalesce: true }).then(
             (r) => {
               if (seq.kind === 'append') seq.commit(r.baseOffset);
               res.baseOffset = BigInt(r.baseOffset);

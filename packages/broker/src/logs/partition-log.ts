@@ -10,9 +10,14 @@ export interface PartitionLogView {
   readonly highWatermark: number;
   /**
    * Validates and appends producer batches, assigning offsets by patching them in place; resolves
-   * once the flush policy is met. Rejections carry a Kafka error code in `code`.
+   * once the flush policy is met. Rejections carry a Kafka error code in `code`. `coalesce`: the
+   * bytes may be written with other appends of the same tick (one writev); `batches` must not
+   * change until the promise settles.
    */
-  append(batches: Buffer, opts?: { leaderEpoch?: number }): Promise<PartitionAppendResult>;
+  append(
+    batches: Buffer,
+    opts?: { leaderEpoch?: number; coalesce?: boolean },
+  ): Promise<PartitionAppendResult>;
   /** Whole stored batches from the one containing `offset`, cut at `limitOffset` and `maxBytes`. */
   read(
     offset: number,
