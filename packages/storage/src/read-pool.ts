@@ -39,6 +39,9 @@ export function releaseReadBuffer(buf: Uint8Array): void {
   if (ab.byteLength <= MIN || !(ab instanceof ArrayBuffer) || !leased.has(ab)) return;
   leased.delete(ab);
   let list = free.get(ab.byteLength);
-  if (!list) free.set(ab.byteLength, (list = []));
+  if (!list) {
+    list = [];
+    free.set(ab.byteLength, list);
+  }
   if (list.length < KEEP) list.push(ab);
 }
