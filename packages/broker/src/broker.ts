@@ -131,6 +131,8 @@ export class Broker {
       idleMs: config.connectionsMaxIdleMs,
       handle: createRouter(context, undefined, opts.interceptor),
       log,
+      // An interceptor may keep a response it saw; its record bytes must then never be reused.
+      recycleReadBuffers: opts.interceptor === undefined,
     });
     const bound = await server.listen();
     // An advertised port 0 follows the listener of the same name (handy with ephemeral ports).

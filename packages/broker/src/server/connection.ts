@@ -31,6 +31,11 @@ export interface ConnectionOptions {
   idleMs: number;
   handle: FrameHandler;
   log: Logger;
+  /**
+   * Give fetched records' read buffers back to storage once written. Off when code outside
+   * the broker (a request interceptor) may still hold a response after it was sent.
+   */
+  recycleReadBuffers?: boolean;
 }
 
 interface Slot {
@@ -183,7 +188,9 @@ export class Connection {
       const last = reply.length - 1;
       for (let i = 0; i < last; i++) this.socket.write(reply[i]!);
       // Called once the bytes are in the kernel (in order, after the buffers before it).
-      if (last >= 0) this.socket.write(reply[last]!, (err) => (err ? undefined : recycle(reply)));
+      if (last < 0) continue;
+      if (this.opts.recycleReadBuffers === false) this.socket.write(reply[last]!);
+      else this.socket.write(reply[last]!, (err) => (err ? undefined : recycle(reply)));
     }
     if (corked) this.socket.uncork();
     if (this.waiting.length > 0) this.pump();

@@ -10,6 +10,7 @@ export interface ServerOptions {
   idleMs: number;
   handle: FrameHandler;
   log: Logger;
+  recycleReadBuffers?: boolean;
 }
 
 /** A bound listener: its configuration and the port the OS gave it (for port 0). */
@@ -57,6 +58,7 @@ export class KafkaServer {
       idleMs: this.opts.idleMs,
       handle: this.opts.handle,
       log: this.opts.log,
+      recycleReadBuffers: this.opts.recycleReadBuffers,
     });
     this.connections.add(conn);
     socket.on('close', () => this.connections.delete(conn));
