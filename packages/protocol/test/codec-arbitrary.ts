@@ -3,26 +3,12 @@
  * values, the others their defaults, so decode(encode(x)) must give back exactly x.
  */
 import fc from 'fast-check';
+import { isPrimitiveType } from '../src/codec/index.js';
 import type { FieldSpec, PrimitiveType } from '../src/schema/index.js';
 import { inVersionRange } from '../src/schema/index.js';
 
 type Value = unknown;
 type Obj = Record<string, unknown>;
-
-const PRIMITIVES = new Set([
-  'bool',
-  'int8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'float64',
-  'string',
-  'bytes',
-  'uuid',
-  'records',
-]);
 
 const buffer = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
 
@@ -71,7 +57,7 @@ export function defaultOf(f: FieldSpec): Value {
   )
     return null;
   if (f.type.startsWith('[]')) return [];
-  if (!PRIMITIVES.has(f.type)) return defaultStruct(f.fields ?? []);
+  if (!isPrimitiveType(f.type)) return defaultStruct(f.fields ?? []);
   switch (f.type) {
     case 'bool':
       return d === true || d === 'true';
@@ -98,11 +84,11 @@ function fieldArbitrary(f: FieldSpec, version: number, flexible: boolean): fc.Ar
   let arb: fc.Arbitrary<Value>;
   if (f.type.startsWith('[]')) {
     const elem = f.type.slice(2);
-    const elemArb = PRIMITIVES.has(elem)
+    const elemArb = isPrimitiveType(elem)
       ? primitive(elem as PrimitiveType)
       : structArbitrary(f.fields ?? [], version, flexible);
     arb = fc.array(elemArb, { maxLength: 3 });
-  } else if (PRIMITIVES.has(f.type)) {
+  } else if (isPrimitiveType(f.type)) {
     arb = primitive(f.type as PrimitiveType);
   } else {
     arb = structArbitrary(f.fields ?? [], version, flexible);

@@ -1,4 +1,11 @@
-import { ApiKey, type ApiSchema, apiSchemas, type FieldSpec, schemaForApiKey } from '@kilgore/protocol';
+import {
+  ApiKey,
+  type ApiSchema,
+  apiSchemas,
+  type FieldSpec,
+  isPrimitiveType,
+  schemaForApiKey,
+} from '@kilgore/protocol';
 import { describe, expect, it } from 'vitest';
 
 // ---------------------------------------------------------------------------------------------
@@ -58,24 +65,10 @@ function walk(schema: ApiSchema, fn: (visit: Visit) => void): void {
   go(schema.response.fields, `${schema.name}Response`, validOf(schema));
 }
 
-const PRIMITIVES = new Set([
-  'bool',
-  'int8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'float64',
-  'string',
-  'bytes',
-  'uuid',
-  'records',
-]);
 const NULLABLE_PRIMITIVES = new Set(['string', 'bytes', 'records']);
 
 const elementType = (type: string): string => (type.startsWith('[]') ? type.slice(2) : type);
-const isStructType = (type: string): boolean => !PRIMITIVES.has(elementType(type));
+const isStructType = (type: string): boolean => !isPrimitiveType(elementType(type));
 
 function schemaNamed(name: string): ApiSchema {
   const schema = apiSchemas.find((s) => s.name === name);

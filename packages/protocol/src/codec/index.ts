@@ -15,4 +15,4 @@ export {
 } from './frames.js';
 export { decodeMessage, encodeMessage, isFlexibleVersion, isSupportedVersion } from './message.js';
 export { lookupSchema } from './registry.js';
-export { type MessageData, type MessageSide, UNKNOWN_TAGGED_FIELDS } from './types.js';
+export { isPrimitiveType, type MessageData, type MessageSide, UNKNOWN_TAGGED_FIELDS } from './types.js';
