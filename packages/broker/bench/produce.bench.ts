@@ -12,13 +12,19 @@
  * fresh directory after a system-wide `sync`, and raw and Kilgore alternate order across
  * rounds. Medians of ROUNDS rounds are printed.
  *
- *   pnpm bench:produce   (env: SECONDS=4 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384)
+ *   pnpm bench:produce   (env: SECONDS=4 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384;
+ *   FLUSH_MS=<ms> sets the bench topic's flush.ms, 9223372036854775807 = no timed fsync;
+ *   RATE=<requests/s> runs only the paced comparison, after one unprinted warm-up run)
+ *
+ * The paced lines also show this thread's event-loop delay (p99, max) during the run: the raw
+ * loop stalls too (a writev blocked in the kernel), so compare Kilgore's with it.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writevSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { encodeRecordBatchSync, encodeRequest, FrameSplitter } from '@kilgore/protocol';
@@ -29,6 +35,8 @@ const connections = Number(process.env.CONNECTIONS ?? 4);
 const inflight = Number(process.env.INFLIGHT ?? 8);
 const batchBytes = Number(process.env.BATCH ?? 16384);
 const recordSize = 100;
+/** Optional flush.ms for the bench topic (e.g. 9223372036854775807 = never fsync on a timer). */
+const flushMs = process.env.FLUSH_MS;
 
 const perBatch = Math.max(1, Math.floor(batchBytes / (recordSize + 10)));
 const value = Buffer.alloc(recordSize, 'x');
@@ -128,7 +136,7 @@ async function withBroker<T>(dir: string, fn: (port: number) => Promise<T>): Pro
   });
   const broker = await Broker.start({ config });
   try {
-    broker.context.createTopic('bench', 1);
+    broker.context.createTopic('bench', 1, new Map(flushMs === undefined ? [] : [['flush.ms', flushMs]]));
     settle();
     return await fn(broker.listeners[0]!.boundPort);
   } finally {
@@ -150,7 +158,11 @@ async function main(): Promise<void> {
     const acksAll: number[] = [];
     const ratios: number[] = [];
     let rps1 = 0;
-    for (let r = 0; r < rounds; r++) {
+    // RATE=<requests/s> skips the closed-loop rounds and runs only the paced comparison.
+    const fixedRate = Number(process.env.RATE ?? 0);
+    // ...after one unprinted closed-loop run, so that the broker's code is warm as it is otherwise.
+    if (fixedRate > 0) await withBroker(dir, (port) => load(port, produceFrame(1, 1)));
+    for (let r = 0; r < (fixedRate > 0 ? 0 : rounds); r++) {
       const runRaw = async () => {
         const server = await rawAppendServer(dir);
         settle();
@@ -179,20 +191,27 @@ async function main(): Promise<void> {
           .toLocaleString()
           .padStart(12)} records/s ${mb.toFixed(0).padStart(6)} MB/s`,
       );
-    console.log('medians:');
-    line('raw append (writev)', median(raw));
-    line('kilgore acks=1', median(acks1));
-    line('kilgore acks=all', median(acksAll));
-    console.log(
-      `ratio acks=1 / raw append: ${median(ratios).toFixed(2)} (median of per-round ratios ${ratios.map((x) => x.toFixed(2)).join(' ')}; goal >= 0.7)`,
-    );
+    if (fixedRate === 0) {
+      console.log('medians:');
+      line('raw append (writev)', median(raw));
+      line('kilgore acks=1', median(acks1));
+      line('kilgore acks=all', median(acksAll));
+      console.log(
+        `ratio acks=1 / raw append: ${median(ratios).toFixed(2)} (median of per-round ratios ${ratios.map((x) => x.toFixed(2)).join(' ')}; goal >= 0.7)`,
+      );
+    }
     // Latency at half of the best acks=1 rate: an open-loop schedule, latency from the due time.
-    const rate = Math.round(rps1 / 2);
+    const rate = fixedRate > 0 ? fixedRate : Math.round(rps1 / 2);
+    // The event-loop delay of this thread (where the broker or the raw loop runs) during the run.
+    const elDelay = monitorEventLoopDelay({ resolution: 1 });
     const pacedLine = (name: string, r: Result) => {
       const sorted = r.latencies.sort((a, b) => a - b);
       console.log(
-        `${name.padEnd(26)} ${Math.round(r.requests / r.elapsed).toLocaleString()} replies/s  p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms  p999 ${pct(sorted, 0.999)} ms`,
+        `${name.padEnd(26)} ${Math.round(r.requests / r.elapsed).toLocaleString()} replies/s  p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms  p999 ${pct(sorted, 0.999)} ms` +
+          `   (event-loop delay p99 ${(elDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(elDelay.max / 1e6).toFixed(1)} ms)`,
       );
+      elDelay.disable();
+      elDelay.reset();
     };
     console.log(
       `paced at ${rate.toLocaleString()} requests/s (${Math.round(rate * perBatch).toLocaleString()} records/s, half of the acks=1 max), latency from each request's due time:`,
@@ -200,13 +219,17 @@ async function main(): Promise<void> {
     const server = await rawAppendServer(dir);
     settle();
     try {
+      elDelay.enable();
       pacedLine('raw append (the floor)', await load(server.port, produceFrame(1, 1), rate));
     } finally {
       server.close();
     }
     pacedLine(
       'kilgore acks=1 (goal p99 < 5 ms)',
-      await withBroker(dir, (port) => load(port, produceFrame(1, 1), rate)),
+      await withBroker(dir, (port) => {
+        elDelay.enable();
+        return load(port, produceFrame(1, 1), rate);
+      }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
