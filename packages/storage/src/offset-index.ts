@@ -1,4 +1,5 @@
 import type { ByteStore } from './byte-store.js';
+import { persistIndexEntries } from './index-file.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
 
@@ -102,25 +103,17 @@ export class OffsetIndex {
 
   /** Writes entries not yet in the file; trims the file if entries were dropped. */
   persist(): void {
-    const store = this.store;
-    if (!store) return;
-    if (this.#persisted > this.#count || store.size !== this.#persisted * OFFSET_INDEX_ENTRY_SIZE) {
-      this.#persisted = Math.min(
-        this.#persisted,
-        this.#count,
-        Math.floor(store.size / OFFSET_INDEX_ENTRY_SIZE),
-      );
-      store.truncate(this.#persisted * OFFSET_INDEX_ENTRY_SIZE);
-    }
-    const n = this.#count - this.#persisted;
-    if (n === 0) return;
-    const buf = Buffer.allocUnsafe(n * OFFSET_INDEX_ENTRY_SIZE);
-    for (let i = 0; i < n; i++) {
-      buf.writeInt32BE(this.#rel[this.#persisted + i]!, i * 8);
-      buf.writeInt32BE(this.#pos[this.#persisted + i]!, i * 8 + 4);
-    }
-    store.writeAt(buf, this.#persisted * OFFSET_INDEX_ENTRY_SIZE);
-    this.#persisted = this.#count;
+    if (!this.store) return;
+    this.#persisted = persistIndexEntries(
+      this.store,
+      this.#persisted,
+      this.#count,
+      OFFSET_INDEX_ENTRY_SIZE,
+      (buf, i, at) => {
+        buf.writeInt32BE(this.#rel[i]!, at);
+        buf.writeInt32BE(this.#pos[i]!, at + 4);
+      },
+    );
   }
 
   /**

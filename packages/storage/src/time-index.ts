@@ -1,4 +1,5 @@
 import type { ByteStore } from './byte-store.js';
+import { persistIndexEntries } from './index-file.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
 
@@ -76,25 +77,17 @@ export class TimeIndex {
   }
 
   persist(): void {
-    const store = this.store;
-    if (!store) return;
-    if (this.#persisted > this.#count || store.size !== this.#persisted * TIME_INDEX_ENTRY_SIZE) {
-      this.#persisted = Math.min(
-        this.#persisted,
-        this.#count,
-        Math.floor(store.size / TIME_INDEX_ENTRY_SIZE),
-      );
-      store.truncate(this.#persisted * TIME_INDEX_ENTRY_SIZE);
-    }
-    const n = this.#count - this.#persisted;
-    if (n === 0) return;
-    const buf = Buffer.allocUnsafe(n * TIME_INDEX_ENTRY_SIZE);
-    for (let i = 0; i < n; i++) {
-      buf.writeBigInt64BE(BigInt(this.#ts[this.#persisted + i]!), i * 12);
-      buf.writeInt32BE(this.#rel[this.#persisted + i]!, i * 12 + 8);
-    }
-    store.writeAt(buf, this.#persisted * TIME_INDEX_ENTRY_SIZE);
-    this.#persisted = this.#count;
+    if (!this.store) return;
+    this.#persisted = persistIndexEntries(
+      this.store,
+      this.#persisted,
+      this.#count,
+      TIME_INDEX_ENTRY_SIZE,
+      (buf, i, at) => {
+        buf.writeBigInt64BE(BigInt(this.#ts[i]!), at);
+        buf.writeInt32BE(this.#rel[i]!, at + 8);
+      },
+    );
   }
 
   /**
