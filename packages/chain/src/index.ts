@@ -1,0 +1,1 @@
+export type { Chain, ChainMember, Membership } from '@kilgore/discovery';
