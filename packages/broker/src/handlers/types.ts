@@ -10,6 +10,11 @@ export interface RequestInfo {
   listenerName: string;
   /** The client's address (DescribeGroups reports it per member); empty when unknown. */
   clientHost?: string;
+  /**
+   * Who sent it, in Kafka's form: `User:alice` after SASL, the certificate's distinguished name
+   * (`User:CN=...`) after TLS client authentication, `User:ANONYMOUS` otherwise (and when unset).
+   */
+  principal?: string;
 }
 
 /**
