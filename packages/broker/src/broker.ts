@@ -1,5 +1,8 @@
 import { logConfigFromProperties } from '@kilgore/storage';
 import { type Logger, pino } from 'pino';
+import { Authorizer } from './acl/authorizer.js';
+import { aclSettings } from './acl/settings.js';
+import { AclStore } from './acl/store.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { Groups, OFFSETS_TOPIC } from './groups/index.js';
@@ -52,6 +55,8 @@ export class Broker {
     topics.load();
     const topicConfigs = new TopicConfigStore(config.logDir, log);
     topicConfigs.load(topics.list().map((t) => t.name));
+    const acls = new AclStore(config.logDir, log);
+    acls.load();
     const logs = opts.logs ?? (await StorageLogStore.open(config, log));
     // Storage opened (and if need be recovered) the logs with the broker's defaults; the topics'
     // own settings apply from here on.
@@ -95,6 +100,7 @@ export class Broker {
       shutdown: shutdown.signal,
       topicConfigs,
       groups,
+      authorizer: new Authorizer(aclSettings(config), acls),
       createTopic(name, partitions, configs = new Map()) {
         // Checked before the config file is written, so a refused create never touches the
         // overrides of a topic that already exists.

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Authorizer } from './acl/authorizer.js';
 import type { AdvertisedAddress } from './broker.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { Groups } from './groups/index.js';
@@ -38,6 +39,8 @@ export interface BrokerContext {
   readonly topicConfigs: TopicConfigStore;
   /** The group coordinator: group membership and committed offsets. */
   readonly groups: Groups;
+  /** ACLs and the decisions made from them (allows everything unless `authorizer.class.name` is set). */
+  readonly authorizer: Authorizer;
   /**
    * Creates a topic and its partition logs (CreateTopics, auto-creation); throws TopicError.
    * `configs` are overrides already checked by validateOverrides.

@@ -2,6 +2,7 @@
  * @kilgore/broker: one node. Configuration, listeners and connections, request routing and one
  * handler per Kafka API (src/handlers/NN-name.ts).
  */
+export * from './acl/index.js';
 export { type AdvertisedAddress, Broker, type BrokerOptions } from './broker.js';
 export * from './config/index.js';
 export type { BrokerContext } from './context.js';

@@ -196,6 +196,24 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
     oneOf: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
     doc: "Kilgore's own log level (pino).",
   },
+  {
+    name: 'authorizer.class.name',
+    type: 'string',
+    default: null,
+    doc: 'Turns ACL authorization on when set to any value (Kafka: org.apache.kafka.metadata.authorizer.StandardAuthorizer); then requests are denied unless an ACL allows them.',
+  },
+  {
+    name: 'super.users',
+    type: 'string',
+    default: null,
+    doc: 'Principals allowed everything whatever the ACLs say, separated by semicolons: User:admin;User:bob.',
+  },
+  {
+    name: 'allow.everyone.if.no.acl.found',
+    type: 'boolean',
+    default: 'false',
+    doc: 'With an authorizer on, allow an action on a resource that no ACL mentions at all.',
+  },
 ];
 
 const BY_NAME = new Map<string, ConfigDef>();
