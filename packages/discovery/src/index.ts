@@ -5,3 +5,11 @@ export {
   type MembershipSource,
   sameMembership,
 } from './membership.js';
+export {
+  ChainsError,
+  checkMembership,
+  checkNodeInMembership,
+  formatChains,
+  parseChains,
+  StaticMembership,
+} from './static.js';
