@@ -1,4 +1,6 @@
-import { ApiKey, type OffsetCommitRequest, type OffsetCommitResponse } from '@kilgore/protocol';
+import { ApiKey, ErrorCode, type OffsetCommitRequest, type OffsetCommitResponse } from '@kilgore/protocol';
+import { mayGroup, mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
 /**
@@ -11,13 +13,28 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
   maxVersion: 9,
   async handle(request, info, broker) {
     const v = info.apiVersion;
+    // Kafka: READ on the group, then READ on each topic; refused topics are answered, not stored.
+    const refuse = (errorCode: number, list: typeof request.topics) =>
+      list.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+      }));
+    if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
+      return { throttleTimeMs: 0, topics: refuse(ErrorCode.GROUP_AUTHORIZATION_FAILED, request.topics) };
+    }
+    const allowed = request.topics.filter((t) => mayTopic(broker, info, AclOperation.READ, t.name));
+    const denied = refuse(
+      ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      request.topics.filter((t) => !allowed.includes(t)),
+    );
+    if (allowed.length === 0 && denied.length > 0) return { throttleTimeMs: 0, topics: denied };
     const topics = await broker.groups.offsets.commit({
       groupId: request.groupId,
       generationId: v >= 1 ? request.generationIdOrMemberEpoch : -1,
       memberId: v >= 1 ? request.memberId : '',
       groupInstanceId: v >= 7 ? request.groupInstanceId : null,
       apiVersion: v,
-      topics: request.topics.map((t) => ({
+      topics: allowed.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => ({
           partitionIndex: p.partitionIndex,
@@ -27,6 +44,6 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
         })),
       })),
     });
-    return { throttleTimeMs: 0, topics };
+    return { throttleTimeMs: 0, topics: [...topics, ...denied] };
   },
 });

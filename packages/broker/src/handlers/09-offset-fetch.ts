@@ -1,4 +1,7 @@
 import { ApiKey, ErrorCode, type OffsetFetchRequest, type OffsetFetchResponse } from '@kilgore/protocol';
+import { mayGroup, mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
+import type { FetchedOffset } from '../groups/offsets.js';
 import { defineHandler } from './types.js';
 
 /**
@@ -10,21 +13,51 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
   minVersion: 0,
   maxVersion: 9,
   handle(request, info, broker) {
-    const offsets = broker.groups.offsets;
+    // Kafka: DESCRIBE on the group; partitions of topics without DESCRIBE answer
+    // TOPIC_AUTHORIZATION_FAILED, and are left out when the request asks for every topic.
+    const groupAllowed = (groupId: string) => mayGroup(broker, info, AclOperation.DESCRIBE, groupId);
+    const fetch = (groupId: string, topics: readonly { name: string; partitionIndexes: number[] }[] | null) =>
+      broker.groups.offsets
+        .fetch(groupId, topics)
+        .filter((t) => topics !== null || mayTopic(broker, info, AclOperation.DESCRIBE, t.name))
+        .map((t) =>
+          mayTopic(broker, info, AclOperation.DESCRIBE, t.name)
+            ? t
+            : {
+                name: t.name,
+                partitions: t.partitions.map((p) =>
+                  denied(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
+                ),
+              },
+        );
     if (info.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,
         groups: request.groups.map((g) => ({
           groupId: g.groupId,
-          errorCode: ErrorCode.NONE,
-          topics: offsets.fetch(
-            g.groupId,
-            g.topics?.map((t) => ({ name: t.name, partitionIndexes: t.partitionIndexes })) ?? null,
-          ),
+          errorCode: groupAllowed(g.groupId) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED,
+          topics: !groupAllowed(g.groupId)
+            ? []
+            : fetch(
+                g.groupId,
+                g.topics?.map((t) => ({ name: t.name, partitionIndexes: t.partitionIndexes })) ?? null,
+              ),
         })),
       };
     }
-    const topics = offsets.fetch(request.groupId, request.topics);
+    if (!groupAllowed(request.groupId)) {
+      // v0-1 have no top-level error: every asked partition carries it.
+      const topics = (request.topics ?? []).map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => denied(p, ErrorCode.GROUP_AUTHORIZATION_FAILED)),
+      }));
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics };
+    }
+    const topics = fetch(request.groupId, request.topics);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics };
   },
 });
+
+function denied(partitionIndex: number, errorCode: number): FetchedOffset {
+  return { partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode };
+}

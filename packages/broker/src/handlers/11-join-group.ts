@@ -1,4 +1,6 @@
-import { ApiKey, type JoinGroupRequest, type JoinGroupResponse } from '@kilgore/protocol';
+import { ApiKey, ErrorCode, type JoinGroupRequest, type JoinGroupResponse } from '@kilgore/protocol';
+import { mayGroup } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { JoinResult } from '../groups/group.js';
 import { defineHandler } from './types.js';
 
@@ -11,6 +13,9 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
   minVersion: 0,
   maxVersion: 9,
   async handle(request, info, broker) {
+    if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
+      return shape(DENIED, info.apiVersion);
+    }
     const result = await broker.groups.coordinator.join({
       groupId: request.groupId,
       memberId: request.memberId,
@@ -26,6 +31,17 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
     return shape(result, info.apiVersion);
   },
 });
+
+const DENIED: JoinResult = {
+  errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+  generationId: -1,
+  protocolType: null,
+  protocolName: null,
+  leader: '',
+  skipAssignment: false,
+  memberId: '',
+  members: [],
+};
 
 function shape(r: JoinResult, version: number): JoinGroupResponse {
   return {

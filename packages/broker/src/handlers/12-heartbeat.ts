@@ -1,4 +1,6 @@
-import { ApiKey, type HeartbeatRequest, type HeartbeatResponse } from '@kilgore/protocol';
+import { ApiKey, ErrorCode, type HeartbeatRequest, type HeartbeatResponse } from '@kilgore/protocol';
+import { mayGroup } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
 /** Heartbeat: keeps a member's session alive and tells it when a rebalance has begun. */
@@ -7,6 +9,9 @@ export const heartbeatHandler = defineHandler<HeartbeatRequest, HeartbeatRespons
   minVersion: 0,
   maxVersion: 4,
   handle(request, info, broker) {
+    if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
+    }
     return {
       throttleTimeMs: 0,
       errorCode: broker.groups.coordinator.heartbeat(

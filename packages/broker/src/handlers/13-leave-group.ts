@@ -1,4 +1,6 @@
 import { ApiKey, ErrorCode, type LeaveGroupRequest, type LeaveGroupResponse } from '@kilgore/protocol';
+import { mayGroup } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
 /** LeaveGroup: one member (v0-2) or a batch of members by id or instance id (v3+, KIP-345). */
@@ -11,6 +13,9 @@ export const leaveGroupHandler = defineHandler<LeaveGroupRequest, LeaveGroupResp
       info.apiVersion >= 3
         ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
         : [{ memberId: request.memberId, groupInstanceId: null }];
+    if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
+    }
     const result = broker.groups.coordinator.leave(request.groupId, members);
     if (info.apiVersion < 3) {
       return { throttleTimeMs: 0, errorCode: result.members[0] ?? result.errorCode };

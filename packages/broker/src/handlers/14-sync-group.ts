@@ -1,4 +1,6 @@
-import { ApiKey, type SyncGroupRequest, type SyncGroupResponse } from '@kilgore/protocol';
+import { ApiKey, ErrorCode, type SyncGroupRequest, type SyncGroupResponse } from '@kilgore/protocol';
+import { mayGroup } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
 /** SyncGroup: the leader hands in the assignment; every member waits for its own share. */
@@ -7,6 +9,15 @@ export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupRespons
   minVersion: 0,
   maxVersion: 5,
   async handle(request, info, broker) {
+    if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+        protocolType: null,
+        protocolName: null,
+        assignment: Buffer.alloc(0),
+      };
+    }
     const r = await broker.groups.coordinator.sync({
       groupId: request.groupId,
       generationId: request.generationId,

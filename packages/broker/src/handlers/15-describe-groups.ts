@@ -5,7 +5,9 @@ import {
   type DescribeGroupsResponseDescribedGroup,
   ErrorCode,
 } from '@kilgore/protocol';
-import { ALL_GROUP_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
+import { mayGroup } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
+import { groupOperations, NOT_REQUESTED } from './authorized-operations.js';
 import { defineHandler } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -20,8 +22,25 @@ export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, Descri
   maxVersion: 6,
   handle(request, info, broker) {
     const groups = request.groups.map((groupId): DescribeGroupsResponseDescribedGroup => {
+      if (!mayGroup(broker, info, AclOperation.DESCRIBE, groupId)) {
+        return {
+          errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+          errorMessage: info.apiVersion >= 6 ? 'Group authorization failed.' : null,
+          groupId,
+          groupState: '',
+          protocolType: '',
+          protocolData: '',
+          members: [],
+          authorizedOperations: NOT_REQUESTED,
+        };
+      }
       const g = broker.groups.coordinator.get(groupId);
-      const authorizedOperations = request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : NOT_REQUESTED;
+      const authorizedOperations = groupOperations(
+        broker,
+        info,
+        groupId,
+        request.includeAuthorizedOperations,
+      );
       if (!g || g.state === 'Dead') {
         return {
           errorCode: info.apiVersion >= 6 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE,

@@ -1,4 +1,6 @@
 import { ApiKey, ErrorCode, type ListGroupsRequest, type ListGroupsResponse } from '@kilgore/protocol';
+import { mayCluster, mayGroup } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
 /** ListGroups, with the states filter (v4+) and types filter (v5+; every group here is "classic"). */
@@ -9,11 +11,14 @@ export const listGroupsHandler = defineHandler<ListGroupsRequest, ListGroupsResp
   handle(request, info, broker) {
     const states = new Set((info.apiVersion >= 4 ? request.statesFilter : []).map((s) => s.toLowerCase()));
     const types = new Set((info.apiVersion >= 5 ? request.typesFilter : []).map((s) => s.toLowerCase()));
+    // Kafka: DESCRIBE on the cluster lists every group; otherwise only groups the requester may describe.
+    const everyGroup = mayCluster(broker, info, AclOperation.DESCRIBE);
     const groups = [];
     for (const g of broker.groups.coordinator.groups.values()) {
       if (g.state === 'Dead') continue;
       if (states.size > 0 && !states.has(g.state.toLowerCase())) continue;
       if (types.size > 0 && !types.has('classic')) continue;
+      if (!everyGroup && !mayGroup(broker, info, AclOperation.DESCRIBE, g.groupId)) continue;
       groups.push({
         groupId: g.groupId,
         protocolType: g.protocolType ?? '',

@@ -1,4 +1,6 @@
-import { ApiKey, type DeleteGroupsRequest, type DeleteGroupsResponse } from '@kilgore/protocol';
+import { ApiKey, type DeleteGroupsRequest, type DeleteGroupsResponse, ErrorCode } from '@kilgore/protocol';
+import { mayGroup } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
 /** DeleteGroups: empty groups only (NON_EMPTY_GROUP otherwise); their offsets go too. */
@@ -6,9 +8,13 @@ export const deleteGroupsHandler = defineHandler<DeleteGroupsRequest, DeleteGrou
   apiKey: ApiKey.DeleteGroups,
   minVersion: 0,
   maxVersion: 2,
-  async handle(request, _info, broker) {
+  async handle(request, info, broker) {
     const results = [];
     for (const groupId of request.groupsNames) {
+      if (!mayGroup(broker, info, AclOperation.DELETE, groupId)) {
+        results.push({ groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
+        continue;
+      }
       results.push({ groupId, errorCode: await broker.groups.offsets.deleteGroup(groupId) });
     }
     return { throttleTimeMs: 0, results };

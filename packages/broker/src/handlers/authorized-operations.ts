@@ -1,7 +1,11 @@
 /**
- * Authorized-operations bitfields (KIP-430). Kilgore has no authorizer yet, so every operation is
- * allowed; the bits are Kafka's AclOperation codes.
+ * Authorized-operations bitfields (KIP-430): bit `op` (Kafka's AclOperation code) set for each
+ * operation of the resource the requester may perform. With the authorizer off every operation
+ * of the resource type is allowed.
  */
+import type { Requester } from '../acl/authorizer.js';
+import { AclOperation, CLUSTER_RESOURCE, ResourceType } from '../acl/types.js';
+import type { BrokerContext } from '../context.js';
 
 /** Kafka's "not requested" marker. */
 export const NOT_REQUESTED = -2147483648;
@@ -18,3 +22,31 @@ function bits(...ops: number[]): number {
 
 /** READ, DELETE, DESCRIBE. */
 export const ALL_GROUP_OPERATIONS = bits(3, 6, 8);
+
+type Broker = Pick<BrokerContext, 'authorizer'>;
+
+/** A topic's bitfield, or NOT_REQUESTED when the request did not ask. */
+export function topicOperations(broker: Broker, who: Requester, topic: string, requested: boolean): number {
+  if (!requested) return NOT_REQUESTED;
+  if (!broker.authorizer.enabled) return ALL_TOPIC_OPERATIONS;
+  return broker.authorizer.authorizedOperations(who, ResourceType.TOPIC, topic);
+}
+
+/** A group's bitfield, or NOT_REQUESTED when the request did not ask. */
+export function groupOperations(broker: Broker, who: Requester, groupId: string, requested: boolean): number {
+  if (!requested) return NOT_REQUESTED;
+  if (!broker.authorizer.enabled) return ALL_GROUP_OPERATIONS;
+  return broker.authorizer.authorizedOperations(who, ResourceType.GROUP, groupId);
+}
+
+/**
+ * The cluster's bitfield, or NOT_REQUESTED when the request did not ask. As in Kafka, a requester
+ * without DESCRIBE on the cluster learns nothing: 0.
+ */
+export function clusterOperations(broker: Broker, who: Requester, requested: boolean): number {
+  if (!requested) return NOT_REQUESTED;
+  const a = broker.authorizer;
+  if (!a.enabled) return ALL_CLUSTER_OPERATIONS;
+  if (!a.authorize(who, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_RESOURCE)) return 0;
+  return a.authorizedOperations(who, ResourceType.CLUSTER, CLUSTER_RESOURCE);
+}
