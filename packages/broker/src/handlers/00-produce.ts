@@ -6,6 +6,8 @@ import {
   type ProduceResponsePartitionProduceResponse,
   type ProduceResponseTopicProduceResponse,
 } from '@kilgore/protocol';
+import { mayTopic, mayTransactionalId } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { errorCodeOf } from '../logs/partition-log.js';
 import { LEADER_EPOCH } from './03-metadata.js';
 import { defineHandler } from './types.js';
@@ -35,8 +37,17 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
           : ErrorCode.NONE;
     const responses: ProduceResponseTopicProduceResponse[] = [];
     const appends: Promise<void>[] = [];
+    // Kafka: WRITE on the transactional id (if any), then WRITE on each topic.
+    const txnDenied =
+      request.transactionalId != null &&
+      !mayTransactionalId(broker, info, AclOperation.WRITE, request.transactionalId);
     for (const topicData of request.topicData) {
       const partitionResponses: ProduceResponsePartitionProduceResponse[] = [];
+      const denied = txnDenied
+        ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+        : mayTopic(broker, info, AclOperation.WRITE, topicData.name)
+          ? ErrorCode.NONE
+          : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
       const topic = broker.topics.get(topicData.name);
       for (const p of topicData.partitionData) {
         const res: ProduceResponsePartitionProduceResponse = {
@@ -50,6 +61,10 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
         };
         partitionResponses.push(res);
         if (refuse !== ErrorCode.NONE) continue;
+        if (denied !== ErrorCode.NONE) {
+          res.errorCode = denied;
+          continue;
+        }
         const log =
           topic && p.index >= 0 && p.index < topic.partitions
             ? broker.logs.get(topic.name, p.index)
