@@ -8,6 +8,8 @@ import {
   type FetchResponsePartitionData,
   ZERO_UUID,
 } from '@kilgore/protocol';
+import { mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
 import type { TopicInfo } from '../topics/registry.js';
@@ -56,8 +58,12 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse>({
     for (const t of request.topics) {
       const topic = byId ? broker.topics.byId(t.topicId) : broker.topics.get(t.topic);
       const partitions: FetchResponsePartitionData[] = [];
+      // Kafka: READ on the topic, checked before whether it exists (an unknown id stays unknown).
+      const name = byId ? topic?.name : t.topic;
+      const readDenied = name !== undefined && !mayTopic(broker, info, AclOperation.READ, name);
       for (const p of t.partitions) {
-        const slot = prepare(p, topic, byId, broker);
+        const slot = prepare(p, readDenied ? undefined : topic, byId, broker);
+        if (readDenied) slot.out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         if (slot.out.errorCode !== ErrorCode.NONE) immediate = true;
         partitions.push(slot.out);
         slots.push(slot);
