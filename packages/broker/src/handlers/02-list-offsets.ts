@@ -6,6 +6,8 @@ import {
   type ListOffsetsResponseListOffsetsPartitionResponse,
   type ListOffsetsResponseListOffsetsTopicResponse,
 } from '@kilgore/protocol';
+import { mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
 import { LEADER_EPOCH } from './03-metadata.js';
 import { defineHandler } from './types.js';
@@ -32,6 +34,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
     const topics: ListOffsetsResponseListOffsetsTopicResponse[] = [];
     for (const t of request.topics) {
       const topic = broker.topics.get(t.name);
+      const describeDenied = !mayTopic(broker, info, AclOperation.DESCRIBE, t.name);
       const partitions: ListOffsetsResponseListOffsetsPartitionResponse[] = [];
       for (const p of t.partitions) {
         const out: ListOffsetsResponseListOffsetsPartitionResponse = {
@@ -49,6 +52,10 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
           continue;
         }
         seen.add(key);
+        if (describeDenied) {
+          out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+          continue;
+        }
         const log =
           topic && p.partitionIndex >= 0 && p.partitionIndex < topic.partitions
             ? broker.logs.get(topic.name, p.partitionIndex)
