@@ -29,6 +29,14 @@ export {
   type RecordToAppend,
 } from './embedded-log.js';
 export { StorageError, type StorageErrorCode } from './errors.js';
+export {
+  type EpochEndOffset,
+  type EpochEntry,
+  formatEpochCheckpoint,
+  LEADER_EPOCH_CHECKPOINT,
+  LeaderEpochCache,
+  parseEpochCheckpoint,
+} from './leader-epoch-cache.js';
 export { LogManager, type LogManagerOptions } from './log-manager.js';
 export {
   CLEAN_SHUTDOWN_FILE,

@@ -11,6 +11,12 @@ import type { Directory } from './directory.js';
 import { offsetOutOfRange, type StorageError, storageError } from './errors.js';
 import { readInt64, writeInt64 } from './int64.js';
 import {
+  type EpochEndOffset,
+  type EpochEntry,
+  LEADER_EPOCH_CHECKPOINT,
+  LeaderEpochCache,
+} from './leader-epoch-cache.js';
+import {
   CLEANED_SUFFIX,
   DELETED_SUFFIX,
   INDEX_SUFFIX,
@@ -123,6 +129,8 @@ export class PartitionLog {
   #syncing = false;
   #hwListeners = new Set<(hw: number) => void>();
   #closed = false;
+  /** First offset of each leader epoch (leader-epoch-checkpoint), fed by every append. */
+  #epochs!: LeaderEpochCache;
   readonly #logger: StorageLogger;
   readonly #metrics: StorageMetrics | undefined;
   readonly #now: () => number;
@@ -282,6 +290,48 @@ export class PartitionLog {
     if (!clean) for (const s of this.#segments) if (s.nextOffset > this.#recoveryPoint) s.unsyncedLog = true;
     const hw = this.highWatermarkFollowsLog ? leo : (opts.highWatermark ?? leo);
     this.#highWatermark = Math.max(this.#logStartOffset, Math.min(hw, leo));
+    this.#loadEpochs(clean);
+  }
+
+  /**
+   * The epoch cache is trusted after a clean shutdown (trimmed to the log end); otherwise, or
+   * when the checkpoint is missing or unreadable, it is rebuilt from the batch headers.
+   */
+  #loadEpochs(clean: boolean): void {
+    this.#epochs = new LeaderEpochCache(this.dir);
+    if (clean && this.#epochs.load()) {
+      this.#epochs.truncateFromEnd(this.logEndOffset);
+      return;
+    }
+    const entries: EpochEntry[] = [];
+    for (const seg of this.#segments) {
+      scanBatches(seg.log, 0, seg.readableSize, false, (b) => {
+        const epoch = b.buf.readInt32BE(b.offsetInBuf + BatchOffsets.partitionLeaderEpoch);
+        const last = entries.at(-1);
+        if (epoch >= 0 && (last === undefined || epoch > last.epoch)) {
+          entries.push({ epoch, startOffset: b.baseOffset });
+        }
+        return true;
+      });
+    }
+    const before = this.#epochs.entries;
+    const same =
+      before.length === entries.length &&
+      before.every((e, i) => e.epoch === entries[i]!.epoch && e.startOffset === entries[i]!.startOffset);
+    if (!same || (entries.length === 0 && this.dir.exists(LEADER_EPOCH_CHECKPOINT))) {
+      if (entries.length === 0) this.#epochs.remove();
+      else this.#epochs.reset(entries);
+    }
+  }
+
+  /** The leader-epoch cache (replication reads it; appends and truncations keep it current). */
+  get epochs(): LeaderEpochCache {
+    return this.#epochs;
+  }
+
+  /** OffsetForLeaderEpoch for this log. */
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.#epochs.endOffsetForEpoch(epoch, this.logEndOffset);
   }
 
   get #labels(): { topic: string; partition: number } {
@@ -423,6 +473,9 @@ export class PartitionLog {
     this.#maybeRoll(set.validBytes, maxTs, first.baseOffset, last.lastOffset, now);
     const bytes = set.validBytes === buf.length ? buf : buf.subarray(0, set.validBytes);
     this.#active.append(bytes, set.batches, this.#config.indexIntervalBytes, deferred);
+    for (const b of set.batches) {
+      this.#epochs.assign(buf.readInt32BE(b.position + BatchOffsets.partitionLeaderEpoch), b.baseOffset);
+    }
   }
 
   /** Applies the flush policy and moves the high watermark; resolves to `result`. */
@@ -838,6 +891,7 @@ export class PartitionLog {
 
   #afterTruncation(): void {
     const leo = this.logEndOffset;
+    this.#epochs.truncateFromEnd(leo);
     if (this.#highWatermark > leo) this.#highWatermark = leo;
     if (this.#recoveryPoint > leo) this.#recoveryPoint = leo;
     if (this.#durableOffset > leo) this.#durableOffset = leo;
@@ -972,6 +1026,7 @@ export class PartitionLog {
     this.#closed = true;
     for (const s of this.#segments) await s.delete();
     this.#segments = [];
+    this.#epochs.remove();
   }
 }
 
