@@ -6,12 +6,19 @@ import {
   type MetadataResponseMetadataResponseTopic,
   ZERO_UUID,
 } from '@kilgore/protocol';
+import { mayCluster, mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import { TopicError, type TopicInfo } from '../topics/registry.js';
 import { invalidTopicNameReason } from '../topics/topic-name.js';
-import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
-import { defineHandler } from './types.js';
+import {
+  ALL_TOPIC_OPERATIONS,
+  clusterOperations,
+  NOT_REQUESTED,
+  topicOperations,
+} from './authorized-operations.js';
+import { defineHandler, type RequestInfo } from './types.js';
 
 /** One stable leader epoch: a single node never changes leader (Fetch v9+ checks it). */
 export const LEADER_EPOCH = 0;
@@ -33,10 +40,21 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
     const mayCreate = broker.config.autoCreateTopicsEnable && (v < 4 || request.allowAutoTopicCreation);
     const topics: MetadataResponseMetadataResponseTopic[] = [];
     if (all) {
-      for (const t of broker.topics.list()) topics.push(describe(t, broker, request));
+      for (const t of broker.topics.list()) {
+        // Kafka leaves out, without an error, the topics the requester may not describe.
+        if (mayTopic(broker, info, AclOperation.DESCRIBE, t.name)) topics.push(describe(t, broker, request));
+      }
     } else {
       for (const wanted of request.topics ?? []) {
-        topics.push(lookup(wanted.name, wanted.topicId, mayCreate, broker, request));
+        const denied = authorizationFailure(wanted.name, wanted.topicId, mayCreate, broker, info);
+        topics.push(denied ?? lookup(wanted.name, wanted.topicId, mayCreate, broker, request));
+      }
+    }
+    if (broker.authorizer.enabled && request.includeTopicAuthorizedOperations) {
+      for (const t of topics) {
+        if (t.errorCode === ErrorCode.NONE && t.name !== null) {
+          t.topicAuthorizedOperations = topicOperations(broker, info, t.name, true);
+        }
       }
     }
     return {
@@ -45,9 +63,11 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics,
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
-        ? ALL_CLUSTER_OPERATIONS
-        : NOT_REQUESTED,
+      clusterAuthorizedOperations: clusterOperations(
+        broker,
+        info,
+        request.includeClusterAuthorizedOperations,
+      ),
       errorCode: ErrorCode.NONE,
     };
   },
@@ -121,4 +141,33 @@ function failed(
     partitions: [],
     topicAuthorizedOperations: NOT_REQUESTED,
   };
+}
+
+/**
+ * Kafka's checks for a topic asked for by name or id: DESCRIBE to learn anything about it (checked
+ * before whether it exists), and CREATE on the cluster or the topic to have it auto-created.
+ * Undefined when the lookup may go ahead.
+ */
+function authorizationFailure(
+  name: string | null,
+  topicId: string,
+  mayCreate: boolean,
+  broker: BrokerContext,
+  info: RequestInfo,
+): MetadataResponseMetadataResponseTopic | undefined {
+  if (!broker.authorizer.enabled) return undefined;
+  const existing = name === null ? broker.topics.byId(topicId) : broker.topics.get(name);
+  const topicName = name ?? existing?.name;
+  if (topicName === undefined) return undefined; // an unknown id stays UNKNOWN_TOPIC_ID
+  const denied = failed(name, name === null ? topicId : ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  if (!mayTopic(broker, info, AclOperation.DESCRIBE, topicName)) return denied;
+  const wouldCreate = existing === undefined && mayCreate && invalidTopicNameReason(topicName) === null;
+  if (
+    wouldCreate &&
+    !mayCluster(broker, info, AclOperation.CREATE) &&
+    !mayTopic(broker, info, AclOperation.CREATE, topicName)
+  ) {
+    return denied;
+  }
+  return undefined;
 }
