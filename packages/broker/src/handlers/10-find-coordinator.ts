@@ -5,6 +5,8 @@ import {
   type FindCoordinatorResponse,
   type FindCoordinatorResponseCoordinator,
 } from '@kilgore/protocol';
+import { mayGroup, mayTransactionalId } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { defineHandler, type RequestInfo } from './types.js';
 
@@ -60,6 +62,13 @@ function coordinatorFor(
     return fail(ErrorCode.INVALID_REQUEST, 'The transactional id is empty');
   }
   if (keyType === GROUP && key === '') return fail(ErrorCode.INVALID_GROUP_ID, 'The group id is empty');
+  // Kafka: DESCRIBE on the group or transactional id.
+  if (keyType === GROUP && !mayGroup(broker, info, AclOperation.DESCRIBE, key)) {
+    return fail(ErrorCode.GROUP_AUTHORIZATION_FAILED, 'Group authorization failed.');
+  }
+  if (keyType === TRANSACTION && !mayTransactionalId(broker, info, AclOperation.DESCRIBE, key)) {
+    return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactional Id authorization failed.');
+  }
   const address = broker.advertised.find((a) => a.listener === info.listenerName) ?? broker.advertised[0];
   if (!address) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available');
   return {
