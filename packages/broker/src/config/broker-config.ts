@@ -1,4 +1,5 @@
 import type { Listener } from './listeners.js';
+import type { SecurityConfig } from './security.js';
 
 /** Where a setting's value came from, lowest priority first. */
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
@@ -36,6 +37,8 @@ export interface BrokerConfig {
   connectionsMaxIdleMs: number;
   queuedMaxRequests: number;
   loggerLevel: string;
+  /** Listener protocols, TLS, SASL and connection limits; absent means every listener is PLAINTEXT. */
+  security?: SecurityConfig;
   /** Every setting with its source, by Kafka name. */
   settings: ReadonlyMap<string, ResolvedSetting>;
 }

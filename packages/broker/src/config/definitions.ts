@@ -5,6 +5,8 @@
  * `server.properties` and validation, so the four never disagree.
  */
 
+import { SECURITY_CONFIG_DEFS } from './security-definitions.js';
+
 export type ConfigType = 'int' | 'long' | 'boolean' | 'string' | 'list';
 
 export interface ConfigDef {
@@ -214,6 +216,7 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
     default: 'false',
     doc: 'With an authorizer on, allow an action on a resource that no ACL mentions at all.',
   },
+  ...SECURITY_CONFIG_DEFS,
 ];
 
 const BY_NAME = new Map<string, ConfigDef>();

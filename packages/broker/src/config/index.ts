@@ -3,3 +3,4 @@ export * from './definitions.js';
 export * from './listeners.js';
 export * from './load.js';
 export { parseProperties } from './properties.js';
+export * from './security.js';

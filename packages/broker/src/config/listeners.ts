@@ -7,8 +7,8 @@ export interface Listener {
   port: number;
 }
 
-/** Security protocols this build can serve; SSL and SASL arrive with their issue. */
-export const SUPPORTED_PROTOCOLS: readonly string[] = ['PLAINTEXT'];
+/** Security protocols this build can serve (a listener's via listener.security.protocol.map). */
+export const SUPPORTED_PROTOCOLS: readonly string[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
 
 const LISTENER = /^([A-Za-z0-9_]+):\/\/(\[[0-9A-Fa-f:.]+\]|[^:/[\]]*):(\d+)$/;
 

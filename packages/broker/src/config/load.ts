@@ -7,8 +7,9 @@ import {
   type ResolvedSetting,
 } from './broker-config.js';
 import { CONFIG_DEFS, type ConfigDef, envName, findConfigDef } from './definitions.js';
-import { type Listener, parseListener, SUPPORTED_PROTOCOLS } from './listeners.js';
+import { type Listener, parseListener } from './listeners.js';
 import { parseProperties } from './properties.js';
+import { buildSecurityConfig, type PrefixedSetting } from './security.js';
 
 /** The raw inputs, each a map from Kafka setting name (or synonym) to its text. */
 export interface ConfigInputs {
@@ -74,6 +75,16 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
     layers.push({ source: 'flag', entries });
   }
 
+  // Kafka's per-listener settings (`listener.name.<listener>.<setting>`) have open-ended names;
+  // the security config reads them. A higher source wins, as for every setting.
+  const prefixed = new Map<string, PrefixedSetting>();
+  for (const layer of layers) {
+    for (const entry of layer.entries) {
+      if (entry.name.startsWith('listener.name.'))
+        prefixed.set(entry.name, { text: entry.text, origin: entry.origin });
+    }
+  }
+
   const settings = new Map<string, ResolvedSetting>();
   for (const def of CONFIG_DEFS) {
     settings.set(def.name, {
@@ -88,6 +99,7 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
     const chosen = new Map<string, { rank: number; entry: RawEntry; factor: number }>();
     for (const entry of layer.entries) {
       const found = findConfigDef(entry.name);
+      if (!found && entry.name.startsWith('listener.name.')) continue;
       if (!found) {
         warnings.push(`${entry.origin}: ${entry.name} is not a setting Kilgore knows; ignored`);
         continue;
@@ -107,7 +119,7 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
       });
     }
   }
-  return { config: buildConfig(settings), warnings };
+  return { config: buildConfig(settings, prefixed), warnings };
 }
 
 function parseValue(def: ConfigDef, raw: string, factor: number, origin: string): ConfigValue {
@@ -143,7 +155,10 @@ function parseValue(def: ConfigDef, raw: string, factor: number, origin: string)
   }
 }
 
-function buildConfig(settings: Map<string, ResolvedSetting>): BrokerConfig {
+function buildConfig(
+  settings: Map<string, ResolvedSetting>,
+  prefixed: ReadonlyMap<string, PrefixedSetting>,
+): BrokerConfig {
   const get = (name: string): ResolvedSetting => settings.get(name)!;
   const num = (name: string): number => get(name).value as number;
   const bool = (name: string): boolean => get(name).value as boolean;
@@ -152,15 +167,13 @@ function buildConfig(settings: Map<string, ResolvedSetting>): BrokerConfig {
   const listeners = parseListenerList(listenersSetting);
   if (listeners.length === 0)
     throw new ConfigError('listeners', listenersSetting.origin, 'no listener given');
-  for (const l of listeners) {
-    if (!SUPPORTED_PROTOCOLS.includes(l.name)) {
-      throw new ConfigError(
-        'listeners',
-        listenersSetting.origin,
-        `listener ${l.name} is not supported; use ${SUPPORTED_PROTOCOLS.join(', ')}`,
-      );
-    }
-  }
+  // Each listener's security protocol (listener.security.protocol.map) and TLS/SASL material.
+  const security = buildSecurityConfig(
+    get,
+    (name, text, origin) => parseValue(findConfigDef(name)!.def, text, 1, origin),
+    listeners,
+    prefixed,
+  );
   const advertisedSetting = get('advertised.listeners');
   let advertisedListeners: Listener[];
   if (advertisedSetting.value === null) {
@@ -216,6 +229,7 @@ function buildConfig(settings: Map<string, ResolvedSetting>): BrokerConfig {
     connectionsMaxIdleMs: num('connections.max.idle.ms'),
     queuedMaxRequests: num('queued.max.requests'),
     loggerLevel: get('logger.level').value as string,
+    security,
     settings,
   };
 }
