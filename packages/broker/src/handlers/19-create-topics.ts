@@ -7,6 +7,8 @@ import {
   ErrorCode,
   ZERO_UUID,
 } from '@kilgore/protocol';
+import { mayCluster, mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { TopicError } from '../topics/registry.js';
 import { TopicConfigError, validateOverrides } from '../topics/topic-configs.js';
@@ -32,6 +34,13 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
           ErrorCode.INVALID_REQUEST,
           `Create topics request contains multiple entries for ${t.name}`,
         );
+      }
+      // Kafka: CREATE on the cluster, or else on the topic.
+      if (
+        !mayCluster(broker, info, AclOperation.CREATE) &&
+        !mayTopic(broker, info, AclOperation.CREATE, t.name)
+      ) {
+        return result(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
       }
       try {
         const plan = placement(t, broker);

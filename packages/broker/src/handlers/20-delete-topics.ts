@@ -6,6 +6,8 @@ import {
   ErrorCode,
   ZERO_UUID,
 } from '@kilgore/protocol';
+import { mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { TopicError } from '../topics/registry.js';
 import { defineHandler } from './types.js';
@@ -21,7 +23,21 @@ export const deleteTopicsHandler = defineHandler<DeleteTopicsRequest, DeleteTopi
         ? request.topics
         : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
     const responses: DeleteTopicsResponseDeletableTopicResult[] = [];
-    for (const w of wanted) responses.push(await deleteOne(w.name, w.topicId, broker));
+    for (const w of wanted) {
+      // Kafka: DELETE on the topic; an unknown id stays UNKNOWN_TOPIC_ID.
+      const byId = w.name === null || (w.topicId !== ZERO_UUID && w.name === '');
+      const name = byId ? broker.topics.byId(w.topicId)?.name : w.name;
+      if (name !== undefined && name !== null && !mayTopic(broker, info, AclOperation.DELETE, name)) {
+        responses.push({
+          name: byId ? null : name,
+          topicId: w.topicId,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: 'Authorization failed.',
+        });
+        continue;
+      }
+      responses.push(await deleteOne(w.name, w.topicId, broker));
+    }
     return { throttleTimeMs: 0, responses };
   },
 });

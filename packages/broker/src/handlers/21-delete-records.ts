@@ -5,6 +5,8 @@ import {
   type DeleteRecordsResponseDeleteRecordsPartitionResult,
   ErrorCode,
 } from '@kilgore/protocol';
+import { mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { errorCodeOf } from '../logs/partition-log.js';
 import { defineHandler } from './types.js';
 
@@ -16,10 +18,11 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRe
   apiKey: ApiKey.DeleteRecords,
   minVersion: 0,
   maxVersion: 2,
-  async handle(request, _info, broker) {
+  async handle(request, info, broker) {
     const topics = [];
     for (const t of request.topics) {
       const topic = broker.topics.get(t.name);
+      const denied = !mayTopic(broker, info, AclOperation.DELETE, t.name);
       const partitions: DeleteRecordsResponseDeleteRecordsPartitionResult[] = [];
       for (const p of t.partitions) {
         const out: DeleteRecordsResponseDeleteRecordsPartitionResult = {
@@ -28,6 +31,10 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRe
           errorCode: ErrorCode.NONE,
         };
         partitions.push(out);
+        if (denied) {
+          out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+          continue;
+        }
         const log =
           topic && p.partitionIndex >= 0 && p.partitionIndex < topic.partitions
             ? broker.logs.get(topic.name, p.partitionIndex)

@@ -4,6 +4,8 @@ import {
   type InitProducerIdRequest,
   type InitProducerIdResponse,
 } from '@kilgore/protocol';
+import { mayCluster } from '../acl/checks.js';
+import { AclOperation, ResourceType } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
 const MAX_EPOCH = 32767;
@@ -17,11 +19,23 @@ export const initProducerIdHandler = defineHandler<InitProducerIdRequest, InitPr
   apiKey: ApiKey.InitProducerId,
   minVersion: 0,
   maxVersion: 4,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
     if (request.transactionalId !== null) {
       return {
         throttleTimeMs: 0,
         errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+        producerId: -1n,
+        producerEpoch: -1,
+      };
+    }
+    // Kafka 3+: an idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic.
+    if (
+      !mayCluster(broker, info, AclOperation.IDEMPOTENT_WRITE) &&
+      !broker.authorizer.authorizeAny(info, AclOperation.WRITE, ResourceType.TOPIC)
+    ) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
         producerId: -1n,
         producerEpoch: -1,
       };

@@ -5,6 +5,8 @@ import {
   type OffsetForLeaderEpochResponse,
   type OffsetForLeaderEpochResponseEpochEndOffset,
 } from '@kilgore/protocol';
+import { mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { LEADER_EPOCH } from './03-metadata.js';
 import { defineHandler } from './types.js';
 
@@ -20,11 +22,13 @@ export const offsetForLeaderEpochHandler = defineHandler<
   apiKey: ApiKey.OffsetForLeaderEpoch,
   minVersion: 0,
   maxVersion: 4,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
     const topics = request.topics.map((t) => {
       const topic = broker.topics.get(t.topic);
+      const denied = !mayTopic(broker, info, AclOperation.DESCRIBE, t.topic);
       const partitions = t.partitions.map((p): OffsetForLeaderEpochResponseEpochEndOffset => {
         const out = { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: -1, endOffset: -1n };
+        if (denied) return { ...out, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         const log =
           topic && p.partition >= 0 && p.partition < topic.partitions
             ? broker.logs.get(topic.name, p.partition)

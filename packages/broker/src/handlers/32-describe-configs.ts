@@ -5,6 +5,8 @@ import {
   type DescribeConfigsResponseDescribeConfigsResult,
   ErrorCode,
 } from '@kilgore/protocol';
+import { configAccessError } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import {
   brokerConfigEntries,
   brokerNameError,
@@ -23,7 +25,7 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Desc
   apiKey: ApiKey.DescribeConfigs,
   minVersion: 0,
   maxVersion: 4,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
     const results = request.resources.map((r): DescribeConfigsResponseDescribeConfigsResult => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
       const fail = (errorCode: number, errorMessage: string) => ({
@@ -37,6 +39,15 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Desc
         synonyms: request.includeSynonyms,
         documentation: request.includeDocumentation,
       };
+      // Kafka: DESCRIBE_CONFIGS on the topic, or on the cluster for a broker.
+      const denied = configAccessError(
+        broker,
+        info,
+        AclOperation.DESCRIBE_CONFIGS,
+        r.resourceType,
+        r.resourceName,
+      );
+      if (denied !== ErrorCode.NONE) return fail(denied, 'Authorization failed.');
       if (r.resourceType === ResourceType.TOPIC) {
         if (!broker.topics.get(r.resourceName)) {
           return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${r.resourceName}' does not exist.`);

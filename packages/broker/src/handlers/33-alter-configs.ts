@@ -11,9 +11,10 @@ export const alterConfigsHandler = defineHandler<AlterConfigsRequest, AlterConfi
   apiKey: ApiKey.AlterConfigs,
   minVersion: 0,
   maxVersion: 2,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
     const responses = alterEach(
       broker,
+      info,
       request.resources,
       request.validateOnly,
       (r) => r.configs.map((c) => c.name),

@@ -5,6 +5,8 @@ import {
   type CreatePartitionsResponseCreatePartitionsTopicResult,
   ErrorCode,
 } from '@kilgore/protocol';
+import { mayTopic } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { TopicError } from '../topics/registry.js';
 import { defineHandler } from './types.js';
@@ -14,7 +16,7 @@ export const createPartitionsHandler = defineHandler<CreatePartitionsRequest, Cr
   apiKey: ApiKey.CreatePartitions,
   minVersion: 0,
   maxVersion: 3,
-  async handle(request, _info, broker) {
+  async handle(request, info, broker) {
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const results: CreatePartitionsResponseCreatePartitionsTopicResult[] = [];
@@ -24,6 +26,14 @@ export const createPartitionsHandler = defineHandler<CreatePartitionsRequest, Cr
           name: t.name,
           errorCode: ErrorCode.INVALID_REQUEST,
           errorMessage: 'Duplicate topic in request.',
+        });
+        continue;
+      }
+      if (!mayTopic(broker, info, AclOperation.ALTER, t.name)) {
+        results.push({
+          name: t.name,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: 'Authorization failed.',
         });
         continue;
       }

@@ -29,9 +29,10 @@ export const incrementalAlterConfigsHandler = defineHandler<
   apiKey: ApiKey.IncrementalAlterConfigs,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
     const responses = alterEach(
       broker,
+      info,
       request.resources,
       request.validateOnly,
       (r) => r.configs.map((c) => c.name),

@@ -4,7 +4,7 @@ import {
   type DescribeClusterResponse,
   ErrorCode,
 } from '@kilgore/protocol';
-import { ALL_CLUSTER_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
+import { clusterOperations, NOT_REQUESTED } from './authorized-operations.js';
 import { defineHandler } from './types.js';
 
 /** Kafka's endpoint types (v1+): 1 = brokers, 2 = controllers. */
@@ -39,9 +39,12 @@ export const describeClusterHandler = defineHandler<DescribeClusterRequest, Desc
       brokers: [
         { brokerId: broker.nodeId, host: address.host, port: address.port, rack: null, isFenced: false },
       ],
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
-        ? ALL_CLUSTER_OPERATIONS
-        : NOT_REQUESTED,
+      // As in Kafka, anyone may ask; the operations are 0 without DESCRIBE on the cluster.
+      clusterAuthorizedOperations: clusterOperations(
+        broker,
+        info,
+        request.includeClusterAuthorizedOperations,
+      ),
     };
   },
 });

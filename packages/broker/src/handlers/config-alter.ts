@@ -1,4 +1,7 @@
 import { ErrorCode } from '@kilgore/protocol';
+import type { Requester } from '../acl/authorizer.js';
+import { configAccessError } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { TopicConfigError, type TopicOverrides, validateOverrides } from '../topics/topic-configs.js';
 import { brokerNameError, ResourceType } from './config-entries.js';
@@ -24,6 +27,7 @@ interface Resource {
  */
 export function alterEach<R extends Resource>(
   broker: BrokerContext,
+  who: Requester,
   resources: readonly R[],
   validateOnly: boolean,
   names: (r: R) => string[],
@@ -44,6 +48,9 @@ export function alterEach<R extends Resource>(
     if ((seen.get(`${r.resourceType}\0${r.resourceName}`) ?? 0) > 1) {
       return answer(ErrorCode.INVALID_REQUEST, 'Duplicate resource.');
     }
+    // Kafka: ALTER_CONFIGS on the topic, or on the cluster for a broker.
+    const denied = configAccessError(broker, who, AclOperation.ALTER_CONFIGS, r.resourceType, r.resourceName);
+    if (denied !== ErrorCode.NONE) return answer(denied, 'Authorization failed.');
     if (r.resourceType === ResourceType.BROKER) {
       const bad = brokerNameError(r.resourceName, broker.nodeId);
       if (bad) return answer(ErrorCode.INVALID_REQUEST, bad);
