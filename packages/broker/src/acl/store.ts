@@ -34,7 +34,7 @@ export class AclStore {
 
   constructor(
     private readonly logDir: string,
-    private readonly log: Logger,
+    private readonly log: Pick<Logger, 'warn' | 'error'>,
   ) {
     this.file = join(logDir, ACL_FILE);
   }
