@@ -1,0 +1,347 @@
+/**
+ * Sends this node's log to its successor: one connection, up to MAX_IN_FLIGHT ChainAppends in
+ * flight, each carrying every partition that has something new (read back from the local log
+ * from the successor's log end, so catch-up and the live stream are one code path). Acks carry
+ * what the tail has; they move this node's high watermark. A failure of any kind drops the
+ * connection and starts over with a handshake (position, divergence, truncation) after a back-off.
+ */
+import { ErrorCode } from '@kilgore/protocol';
+import type { PartitionLog } from '@kilgore/storage';
+import { divergencePoint, type ReplicaPosition } from './divergence.js';
+import type { ChainLogger, ReplicaHost } from './host.js';
+import { PeerConnection } from './wire/peer.js';
+import {
+  type AppendRequest,
+  type AppendResponse,
+  ChainApiKey,
+  type PositionResponse,
+} from './wire/schemas.js';
+
+export const MAX_IN_FLIGHT = 8;
+/** Per partition per message: bounds a catch-up message. */
+export const PARTITION_BYTES = 1024 * 1024;
+export const MESSAGE_BYTES = 8 * 1024 * 1024;
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 2000;
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** The successor's log end as far as what was sent goes. */
+  sent: number;
+  /** What the tail is known to have. */
+  acked: number;
+  /** Truncation to send with the next message; -1 for none. */
+  truncateTo: number;
+  /** Send an entry even without records (ask for the ack). */
+  probe: boolean;
+}
+
+export interface ForwarderOptions {
+  chainName: string;
+  nodeId: number;
+  successor: { nodeId: number; host: string; port: number };
+  host: ReplicaHost;
+  log: ChainLogger;
+  /** The chain epoch to stamp on messages (read each time: it grows). */
+  epoch: () => number;
+  /** The partitions of this chain that this node hosts. */
+  partitions: () => Array<{ topic: string; partition: number }>;
+  /** The successor answered FENCED_LEADER_EPOCH: this node is stale. */
+  onFenced: (theirEpoch: number) => void;
+  connectTimeoutMs: number;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export class Forwarder {
+  readonly #o: ForwarderOptions;
+  #conn: PeerConnection | undefined;
+  #phase: 'connecting' | 'streaming' | 'stopped' = 'connecting';
+  #generation = 0;
+  #backoff = BACKOFF_MIN_MS;
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = 0;
+  #scheduled = false;
+  readonly #parts = new Map<string, PartitionState>();
+  /** Messages sent and answered (tests and figures). */
+  stats = { messages: 0, bytes: 0, handshakes: 0 };
+
+  constructor(opts: ForwarderOptions) {
+    this.#o = opts;
+  }
+
+  get successorId(): number {
+    return this.#o.successor.nodeId;
+  }
+
+  get streaming(): boolean {
+    return this.#phase === 'streaming';
+  }
+
+  start(): void {
+    void this.#connect(this.#generation);
+  }
+
+  stop(): void {
+    this.#phase = 'stopped';
+    this.#generation++;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#conn?.close();
+    this.#conn = undefined;
+  }
+
+  /** New records in a local partition: send them soon. */
+  notify(topic: string, partition: number): void {
+    this.#state(topic, partition);
+    this.#schedule();
+  }
+
+  /** Ask the successor for its ack of a partition even if there is nothing new to send. */
+  probe(topic: string, partition: number): void {
+    this.#state(topic, partition).probe = true;
+    this.#schedule();
+  }
+
+  #state(topic: string, partition: number): PartitionState {
+    const k = key(topic, partition);
+    let s = this.#parts.get(k);
+    if (s === undefined) {
+      // A partition that appeared after the handshake: new, so the successor starts at 0 (if it
+      // does not, it says so and the handshake runs again).
+      const log = this.#o.host.log(topic, partition);
+      s = { topic, partition, sent: log?.logStartOffset ?? 0, acked: 0, truncateTo: -1, probe: true };
+      this.#parts.set(k, s);
+    }
+    return s;
+  }
+
+  async #connect(gen: number): Promise<void> {
+    const { successor } = this.#o;
+    while (gen === this.#generation && this.#phase !== 'stopped') {
+      let conn: PeerConnection | undefined;
+      try {
+        conn = await PeerConnection.connect(successor.host, successor.port, this.#o.connectTimeoutMs);
+        if (gen !== this.#generation) {
+          conn.close();
+          return;
+        }
+        await this.#o.host.beforeStream(conn);
+        const pos = await conn.request<PositionResponse>(ChainApiKey.Position, {
+          chainName: this.#o.chainName,
+          chainEpoch: this.#o.epoch(),
+          senderId: this.#o.nodeId,
+          topics: null,
+        });
+        if (pos.errorCode !== ErrorCode.NONE) throw new Error(`position refused with error ${pos.errorCode}`);
+        if (gen !== this.#generation) {
+          conn.close();
+          return;
+        }
+        this.#handshake(pos);
+        this.#conn = conn;
+        this.#phase = 'streaming';
+        this.#backoff = BACKOFF_MIN_MS;
+        this.stats.handshakes++;
+        conn.onClose((err) => this.#reset(gen, `connection lost: ${err.message}`));
+        this.#o.log.info(
+          { chain: this.#o.chainName, successor: successor.nodeId, partitions: this.#parts.size },
+          'streaming to successor',
+        );
+        this.#schedule();
+        return;
+      } catch (err) {
+        conn?.close();
+        this.#o.log.warn(
+          { chain: this.#o.chainName, successor: successor.nodeId, err: (err as Error).message },
+          'successor unreachable; retrying',
+        );
+        await new Promise<void>((r) => {
+          this.#timer = setTimeout(r, this.#backoff);
+        });
+        this.#backoff = Math.min(this.#backoff * 2, BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  /** From the successor's positions: where each partition resumes, and what it must cut. */
+  #handshake(pos: PositionResponse): void {
+    const theirs = new Map<string, ReplicaPosition>();
+    for (const t of pos.topics) {
+      for (const p of t.partitions) {
+        theirs.set(key(t.name, p.index), {
+          logStartOffset: Number(p.logStartOffset),
+          logEndOffset: Number(p.logEndOffset),
+          epochs: p.epochs.map((e) => ({ epoch: e.epoch, startOffset: Number(e.startOffset) })),
+        });
+      }
+    }
+    this.#parts.clear();
+    for (const { topic, partition } of this.#o.partitions()) {
+      const log = this.#o.host.log(topic, partition);
+      if (!log) continue;
+      const them = theirs.get(key(topic, partition)) ?? { logStartOffset: 0, logEndOffset: 0, epochs: [] };
+      const mine = positionOf(log);
+      let point = divergencePoint(mine, them);
+      let truncateTo = them.logEndOffset > point ? point : -1;
+      if (point < log.logStartOffset) {
+        // What the successor lacks is gone from here (retention): it restarts at our log start.
+        point = log.logStartOffset;
+        truncateTo = point;
+      }
+      this.#parts.set(key(topic, partition), {
+        topic,
+        partition,
+        sent: point,
+        acked: log.highWatermark,
+        truncateTo,
+        probe: true,
+      });
+      if (truncateTo >= 0 || point < log.logEndOffset) {
+        this.#o.log.info(
+          {
+            chain: this.#o.chainName,
+            successor: this.#o.successor.nodeId,
+            topic,
+            partition,
+            theirEnd: them.logEndOffset,
+            resumeAt: point,
+            ourEnd: log.logEndOffset,
+            truncate: truncateTo,
+          },
+          'successor catch-up',
+        );
+      }
+    }
+  }
+
+  #reset(gen: number, why: string): void {
+    if (gen !== this.#generation || this.#phase === 'stopped') return;
+    this.#generation++;
+    this.#phase = 'connecting';
+    this.#inFlight = 0;
+    this.#conn?.close();
+    this.#conn = undefined;
+    this.#o.log.warn(
+      { chain: this.#o.chainName, successor: this.#o.successor.nodeId, why },
+      'forwarding reset',
+    );
+    const next = this.#generation;
+    this.#timer = setTimeout(() => void this.#connect(next), this.#backoff);
+    this.#backoff = Math.min(this.#backoff * 2, BACKOFF_MAX_MS);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#phase !== 'streaming') return;
+    this.#scheduled = true;
+    // Everything appended in this tick goes in one message.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    while (this.#phase === 'streaming' && this.#inFlight < MAX_IN_FLIGHT) {
+      const msg = this.#build();
+      if (msg === undefined) return;
+      this.#send(msg);
+    }
+  }
+
+  #build(): AppendRequest | undefined {
+    const byTopic = new Map<string, AppendRequest['topics'][number]>();
+    let total = 0;
+    for (const s of this.#parts.values()) {
+      if (total >= MESSAGE_BYTES) break;
+      const log = this.#o.host.log(s.topic, s.partition);
+      if (!log) continue;
+      const end = log.logEndOffset;
+      if (s.sent >= end && !s.probe && s.truncateTo < 0) continue;
+      let records: Buffer | null = null;
+      if (s.sent < end) {
+        const r = log.read(s.sent, PARTITION_BYTES, end, true);
+        if (r.records.length > 0) {
+          records = r.records;
+          s.sent = r.nextOffset;
+          total += records.length;
+        }
+      }
+      let t = byTopic.get(s.topic);
+      if (t === undefined) {
+        t = { name: s.topic, partitions: [] };
+        byTopic.set(s.topic, t);
+      }
+      t.partitions.push({ index: s.partition, truncateTo: BigInt(s.truncateTo), records });
+      s.truncateTo = -1;
+      s.probe = false;
+    }
+    if (byTopic.size === 0) return undefined;
+    this.stats.bytes += total;
+    return {
+      chainName: this.#o.chainName,
+      chainEpoch: this.#o.epoch(),
+      senderId: this.#o.nodeId,
+      topics: [...byTopic.values()],
+    };
+  }
+
+  #send(msg: AppendRequest): void {
+    const conn = this.#conn;
+    if (!conn) return;
+    const gen = this.#generation;
+    this.#inFlight++;
+    conn.request<AppendResponse>(ChainApiKey.Append, msg).then(
+      (res) => {
+        if (gen !== this.#generation) return;
+        this.#inFlight--;
+        this.stats.messages++;
+        this.#onAnswer(gen, res);
+        this.#schedule();
+      },
+      (err: Error) => this.#reset(gen, `append failed: ${err.message}`),
+    );
+  }
+
+  #onAnswer(gen: number, res: AppendResponse): void {
+    if (res.errorCode === ErrorCode.FENCED_LEADER_EPOCH) {
+      this.#o.onFenced(res.chainEpoch);
+      this.#reset(gen, `fenced: the successor is at epoch ${res.chainEpoch}`);
+      return;
+    }
+    if (res.errorCode !== ErrorCode.NONE) {
+      this.#reset(gen, `successor refused the append with error ${res.errorCode}`);
+      return;
+    }
+    let failed: string | undefined;
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode !== ErrorCode.NONE) {
+          failed ??= `${t.name}-${p.index}: error ${p.errorCode} (their end ${p.logEndOffset})`;
+          continue;
+        }
+        const s = this.#parts.get(key(t.name, p.index));
+        const log = this.#o.host.log(t.name, p.index);
+        if (!s || !log) continue;
+        const acked = Number(p.ackedOffset);
+        if (acked > s.acked) s.acked = acked;
+        raiseHighWatermark(log, s.acked);
+      }
+    }
+    if (failed) this.#reset(gen, failed);
+  }
+}
+
+/** Sets the high watermark to what the tail has, never past the local log end, never down. */
+export function raiseHighWatermark(log: PartitionLog, acked: number): void {
+  const hw = Math.min(acked, log.logEndOffset);
+  if (hw > log.highWatermark) log.highWatermark = hw;
+}
+
+export function positionOf(log: PartitionLog): ReplicaPosition {
+  return {
+    logStartOffset: log.logStartOffset,
+    logEndOffset: log.logEndOffset,
+    epochs: log.epochs.entries,
+  };
+}

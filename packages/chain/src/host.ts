@@ -1,0 +1,30 @@
+/**
+ * What the chain engine needs from the node it runs in (the broker): its partition logs and its
+ * topic table. The engine never creates topics; it asks the host.
+ */
+import type { PartitionLog } from '@kilgore/storage';
+import type { PeerConnection } from './wire/peer.js';
+import type { TopicSyncRequest, TopicSyncResponse } from './wire/schemas.js';
+
+export interface ReplicaHost {
+  /** The local log of a partition, if it exists (never creates one). */
+  log(topic: string, partition: number): PartitionLog | undefined;
+  /** The local log, created if the topic is known and has that partition; else undefined. */
+  ensureLog(topic: string, partition: number): PartitionLog | undefined;
+  /** Every known topic with its partition count. */
+  topics(): Iterable<{ name: string; partitions: number }>;
+  /** Answers a TopicSync (the broker owns topics). */
+  topicSync(request: TopicSyncRequest): Promise<TopicSyncResponse>;
+  /** Called on each (re)connection to a successor, before anything else is sent (topic push). */
+  beforeStream(peer: PeerConnection): Promise<void>;
+  /** Called after each membership change is applied (create logs now placed here, and so on). */
+  membershipApplied(): void;
+}
+
+/** A pino-compatible logger (the engine does not depend on pino). */
+export interface ChainLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

@@ -1,0 +1,590 @@
+/**
+ * The chain engine of one node: which chain it is in and where, the chain epoch, the forwarder to
+ * its successor, the receiving side of ChainAppend/Position/Read, and the head's reconciliation
+ * before it opens a new epoch. The broker calls `writable` before a produce, `appended` after the
+ * head's local append, and hands every frame with a chain api key to `handleFrame`.
+ */
+
+import type { Chain, ChainMember, Membership, MembershipSource } from '@kilgore/discovery';
+import { ErrorCode } from '@kilgore/protocol';
+import { divergencePoint, isAhead, type ReplicaPosition } from './divergence.js';
+import { EpochStore } from './epoch-store.js';
+import { Forwarder, positionOf, raiseHighWatermark } from './forwarder.js';
+import type { ChainLogger, ReplicaHost } from './host.js';
+import { chainFor, chainOfNode } from './placement.js';
+import { decodeChainRequest, encodeChainResponse } from './wire/frames.js';
+import { PeerConnection } from './wire/peer.js';
+import {
+  type AppendPartitionResult,
+  type AppendRequest,
+  type AppendResponse,
+  ChainApiKey,
+  type PositionPartition,
+  type PositionRequest,
+  type PositionResponse,
+  type ReadRequest,
+  type ReadResponse,
+  type TopicSyncRequest,
+} from './wire/schemas.js';
+
+export interface ChainReplicatorOptions {
+  nodeId: number;
+  source: MembershipSource;
+  host: ReplicaHost;
+  /** Where chain-epochs.json lives (the log dir). */
+  stateDir: string;
+  log: ChainLogger;
+  /** How long a middle node waits for its successor's ack before answering with what it has. */
+  ackTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/** What the head's reconciliation copies per ChainRead. */
+const READ_BYTES = 8 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+export class ChainReplicator {
+  readonly #o: Required<ChainReplicatorOptions>;
+  readonly #epochs: EpochStore;
+  #membership: Membership = { chains: [] };
+  #chain: Chain | undefined;
+  #forwarder: Forwarder | undefined;
+  /** Head only: reconciled and accepting writes in the current epoch. */
+  #open = false;
+  #fenced = false;
+  #generation = 0;
+  #unsubscribe: (() => void) | undefined;
+  /** Per partition: receiving work runs in arrival order (truncations are async). */
+  readonly #queues = new Map<string, Promise<unknown>>();
+  #stopped = false;
+  /** Resolves each time the head opens an epoch (tests, startup). */
+  #openWaiters: Array<() => void> = [];
+
+  constructor(opts: ChainReplicatorOptions) {
+    this.#o = { ackTimeoutMs: 30_000, connectTimeoutMs: 3_000, ...opts };
+    this.#epochs = new EpochStore(opts.stateDir);
+  }
+
+  get nodeId(): number {
+    return this.#o.nodeId;
+  }
+
+  get membership(): Membership {
+    return this.#membership;
+  }
+
+  /** The chain this node is a member of. */
+  get chain(): Chain | undefined {
+    return this.#chain;
+  }
+
+  get forwarder(): Forwarder | undefined {
+    return this.#forwarder;
+  }
+
+  /** The chain epoch this node knows for `chain` (its own chain's is the one that matters). */
+  epochOf(chainName: string): number {
+    return this.#epochs.get(chainName);
+  }
+
+  get isHead(): boolean {
+    return this.#chain?.members[0]?.nodeId === this.#o.nodeId;
+  }
+
+  /** Head of its chain, reconciled, not fenced. */
+  get isOpen(): boolean {
+    return this.isHead && this.#open && !this.#fenced;
+  }
+
+  /** Resolves once this node is an open head (immediately if it is). */
+  whenOpen(): Promise<void> {
+    if (this.isOpen) return Promise.resolve();
+    return new Promise((r) => this.#openWaiters.push(r));
+  }
+
+  async start(): Promise<void> {
+    await this.#o.source.start();
+    const m = this.#o.source.current();
+    if (m) this.#apply(m);
+    this.#unsubscribe = this.#o.source.onChange((next) => this.#apply(next));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#generation++;
+    this.#unsubscribe?.();
+    this.#forwarder?.stop();
+    this.#forwarder = undefined;
+    await this.#o.source.stop();
+  }
+
+  /** The chain owning a partition. */
+  chainFor(topic: string, partition: number): Chain | undefined {
+    return chainFor(this.#membership.chains, topic, partition);
+  }
+
+  /** Whether this node keeps a copy of the partition. */
+  hosts(topic: string, partition: number): boolean {
+    const c = this.chainFor(topic, partition);
+    return c !== undefined && c.name === this.#chain?.name;
+  }
+
+  /** The head of the partition's chain. */
+  leaderOf(topic: string, partition: number): ChainMember | undefined {
+    return this.chainFor(topic, partition)?.members[0];
+  }
+
+  /** NONE when a produce to this partition may be appended here; else NOT_LEADER_OR_FOLLOWER. */
+  writable(topic: string, partition: number): number {
+    if (!this.hosts(topic, partition) || !this.isOpen) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    return ErrorCode.NONE;
+  }
+
+  /** NONE when this node serves consumers for the partition (the head). */
+  readable(topic: string, partition: number): number {
+    return this.hosts(topic, partition) && this.isHead ? ErrorCode.NONE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  }
+
+  /** The epoch batches appended now at the head carry. */
+  get currentEpoch(): number {
+    return this.#chain ? this.#epochs.get(this.#chain.name) : 0;
+  }
+
+  /** After a local append at the head: forward, or (alone in the chain) commit at once. */
+  appended(topic: string, partition: number): void {
+    if (this.#forwarder) this.#forwarder.notify(topic, partition);
+    else {
+      const log = this.#o.host.log(topic, partition);
+      if (log) raiseHighWatermark(log, log.logEndOffset);
+    }
+  }
+
+  /** The partitions of this node's chain that it has logs for. */
+  localPartitions(): Array<{ topic: string; partition: number }> {
+    const out: Array<{ topic: string; partition: number }> = [];
+    const mine = this.#chain?.name;
+    if (mine === undefined) return out;
+    for (const t of this.#o.host.topics()) {
+      for (let p = 0; p < t.partitions; p++) {
+        if (this.chainFor(t.name, p)?.name === mine && this.#o.host.log(t.name, p)) {
+          out.push({ topic: t.name, partition: p });
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- membership ----
+
+  #apply(membership: Membership): void {
+    if (this.#stopped) return;
+    const before = this.#chain;
+    this.#membership = membership;
+    const chain = chainOfNode(membership, this.#o.nodeId);
+    this.#chain = chain;
+    const same =
+      before !== undefined &&
+      chain !== undefined &&
+      before.name === chain.name &&
+      before.members.map((m) => `${m.nodeId}@${m.host}:${m.port}`).join(',') ===
+        chain.members.map((m) => `${m.nodeId}@${m.host}:${m.port}`).join(',');
+    this.#o.host.membershipApplied();
+    if (same) return;
+    this.#generation++;
+    this.#open = false;
+    this.#fenced = false;
+    this.#forwarder?.stop();
+    this.#forwarder = undefined;
+    if (chain === undefined) {
+      this.#o.log.error({ nodeId: this.#o.nodeId }, 'this node is in no chain; it replicates nothing');
+      return;
+    }
+    const idx = chain.members.findIndex((m) => m.nodeId === this.#o.nodeId);
+    this.#o.log.info(
+      {
+        chain: chain.name,
+        position: idx,
+        members: chain.members.map((m) => m.nodeId),
+        epoch: this.currentEpoch,
+      },
+      'chain membership applied',
+    );
+    if (idx === 0) void this.#reconcile(this.#generation, chain);
+    else this.#startForwarder(chain);
+  }
+
+  #startForwarder(chain: Chain): void {
+    const idx = chain.members.findIndex((m) => m.nodeId === this.#o.nodeId);
+    const successor = chain.members[idx + 1];
+    if (successor === undefined) return; // the tail
+    const f = new Forwarder({
+      chainName: chain.name,
+      nodeId: this.#o.nodeId,
+      successor,
+      host: this.#o.host,
+      log: this.#o.log,
+      epoch: () => this.#epochs.get(chain.name),
+      partitions: () => this.localPartitions(),
+      onFenced: (theirs) => {
+        this.#epochs.raise(chain.name, theirs);
+        if (this.isHead) {
+          this.#fenced = true;
+          this.#o.log.error(
+            { chain: chain.name, theirEpoch: theirs },
+            'fenced by a newer epoch; this head stops taking writes until the membership changes',
+          );
+        }
+      },
+      connectTimeoutMs: this.#o.connectTimeoutMs,
+    });
+    this.#forwarder = f;
+    f.start();
+  }
+
+  /**
+   * The head's first act in a new membership: every member's positions, then copy from a member
+   * that is more up to date, then a new epoch above every epoch seen. Retries until every member
+   * answered: opening without one could lose writes only it has.
+   */
+  async #reconcile(gen: number, chain: Chain): Promise<void> {
+    const others = chain.members.filter((m) => m.nodeId !== this.#o.nodeId);
+    const answers = await Promise.all(others.map((m) => this.#positionOf(gen, chain, m)));
+    if (gen !== this.#generation) return;
+    let epoch = this.#epochs.get(chain.name);
+    for (const a of answers) if (a) epoch = Math.max(epoch, a.res.chainEpoch);
+    // Per partition, the most up-to-date member.
+    const best = new Map<
+      string,
+      { member: ChainMember; pos: ReplicaPosition; topic: string; partition: number }
+    >();
+    for (const a of answers) {
+      if (!a) return; // generation changed
+      for (const t of a.res.topics) {
+        for (const p of t.partitions) {
+          if (p.errorCode !== ErrorCode.NONE) continue;
+          const pos = wirePosition(p);
+          const k = `${t.name}\u0000${p.index}`;
+          const cur = best.get(k);
+          if (!cur || isAhead(pos, cur.pos))
+            best.set(k, { member: a.member, pos, topic: t.name, partition: p.index });
+        }
+      }
+    }
+    for (const b of best.values()) {
+      if (gen !== this.#generation) return;
+      const log = this.#o.host.log(b.topic, b.partition) ?? this.#o.host.ensureLog(b.topic, b.partition);
+      if (!log) {
+        this.#o.log.warn(
+          { topic: b.topic, partition: b.partition },
+          'a member has a partition of a topic unknown here',
+        );
+        continue;
+      }
+      if (!isAhead(b.pos, positionOf(log))) continue;
+      try {
+        await this.#copyFrom(gen, chain, b.member, log, b.pos);
+      } catch (err) {
+        this.#o.log.warn(
+          { err: (err as Error).message, topic: b.topic, partition: b.partition },
+          'copy failed; retrying',
+        );
+        if (gen === this.#generation) {
+          await sleep(500);
+          void this.#reconcile(gen, chain);
+        }
+        return;
+      }
+    }
+    if (gen !== this.#generation) return;
+    const next = this.#epochs.raise(chain.name, epoch + 1);
+    this.#open = true;
+    this.#o.log.info(
+      { chain: chain.name, epoch: next, members: chain.members.map((m) => m.nodeId) },
+      'head opened a new chain epoch',
+    );
+    if (chain.members.length === 1) {
+      for (const { topic, partition } of this.localPartitions()) this.appended(topic, partition);
+    }
+    this.#startForwarder(chain);
+    const waiters = this.#openWaiters;
+    this.#openWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  async #positionOf(
+    gen: number,
+    chain: Chain,
+    member: ChainMember,
+  ): Promise<{ member: ChainMember; res: PositionResponse } | undefined> {
+    let backoff = 100;
+    while (gen === this.#generation) {
+      let conn: PeerConnection | undefined;
+      try {
+        conn = await PeerConnection.connect(member.host, member.port, this.#o.connectTimeoutMs);
+        const res = await conn.request<PositionResponse>(ChainApiKey.Position, {
+          chainName: chain.name,
+          chainEpoch: this.#epochs.get(chain.name),
+          senderId: this.#o.nodeId,
+          topics: null,
+        });
+        if (res.errorCode !== ErrorCode.NONE) throw new Error(`error ${res.errorCode}`);
+        return { member, res };
+      } catch (err) {
+        this.#o.log.warn(
+          { chain: chain.name, member: member.nodeId, err: (err as Error).message },
+          'head waits for a member before opening the chain',
+        );
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 2000);
+      } finally {
+        conn?.close();
+      }
+    }
+    return undefined;
+  }
+
+  /** Truncates the local divergent suffix and copies the rest from a member that is ahead. */
+  async #copyFrom(
+    gen: number,
+    chain: Chain,
+    member: ChainMember,
+    log: import('@kilgore/storage').PartitionLog,
+    theirs: ReplicaPosition,
+  ): Promise<void> {
+    const point = divergencePoint(theirs, positionOf(log));
+    if (point < log.logEndOffset) await log.truncateTo(point);
+    if (theirs.logStartOffset > log.logEndOffset) await log.truncateFullyAndStartAt(theirs.logStartOffset);
+    this.#o.log.info(
+      {
+        topic: log.topic,
+        partition: log.partition,
+        from: member.nodeId,
+        at: log.logEndOffset,
+        to: theirs.logEndOffset,
+      },
+      'head copies from a member that is ahead',
+    );
+    const conn = await PeerConnection.connect(member.host, member.port, this.#o.connectTimeoutMs);
+    try {
+      while (log.logEndOffset < theirs.logEndOffset && gen === this.#generation) {
+        const res = await conn.request<ReadResponse>(ChainApiKey.Read, {
+          chainName: chain.name,
+          chainEpoch: this.#epochs.get(chain.name),
+          senderId: this.#o.nodeId,
+          topic: log.topic,
+          partition: log.partition,
+          offset: BigInt(log.logEndOffset),
+          maxBytes: READ_BYTES,
+        });
+        if (res.errorCode !== ErrorCode.NONE) throw new Error(`read refused with error ${res.errorCode}`);
+        if (res.records === null || res.records.length === 0) break;
+        await log.appendReplicated(res.records);
+      }
+    } finally {
+      conn.close();
+    }
+  }
+
+  // ---- receiving side ----
+
+  /** Answers one request frame with a chain api key (the broker routes them here). */
+  async handleFrame(frame: Buffer): Promise<Buffer[]> {
+    const { header, body } = decodeChainRequest<unknown>(frame);
+    let res: object;
+    switch (header.apiKey) {
+      case ChainApiKey.Append:
+        res = await this.#onAppend(body as AppendRequest);
+        break;
+      case ChainApiKey.Position:
+        res = this.#onPosition(body as PositionRequest);
+        break;
+      case ChainApiKey.Read:
+        res = this.#onRead(body as ReadRequest);
+        break;
+      case ChainApiKey.TopicSync:
+        res = await this.#o.host.topicSync(body as TopicSyncRequest);
+        break;
+      default:
+        throw new Error(`unknown chain api key ${header.apiKey}`);
+    }
+    return encodeChainResponse(header.apiKey, header.correlationId, res);
+  }
+
+  #serial<T>(k: string, task: () => Promise<T>): Promise<T> {
+    const prev = this.#queues.get(k) ?? Promise.resolve();
+    const run = prev.then(task, task);
+    const tail = run.catch(() => {});
+    this.#queues.set(k, tail);
+    void tail.then(() => {
+      if (this.#queues.get(k) === tail) this.#queues.delete(k);
+    });
+    return run;
+  }
+
+  async #onAppend(req: AppendRequest): Promise<AppendResponse> {
+    const chain = this.#chain;
+    const refuse = (errorCode: number): AppendResponse => ({
+      errorCode,
+      chainEpoch: chain ? this.#epochs.get(chain.name) : -1,
+      topics: [],
+    });
+    if (!chain || req.chainName !== chain.name) return refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    const mine = this.#epochs.get(chain.name);
+    if (req.chainEpoch < mine) return refuse(ErrorCode.FENCED_LEADER_EPOCH);
+    const idx = chain.members.findIndex((m) => m.nodeId === this.#o.nodeId);
+    if (idx <= 0 || chain.members[idx - 1]!.nodeId !== req.senderId) {
+      return refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    }
+    if (req.chainEpoch > mine) this.#epochs.raise(chain.name, req.chainEpoch);
+    const isTail = idx === chain.members.length - 1;
+    const work: Array<Promise<void>> = [];
+    const topics: AppendResponse['topics'] = [];
+    for (const t of req.topics) {
+      const partitions: AppendPartitionResult[] = [];
+      topics.push({ name: t.name, partitions });
+      for (const p of t.partitions) {
+        const r: AppendPartitionResult = {
+          index: p.index,
+          errorCode: 0,
+          logEndOffset: -1n,
+          ackedOffset: -1n,
+        };
+        partitions.push(r);
+        work.push(
+          this.#serial(`${t.name}\u0000${p.index}`, async () => {
+            const log = this.#o.host.ensureLog(t.name, p.index);
+            if (!log) {
+              r.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+              return;
+            }
+            try {
+              const cut = Number(p.truncateTo);
+              if (cut >= 0 && cut < log.logEndOffset) {
+                this.#o.log.info(
+                  { topic: t.name, partition: p.index, from: log.logEndOffset, to: cut },
+                  'truncating a divergent suffix',
+                );
+                await log.truncateTo(cut);
+              } else if (cut > log.logEndOffset) {
+                await log.truncateFullyAndStartAt(cut);
+              }
+              if (p.records !== null && p.records.length > 0) {
+                const base = Number(p.records.readBigInt64BE(0));
+                if (base !== log.logEndOffset) {
+                  r.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+                  r.logEndOffset = BigInt(log.logEndOffset);
+                  return;
+                }
+                await log.appendReplicated(p.records);
+              }
+              r.logEndOffset = BigInt(log.logEndOffset);
+              if (isTail) raiseHighWatermark(log, log.logEndOffset);
+              else this.#forwarder?.probe(t.name, p.index);
+            } catch (err) {
+              const code = (err as { code?: unknown }).code;
+              r.errorCode = typeof code === 'number' ? code : ErrorCode.UNKNOWN_SERVER_ERROR;
+              r.logEndOffset = BigInt(log.logEndOffset);
+              this.#o.log.warn(
+                { topic: t.name, partition: p.index, err: (err as Error).message },
+                'replicated append refused',
+              );
+            }
+          }),
+        );
+      }
+    }
+    await Promise.all(work);
+    // Answer once the tail has what this message carried (or after the ack timeout, with what it
+    // has: acks are cumulative, a later answer covers this one).
+    const waits: Array<Promise<unknown>> = [];
+    for (const t of topics) {
+      for (const r of t.partitions) {
+        if (r.errorCode !== ErrorCode.NONE) continue;
+        const log = this.#o.host.log(t.name, r.index)!;
+        const target = Number(r.logEndOffset);
+        if (!isTail && target > 0) waits.push(log.waitForData(target - 1, this.#o.ackTimeoutMs));
+      }
+    }
+    if (waits.length > 0) await Promise.all(waits);
+    for (const t of topics) {
+      for (const r of t.partitions) {
+        if (r.errorCode !== ErrorCode.NONE) continue;
+        r.ackedOffset = BigInt(this.#o.host.log(t.name, r.index)!.highWatermark);
+      }
+    }
+    return { errorCode: ErrorCode.NONE, chainEpoch: this.#epochs.get(chain.name), topics };
+  }
+
+  #onPosition(req: PositionRequest): PositionResponse {
+    const chain = this.#membership.chains.find((c) => c.name === req.chainName);
+    const epoch = this.#epochs.get(req.chainName);
+    if (!chain) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, chainEpoch: epoch, topics: [] };
+    const asked: Array<{ topic: string; partitions: number[] }> = [];
+    if (req.topics === null) {
+      const byTopic = new Map<string, number[]>();
+      for (const t of this.#o.host.topics()) {
+        for (let p = 0; p < t.partitions; p++) {
+          if (this.chainFor(t.name, p)?.name !== chain.name || !this.#o.host.log(t.name, p)) continue;
+          const list = byTopic.get(t.name) ?? [];
+          if (list.length === 0) byTopic.set(t.name, list);
+          list.push(p);
+        }
+      }
+      for (const [topic, partitions] of byTopic) asked.push({ topic, partitions });
+    } else {
+      for (const t of req.topics) asked.push({ topic: t.name, partitions: t.partitions });
+    }
+    return {
+      errorCode: ErrorCode.NONE,
+      chainEpoch: epoch,
+      topics: asked.map(({ topic, partitions }) => ({
+        name: topic,
+        partitions: partitions.map((index): PositionPartition => {
+          const log = this.#o.host.log(topic, index);
+          if (!log) {
+            return {
+              index,
+              errorCode: 0,
+              logStartOffset: 0n,
+              logEndOffset: 0n,
+              highWatermark: 0n,
+              epochs: [],
+            };
+          }
+          return {
+            index,
+            errorCode: 0,
+            logStartOffset: BigInt(log.logStartOffset),
+            logEndOffset: BigInt(log.logEndOffset),
+            highWatermark: BigInt(log.highWatermark),
+            epochs: log.epochs.entries.map((e) => ({ epoch: e.epoch, startOffset: BigInt(e.startOffset) })),
+          };
+        }),
+      })),
+    };
+  }
+
+  #onRead(req: ReadRequest): ReadResponse {
+    const log = this.#o.host.log(req.topic, req.partition);
+    if (!log) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, logEndOffset: -1n, records: null };
+    const offset = Number(req.offset);
+    if (offset < log.logStartOffset || offset > log.logEndOffset) {
+      return {
+        errorCode: ErrorCode.OFFSET_OUT_OF_RANGE,
+        logEndOffset: BigInt(log.logEndOffset),
+        records: null,
+      };
+    }
+    const r = log.read(offset, Math.max(1, req.maxBytes), log.logEndOffset, true);
+    return { errorCode: ErrorCode.NONE, logEndOffset: BigInt(log.logEndOffset), records: r.records };
+  }
+}
+
+function wirePosition(p: PositionPartition): ReplicaPosition {
+  return {
+    logStartOffset: Number(p.logStartOffset),
+    logEndOffset: Number(p.logEndOffset),
+    epochs: p.epochs.map((e) => ({ epoch: e.epoch, startOffset: Number(e.startOffset) })),
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * The replication messages, as schemas in the shape the protocol codec reads (Kafka's message
+ * JSON). Internal API keys, far from Kafka's and never advertised in ApiVersions. Version 0 only,
+ * not flexible; framed with request header v1 and response header v0 (see frames.ts).
+ */
+import type { ApiSchema, FieldSpec } from '@kilgore/protocol';
+
+export const ChainApiKey = {
+  Append: 10000,
+  Position: 10001,
+  Read: 10002,
+  TopicSync: 10003,
+} as const;
+
+/** Every chain API key is at or above this; the broker routes them to the chain engine. */
+export const FIRST_CHAIN_API_KEY = 10000;
+
+const f = (name: string, type: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  name,
+  type,
+  versions: '0+',
+  ...extra,
+});
+
+/** chainName, chainEpoch, senderId: what every chain request starts with. */
+const CHAIN_HEADER: FieldSpec[] = [
+  f('chainName', 'string'),
+  f('chainEpoch', 'int32'),
+  f('senderId', 'int32'),
+];
+
+export const ChainAppendSchema: ApiSchema = {
+  name: 'ChainAppend',
+  apiKey: ChainApiKey.Append,
+  validVersions: '0',
+  flexibleVersions: 'none',
+  request: {
+    fields: [
+      ...CHAIN_HEADER,
+      f('topics', '[]AppendTopic', {
+        fields: [
+          f('name', 'string'),
+          f('partitions', '[]AppendPartition', {
+            fields: [
+              f('index', 'int32'),
+              // -1: none. Otherwise the receiver truncates its log to this offset first.
+              f('truncateTo', 'int64'),
+              // null: an ack probe (nothing to append, answer with what the tail has).
+              f('records', 'records', { nullableVersions: '0+' }),
+            ],
+          }),
+        ],
+      }),
+    ],
+  },
+  response: {
+    fields: [
+      f('errorCode', 'int16'),
+      f('chainEpoch', 'int32'),
+      f('topics', '[]AppendTopicResult', {
+        fields: [
+          f('name', 'string'),
+          f('partitions', '[]AppendPartitionResult', {
+            fields: [
+              f('index', 'int32'),
+              f('errorCode', 'int16'),
+              f('logEndOffset', 'int64'),
+              // What the tail is known to have: the high watermark the sender may take.
+              f('ackedOffset', 'int64'),
+            ],
+          }),
+        ],
+      }),
+    ],
+  },
+};
+
+const EPOCH_ENTRY = f('epochs', '[]EpochEntry', {
+  fields: [f('epoch', 'int32'), f('startOffset', 'int64')],
+});
+
+export const ChainPositionSchema: ApiSchema = {
+  name: 'ChainPosition',
+  apiKey: ChainApiKey.Position,
+  validVersions: '0',
+  flexibleVersions: 'none',
+  request: {
+    // topics null: every partition of the chain the receiver hosts.
+    fields: [
+      ...CHAIN_HEADER,
+      f('topics', '[]PositionTopic', {
+        nullableVersions: '0+',
+        fields: [f('name', 'string'), f('partitions', '[]int32')],
+      }),
+    ],
+  },
+  response: {
+    fields: [
+      f('errorCode', 'int16'),
+      f('chainEpoch', 'int32'),
+      f('topics', '[]PositionTopicResult', {
+        fields: [
+          f('name', 'string'),
+          f('partitions', '[]PositionPartition', {
+            fields: [
+              f('index', 'int32'),
+              f('errorCode', 'int16'),
+              f('logStartOffset', 'int64'),
+              f('logEndOffset', 'int64'),
+              f('highWatermark', 'int64'),
+              EPOCH_ENTRY,
+            ],
+          }),
+        ],
+      }),
+    ],
+  },
+};
+
+export const ChainReadSchema: ApiSchema = {
+  name: 'ChainRead',
+  apiKey: ChainApiKey.Read,
+  validVersions: '0',
+  flexibleVersions: 'none',
+  request: {
+    fields: [
+      ...CHAIN_HEADER,
+      f('topic', 'string'),
+      f('partition', 'int32'),
+      f('offset', 'int64'),
+      f('maxBytes', 'int32'),
+    ],
+  },
+  response: {
+    fields: [
+      f('errorCode', 'int16'),
+      f('logEndOffset', 'int64'),
+      f('records', 'records', { nullableVersions: '0+' }),
+    ],
+  },
+};
+
+const TOPIC_ENTRY = (name: string): FieldSpec =>
+  f('topics', `[]${name}`, {
+    fields: [
+      f('name', 'string'),
+      f('topicId', 'string'),
+      f('partitions', 'int32'),
+      f('deleted', 'bool'),
+      f('configs', '[]TopicConfig', { fields: [f('name', 'string'), f('value', 'string')] }),
+    ],
+  });
+
+export const TopicSyncSchema: ApiSchema = {
+  name: 'TopicSync',
+  apiKey: ChainApiKey.TopicSync,
+  validVersions: '0',
+  flexibleVersions: 'none',
+  request: { fields: [f('senderId', 'int32'), f('pull', 'bool'), TOPIC_ENTRY('SyncTopic')] },
+  response: { fields: [f('errorCode', 'int16'), TOPIC_ENTRY('SyncTopicResult')] },
+};
+
+export const CHAIN_SCHEMAS: ReadonlyMap<number, ApiSchema> = new Map(
+  [ChainAppendSchema, ChainPositionSchema, ChainReadSchema, TopicSyncSchema].map((s) => [s.apiKey, s]),
+);
+
+// ---- typed bodies ----
+
+export interface ChainHeader {
+  chainName: string;
+  chainEpoch: number;
+  senderId: number;
+}
+
+export interface AppendRequest extends ChainHeader {
+  topics: { name: string; partitions: { index: number; truncateTo: bigint; records: Buffer | null }[] }[];
+}
+
+export interface AppendPartitionResult {
+  index: number;
+  errorCode: number;
+  logEndOffset: bigint;
+  ackedOffset: bigint;
+}
+
+export interface AppendResponse {
+  errorCode: number;
+  chainEpoch: number;
+  topics: { name: string; partitions: AppendPartitionResult[] }[];
+}
+
+export interface WireEpochEntry {
+  epoch: number;
+  startOffset: bigint;
+}
+
+export interface PositionRequest extends ChainHeader {
+  topics: { name: string; partitions: number[] }[] | null;
+}
+
+export interface PositionPartition {
+  index: number;
+  errorCode: number;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+  highWatermark: bigint;
+  epochs: WireEpochEntry[];
+}
+
+export interface PositionResponse {
+  errorCode: number;
+  chainEpoch: number;
+  topics: { name: string; partitions: PositionPartition[] }[];
+}
+
+export interface ReadRequest extends ChainHeader {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  maxBytes: number;
+}
+
+export interface ReadResponse {
+  errorCode: number;
+  logEndOffset: bigint;
+  records: Buffer | null;
+}
+
+export interface SyncTopic {
+  name: string;
+  /** Kafka's base64url topic id, so every node reports the same one. */
+  topicId: string;
+  partitions: number;
+  deleted: boolean;
+  configs: { name: string; value: string }[];
+}
+
+export interface TopicSyncRequest {
+  senderId: number;
+  /** True: answer with the receiver's whole table. */
+  pull: boolean;
+  topics: SyncTopic[];
+}
+
+export interface TopicSyncResponse {
+  errorCode: number;
+  topics: SyncTopic[];
+}
