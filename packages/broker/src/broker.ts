@@ -14,6 +14,8 @@ import { loadOrCreateMetaProperties } from './node/meta-properties.js';
 import { ProducerIds } from './producers/producer-ids.js';
 import { ProducerStates } from './producers/producer-state.js';
 import { createRouter } from './router.js';
+import { createAuthenticators } from './security/authenticators.js';
+import { ScramCredentialStore } from './security/scram-store.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
 import { TopicRegistry } from './topics/registry.js';
 import { TopicConfigStore, type TopicOverrides } from './topics/topic-configs.js';
@@ -72,6 +74,8 @@ export class Broker {
       logs.create(t.name, 0, t.partitions);
     }
     const shutdown = new AbortController();
+    const scramCredentials = new ScramCredentialStore(config.logDir);
+    scramCredentials.load();
     const producerStates = new ProducerStates();
     const groups = new Groups({
       config,
@@ -100,6 +104,7 @@ export class Broker {
       shutdown: shutdown.signal,
       topicConfigs,
       groups,
+      scramCredentials,
       authorizer: new Authorizer(aclSettings(config), acls),
       createTopic(name, partitions, configs = new Map()) {
         // Checked before the config file is written, so a refused create never touches the
@@ -139,6 +144,13 @@ export class Broker {
       log,
       // An interceptor may keep a response it saw; its record bytes must then never be reused.
       recycleReadBuffers: opts.interceptor === undefined,
+      // Listener protocols, TLS, SASL and connection limits (absent: every listener PLAINTEXT).
+      security: config.security?.listeners,
+      authenticators: createAuthenticators(config, scramCredentials),
+      maxConnectionsPerIp: config.security?.maxConnectionsPerIp,
+      maxConnections: config.security?.maxConnections,
+      requestReadTimeoutMs: config.security?.requestReadTimeoutMs,
+      saslMaxReceiveSize: config.security?.saslMaxReceiveSize,
     });
     const bound = await server.listen();
     // An advertised port 0 follows the listener of the same name (handy with ephemeral ports).

@@ -6,6 +6,7 @@ import type { Groups } from './groups/index.js';
 import type { LogStore } from './logs/partition-log.js';
 import type { ProducerIds } from './producers/producer-ids.js';
 import type { ProducerStates } from './producers/producer-state.js';
+import type { ScramCredentialStore } from './security/scram-store.js';
 import type { TopicInfo, TopicRegistry } from './topics/registry.js';
 import type { TopicConfigStore, TopicOverrides } from './topics/topic-configs.js';
 
@@ -39,6 +40,8 @@ export interface BrokerContext {
   readonly topicConfigs: TopicConfigStore;
   /** The group coordinator: group membership and committed offsets. */
   readonly groups: Groups;
+  /** SCRAM credentials set by AlterUserScramCredentials (persisted in the log dir). */
+  readonly scramCredentials?: ScramCredentialStore;
   /** ACLs and the decisions made from them (allows everything unless `authorizer.class.name` is set). */
   readonly authorizer: Authorizer;
   /**

@@ -57,6 +57,8 @@ export function createRouter(
       clientId: request.header.clientId,
       listenerName: connection.listenerName,
       clientHost: connection.socket.remoteAddress ?? '',
+      // Filled by the listener: TLS client certificate subject or SASL identity, else ANONYMOUS.
+      principal: connection.principal,
     };
     const encode = (body: unknown): Reply =>
       body === null ? null : encodeResponse(api.apiKey, api.apiVersion, api.correlationId, body as object);

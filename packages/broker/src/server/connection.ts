@@ -2,6 +2,9 @@ import type { Socket } from 'node:net';
 import { FrameError, FrameSplitter } from '@kilgore/protocol';
 import { releaseReadBuffer } from '@kilgore/storage';
 import type { Logger } from 'pino';
+import { ANONYMOUS } from '../security/principal.js';
+import type { SaslSession } from '../security/sasl-session.js';
+import { FrameTracker } from './frame-tracker.js';
 
 /**
  * What a request turns into: the response frame, size prefix included, as several buffers (what
@@ -36,6 +39,15 @@ export interface ConnectionOptions {
    * the broker (a request interceptor) may still hold a response after it was sent.
    */
   recycleReadBuffers?: boolean;
+  /**
+   * kilgore.request.read.timeout.ms: a frame whose bytes do not all arrive within this time of
+   * its first byte closes the connection (slow-loris). Off when unset.
+   */
+  readTimeoutMs?: number;
+  /** SASL listeners: the client's authentication, and the frame cap until it succeeds. */
+  sasl?: { session: SaslSession; maxReceiveBytes: number };
+  /** Who the client is before any SASL (TLS client certificate), `User:ANONYMOUS` by default. */
+  principal?: string;
 }
 
 interface Slot {
@@ -58,6 +70,14 @@ export class Connection {
   private closing = false;
   private draining: (() => void) | null = null;
   private pumping = false;
+  /** Close once every pending reply is written (a refused authentication). */
+  private endWhenFlushed = false;
+  private readonly tracker: FrameTracker | undefined;
+  private readTimer: NodeJS.Timeout | undefined;
+  /** Kafka's principal of the client: read by authorization through RequestInfo.principal. */
+  principal: string;
+  /** Set on SASL listeners until the client has authenticated. */
+  readonly sasl: SaslSession | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -66,6 +86,9 @@ export class Connection {
     this.id = `${socket.remoteAddress}:${socket.remotePort}`;
     this.listenerName = opts.listenerName;
     this.splitter = new FrameSplitter({ maxFrameSize: opts.maxFrameBytes });
+    this.principal = opts.principal ?? ANONYMOUS;
+    this.sasl = opts.sasl?.session;
+    if (opts.readTimeoutMs !== undefined || opts.sasl !== undefined) this.tracker = new FrameTracker();
     socket.setNoDelay(true);
     socket.setTimeout(opts.idleMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -79,6 +102,7 @@ export class Connection {
     });
     socket.on('error', (err) => opts.log.debug({ connection: this.id, err: err.message }, 'socket error'));
     socket.on('close', () => {
+      clearTimeout(this.readTimer);
       this.closing = true;
       this.pending.length = 0;
       this.draining?.();
@@ -101,8 +125,21 @@ export class Connection {
     this.socket.end();
   }
 
+  /** Whether requests other than the SASL exchange may be served (always, off SASL listeners). */
+  get authenticated(): boolean {
+    return this.sasl === undefined || this.sasl.state === 'authenticated';
+  }
+
+  /** Stops reading and closes the connection once the replies already queued are written. */
+  closeAfterReplies(): void {
+    this.endWhenFlushed = true;
+    this.closing = true;
+    this.waiting.length = 0;
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closing) return;
+    if (this.tracker !== undefined && !this.track(chunk)) return;
     try {
       for (const frame of this.splitter.push(chunk)) this.waiting.push(frame);
     } catch (err) {
@@ -122,6 +159,45 @@ export class Connection {
    * Dispatches received frames while fewer than `maxQueued` replies are pending; the rest wait
    * (and the socket stays paused) until replies go out.
    */
+  /**
+   * Frame limits the splitter does not know: the small cap before SASL authentication, and the
+   * slow-loris timer on a frame that stays incomplete. False when the connection was closed.
+   */
+  private track(chunk: Buffer): boolean {
+    const preAuth = this.opts.sasl !== undefined && !this.authenticated;
+    const max = preAuth ? this.opts.sasl!.maxReceiveBytes : this.opts.maxFrameBytes;
+    const seen = this.tracker!.push(chunk, max);
+    if (seen.tooLarge !== undefined) {
+      this.opts.log.warn(
+        { connection: this.id, size: seen.tooLarge, max, preAuthentication: preAuth },
+        preAuth
+          ? 'frame before authentication exceeds sasl.server.max.receive.size; closing connection'
+          : 'request size out of range (socket.request.max.bytes); closing connection',
+      );
+      this.closing = true;
+      this.socket.destroy();
+      return false;
+    }
+    const timeout = this.opts.readTimeoutMs;
+    if (timeout === undefined) return true;
+    if (!seen.midFrame) {
+      clearTimeout(this.readTimer);
+      this.readTimer = undefined;
+    } else if (seen.startedHere || this.readTimer === undefined) {
+      clearTimeout(this.readTimer);
+      this.readTimer = setTimeout(() => {
+        this.opts.log.info(
+          { connection: this.id, timeoutMs: timeout },
+          'request frame incomplete after kilgore.request.read.timeout.ms; closing connection',
+        );
+        this.closing = true;
+        this.socket.destroy();
+      }, timeout);
+      this.readTimer.unref();
+    }
+    return true;
+  }
+
   private pump(): void {
     if (this.pumping) return; // a synchronous handler's flush() re-entered; the outer loop goes on
     this.pumping = true;
@@ -193,6 +269,10 @@ export class Connection {
       else this.socket.write(reply[last]!, (err) => (err ? undefined : recycle(reply)));
     }
     if (corked) this.socket.uncork();
+    if (this.endWhenFlushed && this.pending.length === 0) {
+      this.socket.end();
+      return;
+    }
     if (this.waiting.length > 0) this.pump();
     else this.updateFlow();
     if (this.pending.length === 0 && this.draining) {

@@ -1,7 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Listener } from '../config/listeners.js';
-import { Connection, type FrameHandler } from './connection.js';
+import type { ListenerSecurity } from '../config/security.js';
+import { ANONYMOUS } from '../security/principal.js';
+import { type SaslAuthenticator, SaslSession } from '../security/sasl-session.js';
+import { Connection, type ConnectionOptions, type FrameHandler } from './connection.js';
+import { ConnectionLimits } from './connection-limits.js';
+import { saslGate } from './sasl-gate.js';
+import { tlsOptions, tlsPrincipal } from './tls.js';
 
 export interface ServerOptions {
   listeners: readonly Listener[];
@@ -11,6 +18,17 @@ export interface ServerOptions {
   handle: FrameHandler;
   log: Logger;
   recycleReadBuffers?: boolean;
+  /** Per listener name: its protocol, TLS and SASL. A listener not listed is PLAINTEXT. */
+  security?: ReadonlyMap<string, ListenerSecurity>;
+  /** Per SASL listener name: the mechanisms and their users. */
+  authenticators?: ReadonlyMap<string, SaslAuthenticator>;
+  /** max.connections.per.ip / max.connections (unlimited when unset). */
+  maxConnectionsPerIp?: number;
+  maxConnections?: number;
+  /** kilgore.request.read.timeout.ms: slow frames and slow TLS handshakes close the connection. */
+  requestReadTimeoutMs?: number;
+  /** sasl.server.max.receive.size: the frame cap before SASL authentication. */
+  saslMaxReceiveSize?: number;
 }
 
 /** A bound listener: its configuration and the port the OS gave it (for port 0). */
@@ -23,12 +41,52 @@ export class KafkaServer {
   private readonly servers: Server[] = [];
   private readonly connections = new Set<Connection>();
   readonly bound: BoundListener[] = [];
+  private readonly limits: ConnectionLimits;
+  private readonly saslHandle: FrameHandler;
 
-  constructor(private readonly opts: ServerOptions) {}
+  constructor(private readonly opts: ServerOptions) {
+    this.limits = new ConnectionLimits(opts.maxConnectionsPerIp, opts.maxConnections);
+    this.saslHandle = saslGate(opts.handle, opts.log);
+  }
 
   async listen(): Promise<BoundListener[]> {
     for (const l of this.opts.listeners) {
-      const server = createServer({ noDelay: true }, (socket) => this.accept(socket, l.name));
+      const security = this.opts.security?.get(l.name);
+      const tls = security?.tls;
+      let server: Server;
+      if (tls === undefined) {
+        server = createServer({ noDelay: true }, (socket) => this.accept(socket, l.name, ANONYMOUS));
+      } else {
+        server = createTlsServer(
+          { ...tlsOptions(tls), noDelay: true, handshakeTimeout: this.opts.requestReadTimeoutMs ?? 120_000 },
+          (socket: TLSSocket) => {
+            const principal = tlsPrincipal(socket, tls.clientAuth);
+            if (principal === undefined) {
+              this.opts.log.info(
+                { listener: l.name, remote: socket.remoteAddress, reason: socket.authorizationError },
+                'TLS client certificate not trusted; closing connection',
+              );
+              socket.destroy();
+              return;
+            }
+            this.accept(socket, l.name, principal);
+          },
+        );
+        server.on('tlsClientError', (err, socket) =>
+          this.opts.log.debug(
+            { listener: l.name, remote: socket.remoteAddress, err: err.message },
+            'TLS handshake failed',
+          ),
+        );
+      }
+      // Limits apply to the TCP connection, before any TLS or SASL work is spent on it.
+      server.on('connection', (socket: Socket) => {
+        const refused = this.limits.admit(socket);
+        if (refused !== undefined) {
+          this.opts.log.warn({ listener: l.name, remote: socket.remoteAddress }, refused);
+          socket.destroy();
+        }
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: l.host === '' ? undefined : l.host, port: l.port }, () => {
@@ -50,16 +108,27 @@ export class KafkaServer {
     return this.connections.size;
   }
 
-  private accept(socket: Socket, listenerName: string): void {
-    const conn = new Connection(socket, {
+  private accept(socket: Socket, listenerName: string, principal: string): void {
+    if (socket.destroyed) return;
+    const authenticator = this.opts.authenticators?.get(listenerName);
+    const options: ConnectionOptions = {
       listenerName,
       maxFrameBytes: this.opts.maxFrameBytes,
       maxQueued: this.opts.maxQueued,
       idleMs: this.opts.idleMs,
-      handle: this.opts.handle,
+      handle: authenticator === undefined ? this.opts.handle : this.saslHandle,
       log: this.opts.log,
       recycleReadBuffers: this.opts.recycleReadBuffers,
-    });
+      readTimeoutMs: this.opts.requestReadTimeoutMs,
+      principal,
+    };
+    if (authenticator !== undefined) {
+      options.sasl = {
+        session: new SaslSession(authenticator),
+        maxReceiveBytes: this.opts.saslMaxReceiveSize ?? 524288,
+      };
+    }
+    const conn = new Connection(socket, options);
     this.connections.add(conn);
     socket.on('close', () => this.connections.delete(conn));
   }
