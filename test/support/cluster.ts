@@ -29,6 +29,8 @@ export interface ClusterOptions {
   chains: ChainSpec[];
   /** Extra broker settings for every node's config file (e.g. num.partitions). */
   settings?: Record<string, string>;
+  /** false: leave kilgore.chains out, so each node is a plain single broker (a baseline). */
+  replication?: boolean;
 }
 
 /** Keep at most this much of a node's output (the tail is what explains a failure). */
@@ -167,6 +169,7 @@ export class ChainCluster {
     readonly root: string,
     chains: ChainSpec[],
     private readonly settings: Record<string, string>,
+    private readonly replication: boolean,
   ) {
     this.chains = chains;
   }
@@ -179,7 +182,7 @@ export class ChainCluster {
   static async start(options: ClusterOptions): Promise<ChainCluster> {
     const root = mkdtempSync(join(tmpdir(), 'kilgore-chain-'));
     const settings = { 'logger.level': process.env.KILGORE_TEST_LOG ?? 'info', ...options.settings };
-    const cluster = new ChainCluster(root, options.chains, settings);
+    const cluster = new ChainCluster(root, options.chains, settings, options.replication ?? true);
     const seen = new Set<number>();
     for (const chain of options.chains) {
       chain.nodes.forEach((id, i) => {
@@ -238,7 +241,7 @@ export class ChainCluster {
     const lines = [
       '# written by test/support/cluster.ts; rewritten (then SIGHUP) when the membership changes',
       ...Object.entries(this.settings).map(([k, v]) => `${k}=${v}`),
-      `kilgore.chains=${this.chainsSetting}`,
+      ...(this.replication ? [`kilgore.chains=${this.chainsSetting}`] : []),
       '',
     ];
     for (const node of this.nodes.values()) writeFileSync(node.configPath, lines.join('\n'));
