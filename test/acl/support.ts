@@ -35,6 +35,7 @@ export async function startAclBroker(
       'logger.level': process.env.KILGORE_TEST_LOG ?? 'silent',
       'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
       'super.users': `User:${ADMIN}`,
+      'group.initial.rebalance.delay.ms': '0',
       ...opts.flags,
     },
   });

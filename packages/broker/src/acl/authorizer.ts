@@ -33,8 +33,9 @@ export class Authorizer {
   private readonly byResource = new Map<string, AclBinding[]>();
   private cacheVersion = -1;
   /**
-   * Test hook: names the principal of a request when authentication did not (e.g. from its
-   * client id). Production leaves it unset; then a request without a principal is `User:ANONYMOUS`.
+   * Test hook: names the principal of a request (e.g. from its client id) in place of what
+   * authentication found; undefined falls back to that. Production leaves it unset; then a
+   * request without a principal is `User:ANONYMOUS`.
    */
   principalMapper: ((requester: Requester) => string | undefined) | undefined;
 
@@ -49,7 +50,7 @@ export class Authorizer {
 
   /** The principal a request is judged as. */
   principalOf(requester: Requester): string {
-    return requester.principal ?? this.principalMapper?.(requester) ?? ANONYMOUS;
+    return this.principalMapper?.(requester) ?? requester.principal ?? ANONYMOUS;
   }
 
   /** May the requester perform `operation` on the resource? Always true with the authorizer off. */
