@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { committedView, createTopic, diskViews, onCluster, placementFrom } from '../support/chain-views.js';
 import { waitFor } from '../support/cluster.js';
 import { segmentBytes, segmentProblems } from '../support/log-dirs.js';
-import { produceOnce } from '../support/wire.js';
+import { fetchOnce, produceOnce } from '../support/wire.js';
 
 // One chain of three node processes on 127.0.0.1, .2, .3: Metadata from any node describes the
 // chain, only the head takes writes, kafkajs produces with acks=all and consumes through a
@@ -39,6 +39,8 @@ describe('a 3-node chain', () => {
       // A write at a node that is not the head is refused (and lands nowhere: checked below).
       expect(await produceOnce(cluster.node(2).address, TOPIC, 0, ['not-at-the-head'])).toBe(6); // NOT_LEADER_OR_FOLLOWER
       expect(await produceOnce(cluster.node(3).address, TOPIC, 0, ['not-at-the-head'])).toBe(6);
+      // Consumers are served by the head too (docs/replication.md: Fetch elsewhere is refused).
+      expect((await fetchOnce(cluster.node(2).address, TOPIC, 0, 0)).errorCode).toBe(6);
 
       const kafka = new Kafka({
         clientId: 'chain-test',
