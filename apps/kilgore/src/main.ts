@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { consumeCommand, produceCommand, topicsCommand } from './client-commands.js';
 import { serveCommand } from './serve.js';
 
 const program = new Command('kilgore')
   .description('Kilgore: a Kafka-wire-compatible broker')
   .showHelpAfterError()
-  .addCommand(serveCommand());
+  .addCommand(serveCommand())
+  .addCommand(topicsCommand())
+  .addCommand(produceCommand())
+  .addCommand(consumeCommand());
 
 await program.parseAsync(process.argv);
