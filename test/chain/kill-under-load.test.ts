@@ -54,7 +54,7 @@ describe('a 3-node chain under load', () => {
           if (role === 'tail') await expectHeadServesOnlyWhatTheTailHas(cluster, id);
           await cluster.restart(id);
           try {
-            await workload.waitForMoreAcks(BETWEEN, 40_000);
+            await workload.waitForMoreAcks(BETWEEN, 25_000);
           } catch (err) {
             throw new Error(
               `after kill -9 and restart of the ${role} (node ${id}): ${(err as Error).message}`,
@@ -74,5 +74,5 @@ describe('a 3-node chain under load', () => {
       expect(result.violations).toEqual([]);
       for (const id of [1, 2, 3]) expect(segmentProblems(cluster.node(id).logDir), `node ${id}`).toEqual([]);
     });
-  });
+  }, 120_000);
 });

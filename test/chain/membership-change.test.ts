@@ -36,7 +36,7 @@ describe('a chain whose membership changes', () => {
           return ps.every((p) => p.leader === 1 && p.replicas.join() === '1,3') ? true : undefined;
         });
         try {
-          await workload.waitForMoreAcks(BETWEEN, 40_000);
+          await workload.waitForMoreAcks(BETWEEN, 25_000);
         } catch (err) {
           throw new Error(`writes through the 2-node chain 1 -> 3: ${(err as Error).message}`);
         }
@@ -52,7 +52,7 @@ describe('a chain whose membership changes', () => {
           return true;
         });
         try {
-          await workload.waitForMoreAcks(BETWEEN, 40_000);
+          await workload.waitForMoreAcks(BETWEEN, 25_000);
         } catch (err) {
           throw new Error(`writes through the re-formed chain 1 -> 2 -> 3: ${(err as Error).message}`);
         }
@@ -75,5 +75,5 @@ describe('a chain whose membership changes', () => {
       expect([...back.keys()].sort()).toEqual([...head.keys()].sort());
       for (const [file, bytes] of head) expect(back.get(file)!.equals(bytes), `node 2 ${file}`).toBe(true);
     });
-  });
+  }, 120_000);
 });

@@ -119,5 +119,5 @@ describe('a 3-node chain', () => {
       }
       for (const id of [1, 2, 3]) expect(segmentProblems(cluster.node(id).logDir), `node ${id}`).toEqual([]);
     });
-  });
+  }, 90_000);
 });

@@ -107,5 +107,5 @@ describe('two chains of three nodes', () => {
         expect(dirs.sort(), `partition folders of node ${id}`).toEqual(mine.sort());
       }
     });
-  });
+  }, 90_000);
 });
