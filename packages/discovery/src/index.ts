@@ -30,3 +30,11 @@ export {
   trailingOrdinal,
 } from './srv-order.js';
 export { DEFAULT_REFRESH_TIMING, type RefreshTiming, refreshDelayMs, retryDelayMs } from './srv-refresh.js';
+export {
+  ChainsError,
+  checkMembership,
+  checkNodeInMembership,
+  formatChains,
+  parseChains,
+  StaticMembership,
+} from './static.js';
