@@ -1,6 +1,6 @@
 import {
-  describeMembership,
   findSelf,
+  formatChains,
   type Membership,
   parseDnsServer,
   type SrvMembershipOptions,
@@ -78,7 +78,7 @@ describe('SRV membership from a real dnsmasq', () => {
       servers: [parseDnsServer(dns.server)],
     });
     await s.start();
-    expect(describeMembership(s.current() as Membership)).toBe(
+    expect(formatChains(s.current() as Membership)).toBe(
       'a=1@kilgore-1.chain-a.kilgore.local:9091,2@kilgore-2.chain-a.kilgore.local:9092,3@kilgore-3.chain-a.kilgore.local:9093;' +
         'b=11@kilgore-11.chain-b.kilgore.local:9101,10@kilgore-10.chain-b.kilgore.local:9100',
     );
@@ -106,7 +106,7 @@ describe('SRV membership from a real dnsmasq', () => {
     const dns = await dnsmasq(records([node(C, 'b', 4), node(C, 'a', 2), node(C, 'a', 1), node(C, 'b', 3)]));
     const s = source({ clusterSrv: C, servers: [parseDnsServer(dns.server)] });
     await s.start();
-    expect(describeMembership(s.current() as Membership).replace(/\.chain-.\.kilgore\.local/g, '')).toBe(
+    expect(formatChains(s.current() as Membership).replace(/\.chain-.\.kilgore\.local/g, '')).toBe(
       'a=1@kilgore-1:9091,2@kilgore-2:9092;b=3@kilgore-3:9093,4@kilgore-4:9094',
     );
   });

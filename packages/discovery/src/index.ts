@@ -21,7 +21,7 @@ export {
   type SrvRecord,
   systemDnsServers,
 } from './srv-dns.js';
-export { describeMembership, type SrvMembershipOptions, SrvMembershipSource } from './srv-membership.js';
+export { type SrvMembershipOptions, SrvMembershipSource } from './srv-membership.js';
 export {
   chainOfTarget,
   compareSrvRecords,

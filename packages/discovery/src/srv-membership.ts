@@ -28,6 +28,7 @@ import {
 } from './srv-dns.js';
 import { chainOfTarget, nodeIdForTarget, orderSrvRecords } from './srv-order.js';
 import { DEFAULT_REFRESH_TIMING, type RefreshTiming, refreshDelayMs, retryDelayMs } from './srv-refresh.js';
+import { formatChains } from './static.js';
 
 export interface SrvMembershipOptions {
   /** One SRV name per chain. Either this or `clusterSrv`. */
@@ -173,7 +174,7 @@ export class SrvMembershipSource implements MembershipSource {
         problems,
         failures: this.failures,
         retryInMs,
-        membership: this.membership && describeMembership(this.membership),
+        membership: this.membership && formatChains(this.membership),
       },
       `SRV discovery: lookup failed (${keeping}); retrying in ${retryInMs} ms`,
     );
@@ -256,7 +257,7 @@ export class SrvMembershipSource implements MembershipSource {
     if (previous !== undefined && sameMembership(previous, next)) return;
     this.membership = next;
     this.log.info(
-      { membership: describeMembership(next), previous: previous && describeMembership(previous) },
+      { membership: formatChains(next), previous: previous && formatChains(previous) },
       previous === undefined ? 'SRV discovery: first membership' : 'SRV discovery: membership changed',
     );
     this.settleStart?.resolve();
@@ -295,11 +296,4 @@ function checkNodeIds(chains: Chain[]): void {
 
 function describeError(err: unknown): string {
   return err instanceof DnsLookupError || err instanceof Error ? err.message : String(err);
-}
-
-/** The membership in the `--chains` form (`a=1@host:port,2@host:port;b=...`), for logs. */
-export function describeMembership(membership: Membership): string {
-  return membership.chains
-    .map((c) => `${c.name}=${c.members.map((m) => `${m.nodeId}@${m.host}:${m.port}`).join(',')}`)
-    .join(';');
 }
