@@ -8,8 +8,10 @@ import {
 } from '@kilgore/protocol';
 import { mayCluster, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { partitionReplicas } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
+import { CloseConnection } from '../server/connection.js';
 import { TopicError, type TopicInfo } from '../topics/registry.js';
 import { invalidTopicNameReason } from '../topics/topic-name.js';
 import {
@@ -33,6 +35,11 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
   maxVersion: 13,
   handle(request, info, broker) {
     const v = info.apiVersion;
+    // v10-11 carry topic ids but Kafka never served them: a null name there is refused (the
+    // response could not even carry it: names are nullable only from v12).
+    if (v < 12 && request.topics?.some((t) => t.name === null)) {
+      throw new CloseConnection(`Metadata v${v} does not support null topic names`);
+    }
     const address = broker.advertised.find((a) => a.listener === info.listenerName) ?? broker.advertised[0]!;
     // v0: an empty list means every topic; v1+: null means every topic.
     const all = request.topics === null || (v === 0 && request.topics.length === 0);
@@ -57,9 +64,13 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
         }
       }
     }
+    // Under chain replication every node of every chain is a broker (addresses from the membership).
+    const brokers = broker.chain
+      ? broker.chain.brokers().map((m) => ({ nodeId: m.nodeId, host: m.host, port: m.port, rack: null }))
+      : [{ nodeId: broker.nodeId, host: address.host, port: address.port, rack: null }];
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: address.host, port: address.port, rack: null }],
+      brokers,
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics,
@@ -106,13 +117,14 @@ function describe(
 ): MetadataResponseMetadataResponseTopic {
   const partitions = [];
   for (let p = 0; p < t.partitions; p++) {
+    const r = partitionReplicas(broker, t.name, p);
     partitions.push({
-      errorCode: ErrorCode.NONE,
+      errorCode: r.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
       partitionIndex: p,
-      leaderId: broker.nodeId,
-      leaderEpoch: LEADER_EPOCH,
-      replicaNodes: [broker.nodeId],
-      isrNodes: [broker.nodeId],
+      leaderId: r.leader,
+      leaderEpoch: r.epoch,
+      replicaNodes: r.replicas,
+      isrNodes: r.replicas,
       offlineReplicas: [],
     });
   }
