@@ -68,6 +68,9 @@ describe('docker/compose.yaml and the CoreDNS zone', () => {
   };
   const zone = zoneRecords(read('docker/coredns/kilgore.local.zone'));
   const nodes = Object.entries(compose.services).filter(([name]) => /^kilgore-\d+$/.test(name));
+  const dnsAddress = () =>
+    (compose.services.dns?.networks as Record<string, { ipv4_address?: string }> | undefined)?.kilgore
+      ?.ipv4_address;
 
   it('runs three nodes from the image built by docker/Dockerfile, plus CoreDNS', () => {
     expect(nodes).toHaveLength(3);
@@ -95,9 +98,7 @@ describe('docker/compose.yaml and the CoreDNS zone', () => {
       expect(network?.aliases).toEqual([own?.target]);
       expect(f.get('advertised-listeners')).toBe(`PLAINTEXT://${own?.target}:${own?.port}`);
       expect(zone.a.get(own?.target as string)).toBe(network?.ipv4_address);
-      expect(f.get('dns-server')).toBe(
-        `${(compose.services.dns?.networks as Record<string, { ipv4_address: string }>).kilgore?.ipv4_address}:53`,
-      );
+      expect(f.get('dns-server')).toBe(`${dnsAddress()}:53`);
       expect(f.get('log-dir')).toBe('/data');
       const volume = (service.volumes?.[0] ?? '').split(':');
       expect(volume[1]).toBe('/data');
