@@ -1,8 +1,10 @@
+import type { MembershipSource } from '@kilgore/discovery';
 import { logConfigFromProperties } from '@kilgore/storage';
 import { type Logger, pino } from 'pino';
 import { Authorizer } from './acl/authorizer.js';
 import { aclSettings } from './acl/settings.js';
 import { AclStore } from './acl/store.js';
+import { BrokerChain } from './chain/broker-chain.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { Groups, OFFSETS_TOPIC } from './groups/index.js';
@@ -24,6 +26,11 @@ export interface BrokerOptions {
   config: BrokerConfig;
   /** Where partition logs live; defaults to @kilgore/storage in `log.dirs`. */
   logs?: LogStore;
+  /**
+   * Chain membership from elsewhere than `kilgore.chains` (DNS SRV discovery). Given or
+   * configured, the broker replicates (docs/replication.md); neither: a single node.
+   */
+  membership?: MembershipSource;
   /** Defaults to pino JSON lines on stdout at `logger.level`. */
   log?: Logger;
   /** Test hook: sees (and may answer, delay or drop) every decoded request. Off by default. */
@@ -53,18 +60,22 @@ export class Broker {
     const { config } = opts;
     const log = opts.log ?? pino({ level: config.loggerLevel });
     const meta = loadOrCreateMetaProperties(config.logDir, config.nodeId);
+    const chain = await BrokerChain.create(config, log, opts.membership);
     const topics = new TopicRegistry(config.logDir, log);
+    chain?.attachTopics(topics);
     topics.load();
+    chain?.loadTopicTable();
     const topicConfigs = new TopicConfigStore(config.logDir, log);
     topicConfigs.load(topics.list().map((t) => t.name));
     const acls = new AclStore(config.logDir, log);
     acls.load();
-    const logs = opts.logs ?? (await StorageLogStore.open(config, log));
+    const storage = opts.logs ?? (await StorageLogStore.open(config, log, chain !== undefined));
+    const logs = chain && storage instanceof StorageLogStore ? chain.wrapLogs(storage) : storage;
     // Storage opened (and if need be recovered) the logs with the broker's defaults; the topics'
     // own settings apply from here on.
     const applyConfigs = (name: string, overrides: TopicOverrides) => {
-      if (!(logs instanceof StorageLogStore)) return; // in-memory logs have no settings
-      logs.manager.setTopicConfig(
+      if (!(storage instanceof StorageLogStore)) return; // in-memory logs have no settings
+      storage.manager.setTopicConfig(
         name,
         logConfigFromProperties(Object.fromEntries(overrides), logDefaults(config)),
       );
@@ -115,11 +126,13 @@ export class Broker {
         applyConfigs(name, configs);
         const t = topics.create(name, partitions);
         logs.create(name, 0, partitions);
+        chain?.topicChanged(name);
         return t;
       },
       setTopicConfigs(name, overrides) {
         topicConfigs.set(name, overrides);
         applyConfigs(name, overrides);
+        chain?.topicChanged(name);
       },
       async deleteTopic(name) {
         const t = topics.get(name);
@@ -127,12 +140,15 @@ export class Broker {
         producerStates.dropTopic(name);
         topics.delete(name);
         topicConfigs.delete(name);
+        if (t) chain?.topicChanged(name, t.id);
       },
       async growTopic(name, total) {
         const before = topics.validateGrow(name, total).partitions;
         topics.grow(name, total);
         logs.create(name, before, total);
+        chain?.topicChanged(name);
       },
+      chain,
     };
     await groups.start();
     const server = new KafkaServer({
@@ -171,6 +187,8 @@ export class Broker {
       },
       'kilgore broker started',
     );
+    // Peers reach this node from here on (replication rides on the listeners).
+    await chain?.start(context);
     return new Broker(context, server, bound, shutdown);
   }
 
@@ -191,6 +209,7 @@ export class Broker {
       this.shutdown.abort();
       // Parked JoinGroup/SyncGroup requests answer now too, and group timers stop.
       this.context.groups.close();
+      await this.context.chain?.stop();
       await this.server.close();
       await this.context.logs.close();
       this.context.log.info('kilgore broker stopped');

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Authorizer } from './acl/authorizer.js';
 import type { AdvertisedAddress } from './broker.js';
+import type { BrokerChain } from './chain/broker-chain.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { Groups } from './groups/index.js';
 import type { LogStore } from './logs/partition-log.js';
@@ -55,4 +56,6 @@ export interface BrokerContext {
   deleteTopic(name: string): Promise<void>;
   /** Grows a topic to `total` partitions (CreatePartitions). */
   growTopic(name: string, total: number): Promise<void>;
+  /** Chain replication (docs/replication.md); undefined on a single node. */
+  readonly chain?: BrokerChain;
 }

@@ -1,3 +1,4 @@
+import { FIRST_CHAIN_API_KEY } from '@kilgore/chain';
 import {
   ApiKey,
   decodeRequest,
@@ -30,6 +31,12 @@ export function createRouter(
       api = peekRequestApi(frame);
     } catch {
       throw new CloseConnection(`request of ${frame.length} bytes is too short for a header`);
+    }
+    if (api.apiKey >= FIRST_CHAIN_API_KEY && broker.chain !== undefined) {
+      // Replication between nodes (docs/replication.md): never advertised, not a client API.
+      return broker.chain.handleFrame(frame).catch((err: unknown) => {
+        throw new CloseConnection(`chain request (api key ${api.apiKey}) failed: ${(err as Error).message}`);
+      });
     }
     const handler = table[api.apiKey];
     if (handler === undefined || api.apiVersion < handler.minVersion || api.apiVersion > handler.maxVersion) {

@@ -1,3 +1,4 @@
+import type { ChainConfig } from './chain.js';
 import type { Listener } from './listeners.js';
 import type { SecurityConfig } from './security.js';
 
@@ -39,6 +40,8 @@ export interface BrokerConfig {
   loggerLevel: string;
   /** Listener protocols, TLS, SASL and connection limits; absent means every listener is PLAINTEXT. */
   security?: SecurityConfig;
+  /** Chain replication (kilgore.chains and friends); absent in hand-built configs. */
+  chain?: ChainConfig;
   /** Every setting with its source, by Kafka name. */
   settings: ReadonlyMap<string, ResolvedSetting>;
 }

@@ -5,6 +5,8 @@
  * `server.properties` and validation, so the four never disagree.
  */
 
+import { CHAIN_CONFIG_DEFS } from './chain-definitions.js';
+import { DISCOVERY_CONFIG_DEFS } from './discovery-definitions.js';
 import { SECURITY_CONFIG_DEFS } from './security-definitions.js';
 
 export type ConfigType = 'int' | 'long' | 'boolean' | 'string' | 'list';
@@ -217,6 +219,8 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
     doc: 'With an authorizer on, allow an action on a resource that no ACL mentions at all.',
   },
   ...SECURITY_CONFIG_DEFS,
+  ...CHAIN_CONFIG_DEFS,
+  ...DISCOVERY_CONFIG_DEFS,
 ];
 
 const BY_NAME = new Map<string, ConfigDef>();

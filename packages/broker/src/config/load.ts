@@ -6,6 +6,7 @@ import {
   type ConfigValue,
   type ResolvedSetting,
 } from './broker-config.js';
+import { buildChainConfig } from './chain.js';
 import { CONFIG_DEFS, type ConfigDef, envName, findConfigDef } from './definitions.js';
 import { type Listener, parseListener } from './listeners.js';
 import { parseProperties } from './properties.js';
@@ -230,6 +231,7 @@ function buildConfig(
     queuedMaxRequests: num('queued.max.requests'),
     loggerLevel: get('logger.level').value as string,
     security,
+    chain: buildChainConfig(settings, num('node.id')),
     settings,
   };
 }

@@ -8,8 +8,8 @@ import {
 } from '@kilgore/protocol';
 import { mayTopic, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { minInsyncReplicas, SINGLE_NODE_LEADER_EPOCH } from '../chain/partition-answers.js';
 import { errorCodeOf } from '../logs/partition-log.js';
-import { LEADER_EPOCH } from './03-metadata.js';
 import { defineHandler } from './types.js';
 
 /** Produce v0-2 carry magic 0/1 message sets, which Kilgore does not store. */
@@ -65,6 +65,19 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
           res.errorCode = denied;
           continue;
         }
+        if (broker.chain && topic && p.index >= 0 && p.index < topic.partitions) {
+          // Off the head, or acks=all on a chain shorter than min.insync.replicas.
+          const code = broker.chain.produceCheck(
+            topic.name,
+            p.index,
+            acks,
+            minInsyncReplicas(broker, topic.name),
+          );
+          if (code !== ErrorCode.NONE) {
+            res.errorCode = code;
+            continue;
+          }
+        }
         const log =
           topic && p.index >= 0 && p.index < topic.partitions
             ? broker.logs.get(topic.name, p.index)
@@ -94,9 +107,18 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
         appends.push(
           // coalesce: pipelined requests dispatched in one go share one writev (the records
           // are a view into this request's frame, which nothing else changes).
-          log.append(p.records, { leaderEpoch: LEADER_EPOCH, coalesce: true }).then(
-            (r) => {
+          log.append(p.records, { leaderEpoch: SINGLE_NODE_LEADER_EPOCH, coalesce: true }).then(
+            async (r) => {
               if (seq.kind === 'append') seq.commit(r.baseOffset);
+              // acks=all under replication: answered once the tail has it (the high watermark).
+              if (acks === -1 && broker.chain) {
+                const timeout = Math.min(Math.max(request.timeoutMs, 1), broker.chain.commitTimeoutMs);
+                if (!(await log.waitForData(r.lastOffset, timeout, broker.shutdown))) {
+                  res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+                  res.errorMessage = 'the chain did not acknowledge the write in time';
+                  return;
+                }
+              }
               res.baseOffset = BigInt(r.baseOffset);
               res.logAppendTimeMs = BigInt(r.logAppendTime);
               res.logStartOffset = BigInt(r.logStartOffset);

@@ -10,10 +10,10 @@ import {
 } from '@kilgore/protocol';
 import { mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { leaderEpochOf } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
 import type { TopicInfo } from '../topics/registry.js';
-import { LEADER_EPOCH } from './03-metadata.js';
 import { defineHandler } from './types.js';
 
 /** librdkafka rejects a null records field (size -1): Kafka always sends an empty one. */
@@ -115,6 +115,15 @@ function prepare(
     out.errorCode = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     return slot;
   }
+  // Under chain replication consumers are served by the head (where clients send fetches).
+  const notHere =
+    broker.chain !== undefined && p.partition >= 0 && p.partition < topic.partitions
+      ? broker.chain.readable(topic.name, p.partition)
+      : ErrorCode.NONE;
+  if (notHere !== ErrorCode.NONE) {
+    out.errorCode = notHere;
+    return slot;
+  }
   const log =
     p.partition >= 0 && p.partition < topic.partitions ? broker.logs.get(topic.name, p.partition) : undefined;
   if (!log) {
@@ -122,9 +131,10 @@ function prepare(
     return slot;
   }
   // -1 skips the check (crib section 4); one node keeps one epoch forever.
-  if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== LEADER_EPOCH) {
+  const epoch = leaderEpochOf(broker, topic.name, p.partition);
+  if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== epoch) {
     out.errorCode =
-      p.currentLeaderEpoch < LEADER_EPOCH ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+      p.currentLeaderEpoch < epoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
     return slot;
   }
   slot.log = log;

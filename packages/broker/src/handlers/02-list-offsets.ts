@@ -8,8 +8,8 @@ import {
 } from '@kilgore/protocol';
 import { mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { leaderEpochOf } from '../chain/partition-answers.js';
 import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
-import { LEADER_EPOCH } from './03-metadata.js';
 import { defineHandler } from './types.js';
 
 /** Kafka's special timestamps (ListOffsetsRequest). */
@@ -56,6 +56,10 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
           out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
           continue;
         }
+        if (broker.chain && topic && p.partitionIndex >= 0 && p.partitionIndex < topic.partitions) {
+          out.errorCode = broker.chain.readable(topic.name, p.partitionIndex);
+          if (out.errorCode !== ErrorCode.NONE) continue;
+        }
         const log =
           topic && p.partitionIndex >= 0 && p.partitionIndex < topic.partitions
             ? broker.logs.get(topic.name, p.partitionIndex)
@@ -64,6 +68,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
           out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
           continue;
         }
+        const LEADER_EPOCH = leaderEpochOf(broker, topic!.name, p.partitionIndex);
         if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== LEADER_EPOCH) {
           out.errorCode =
             p.currentLeaderEpoch < LEADER_EPOCH

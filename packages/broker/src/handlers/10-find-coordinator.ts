@@ -69,6 +69,19 @@ function coordinatorFor(
   if (keyType === TRANSACTION && !mayTransactionalId(broker, info, AclOperation.DESCRIBE, key)) {
     return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactional Id authorization failed.');
   }
+  if (broker.chain) {
+    // Under chain replication: the head of the chain owning __consumer_offsets.
+    const head = broker.chain.coordinator();
+    if (!head) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available');
+    return {
+      key,
+      nodeId: head.nodeId,
+      host: head.host,
+      port: head.port,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+    };
+  }
   const address = broker.advertised.find((a) => a.listener === info.listenerName) ?? broker.advertised[0];
   if (!address) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available');
   return {

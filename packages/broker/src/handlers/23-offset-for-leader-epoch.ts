@@ -7,13 +7,13 @@ import {
 } from '@kilgore/protocol';
 import { mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { LEADER_EPOCH } from './03-metadata.js';
+import { epochEndOffset, leaderEpochOf } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 /**
- * OffsetForLeaderEpoch: consumers ask it after a leader change to detect truncation. One node
- * has had one epoch since the start, which ends at the log end offset; any later epoch is
- * unknown (-1, -1), as Kafka answers for an epoch it has not seen.
+ * OffsetForLeaderEpoch: consumers ask it after a leader change to detect truncation. Answered
+ * from the partition's leader-epoch cache (a single node has one epoch, 0, since the start; under
+ * chain replication the chain epochs); an epoch newer than the current one is unknown (-1, -1).
  */
 export const offsetForLeaderEpochHandler = defineHandler<
   OffsetForLeaderEpochRequest,
@@ -33,18 +33,23 @@ export const offsetForLeaderEpochHandler = defineHandler<
           topic && p.partition >= 0 && p.partition < topic.partitions
             ? broker.logs.get(topic.name, p.partition)
             : undefined;
-        if (!log) return { ...out, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-        if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== LEADER_EPOCH) {
+        if (!log) {
+          const notHere = broker.chain && topic && p.partition >= 0 && p.partition < topic.partitions;
+          return {
+            ...out,
+            errorCode: notHere ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          };
+        }
+        const current = leaderEpochOf(broker, t.topic, p.partition);
+        if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== current) {
           return {
             ...out,
             errorCode:
-              p.currentLeaderEpoch < LEADER_EPOCH
-                ? ErrorCode.FENCED_LEADER_EPOCH
-                : ErrorCode.UNKNOWN_LEADER_EPOCH,
+              p.currentLeaderEpoch < current ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH,
           };
         }
-        if (p.leaderEpoch !== LEADER_EPOCH) return out;
-        return { ...out, leaderEpoch: LEADER_EPOCH, endOffset: BigInt(log.logEndOffset) };
+        const r = epochEndOffset(broker, t.topic, p.partition, log, p.leaderEpoch);
+        return { ...out, leaderEpoch: r.leaderEpoch, endOffset: BigInt(r.endOffset) };
       });
       return { topic: t.topic, partitions };
     });

@@ -32,6 +32,10 @@ export interface PartitionLogView {
   ): Promise<{ offset: number; timestamp: number; leaderEpoch: number } | undefined>;
   /** Moves the log start offset up to `offset` (at most the high watermark); resolves the new one. */
   deleteRecordsBefore(offset: number): Promise<number>;
+  /** OffsetForLeaderEpoch from the leader-epoch cache (logs without one leave it out). */
+  endOffsetForEpoch?(epoch: number): { epoch: number; endOffset: number };
+  /** The newest epoch in the leader-epoch cache, -1 if none. */
+  readonly latestEpoch?: number;
 }
 
 export interface PartitionAppendResult {

@@ -20,9 +20,11 @@ export class StorageLogStore implements LogStore {
   private constructor(readonly manager: LogManager) {}
 
   /** Opens the log dir, recovering it when the last shutdown was not clean. */
-  static async open(config: BrokerConfig, log: Logger): Promise<StorageLogStore> {
+  /** `replicated`: chain replication sets the high watermarks (they do not follow the log end). */
+  static async open(config: BrokerConfig, log: Logger, replicated = false): Promise<StorageLogStore> {
     const manager = await LogManager.open({
       dir: config.logDir,
+      highWatermarkFollowsLog: !replicated,
       defaultConfig: logDefaults(config),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       logger: log.child({ component: 'storage' }),

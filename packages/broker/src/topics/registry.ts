@@ -38,6 +38,11 @@ const PARTITION_DIR = /^(.+)-(\d+)$/;
 export class TopicRegistry {
   private readonly byName = new Map<string, TopicInfo>();
   private readonly byIdMap = new Map<string, TopicInfo>();
+  /**
+   * Which partitions have a directory here. Chain replication sets it: a node keeps only the
+   * partitions of its own chain (the whole topic table comes from chain-topics.json).
+   */
+  hosted: (topic: string, partition: number) => boolean = () => true;
 
   constructor(
     private readonly logDir: string,
@@ -105,9 +110,10 @@ export class TopicRegistry {
     }
   }
 
-  create(name: string, partitions: number): TopicInfo {
+  /** `id`: a topic id given by another node (chain replication); new otherwise. */
+  create(name: string, partitions: number, id: string = randomKafkaId()): TopicInfo {
     this.validateCreate(name, partitions);
-    const topic: TopicInfo = { name, id: randomKafkaId(), partitions };
+    const topic: TopicInfo = { name, id, partitions };
     this.register(topic, true);
     this.log.info({ topic: name, partitions, topicId: topic.id }, 'topic created');
     return topic;
@@ -151,9 +157,22 @@ export class TopicRegistry {
     return join(this.logDir, `${name}-${partition}`);
   }
 
+  /**
+   * Takes a topic as another node describes it (chain replication): created, or grown, without
+   * the checks a client request gets; the id is the given one.
+   */
+  adopt(topic: TopicInfo): TopicInfo {
+    const cur = this.byName.get(topic.name);
+    if (cur && cur.id !== topic.id) this.byIdMap.delete(cur.id);
+    const next = cur ? { ...topic, partitions: Math.max(cur.partitions, topic.partitions) } : topic;
+    this.register(next, true);
+    return next;
+  }
+
   private register(topic: TopicInfo, writeMetadata: boolean): void {
     if (writeMetadata) {
       for (let p = 0; p < topic.partitions; p++) {
+        if (!this.hosted(topic.name, p)) continue;
         const dir = this.partitionDir(topic.name, p);
         mkdirSync(dir, { recursive: true });
         writePartitionMetadata(dir, topic.id);

@@ -1,0 +1,389 @@
+/**
+ * Chain replication inside the broker: the engine (@kilgore/chain) with this broker as its host,
+ * the topic table shared by every node, and the answers handlers need (who leads a partition,
+ * who coordinates groups, may this node take a write).
+ */
+import {
+  ChainApiKey,
+  type ChainMember,
+  ChainReplicator,
+  PeerConnection as Peer,
+  type PeerConnection,
+  type ReplicaHost,
+  type SyncTopic,
+  type TopicSyncRequest,
+  type TopicSyncResponse,
+} from '@kilgore/chain';
+import { type Membership, type MembershipSource, StaticMembership } from '@kilgore/discovery';
+import { ErrorCode } from '@kilgore/protocol';
+import type { PartitionLog } from '@kilgore/storage';
+import type { Logger } from 'pino';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { BrokerContext } from '../context.js';
+import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
+import type { StorageLogStore } from '../logs/storage-log-store.js';
+import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
+import { ReplicatedLogStore } from './replicated-log-store.js';
+import { readTopicTable, writeTopicTable } from './topic-table.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+export class BrokerChain {
+  readonly replicator: ChainReplicator;
+  readonly source: MembershipSource;
+  #ctx: BrokerContext | undefined;
+  #topics: TopicRegistry | undefined;
+  #logs: ReplicatedLogStore | undefined;
+  /** Remote changes being applied: not pushed back out. */
+  #applying = 0;
+  /** Per peer node id: topic changes not yet acknowledged by it. */
+  readonly #outbox = new Map<number, Map<string, SyncTopic>>();
+  readonly #pushing = new Set<number>();
+  #stopped = false;
+  #offsetsLoaded = false;
+
+  private constructor(
+    private readonly config: BrokerConfig,
+    private readonly log: Logger,
+    source: MembershipSource,
+  ) {
+    this.source = source;
+    const host: ReplicaHost = {
+      log: (t, p) => this.#raw(t, p),
+      ensureLog: (t, p) => this.#ensureLog(t, p),
+      topics: () => this.#topics?.list() ?? [],
+      topicSync: (req) => this.#onTopicSync(req),
+      beforeStream: (peer) => this.#pushTable(peer),
+      membershipApplied: () => this.#membershipApplied(),
+    };
+    this.replicator = new ChainReplicator({
+      nodeId: config.nodeId,
+      source,
+      host,
+      stateDir: config.logDir,
+      log: log.child({ component: 'chain' }),
+      ackTimeoutMs: config.chain?.replicaLagTimeMaxMs ?? 30_000,
+    });
+  }
+
+  /** The chain setup of a broker, or undefined for a single node (no membership anywhere). */
+  static async create(
+    config: BrokerConfig,
+    log: Logger,
+    source?: MembershipSource,
+  ): Promise<BrokerChain | undefined> {
+    const membership = config.chain?.membership;
+    const s = source ?? (membership ? new StaticMembership(membership) : undefined);
+    if (!s) return undefined;
+    // Placement needs a membership from the start (DNS: the first answer).
+    await s.start();
+    return new BrokerChain(config, log, s);
+  }
+
+  get membership(): Membership {
+    return this.source.current() ?? { chains: [] };
+  }
+
+  /** Before `topics.load()`: only this chain's partitions get dirs. */
+  attachTopics(topics: TopicRegistry): void {
+    this.#topics = topics;
+    topics.hosted = (t, p) => this.hosts(t, p);
+  }
+
+  /** After `topics.load()`: the whole table as last saved (topics with no partition here too). */
+  loadTopicTable(): void {
+    for (const t of readTopicTable(this.config.logDir)) this.#topics?.adopt(t);
+  }
+
+  wrapLogs(inner: StorageLogStore): ReplicatedLogStore {
+    this.#logs = new ReplicatedLogStore(inner, this.replicator, () => this.commitTimeoutMs);
+    return this.#logs;
+  }
+
+  get commitTimeoutMs(): number {
+    return this.config.chain?.requestTimeoutMs ?? 30_000;
+  }
+
+  /** Pulls the topic table from a peer, then starts replicating. */
+  async start(ctx: BrokerContext): Promise<void> {
+    this.#ctx = ctx;
+    await this.#pullTable();
+    await this.replicator.start();
+    this.#watchCoordinator();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.replicator.stop();
+  }
+
+  // ---- what handlers ask ----
+
+  /** Placement of a partition given the current membership (computed, not stored). */
+  hosts(topic: string, partition: number): boolean {
+    return this.replicator.chainFor(topic, partition)?.name === this.#myChainName();
+  }
+
+  #myChainName(): string | undefined {
+    const id = this.config.nodeId;
+    return this.membership.chains.find((c) => c.members.some((m) => m.nodeId === id))?.name;
+  }
+
+  /** Every node of every chain, for Metadata's brokers. */
+  brokers(): ChainMember[] {
+    return this.membership.chains.flatMap((c) => c.members);
+  }
+
+  /** Leader (head), replicas (the chain in order) and leader epoch of a partition. */
+  placement(topic: string, partition: number): { leader: number; replicas: number[]; epoch: number } {
+    const c = this.replicator.chainFor(topic, partition);
+    if (!c) return { leader: -1, replicas: [], epoch: -1 };
+    return {
+      leader: c.members[0]!.nodeId,
+      replicas: c.members.map((m) => m.nodeId),
+      epoch: this.replicator.epochOf(c.name),
+    };
+  }
+
+  /**
+   * NONE when a produce with `acks` may go ahead here; NOT_LEADER_OR_FOLLOWER off the head,
+   * NOT_ENOUGH_REPLICAS for acks=all on a chain shorter than min.insync.replicas.
+   */
+  produceCheck(topic: string, partition: number, acks: number, minInsync: number): number {
+    const w = this.replicator.writable(topic, partition);
+    if (w !== ErrorCode.NONE) return w;
+    if (acks === -1) {
+      const len = this.replicator.chainFor(topic, partition)?.members.length ?? 0;
+      if (len < minInsync) return ErrorCode.NOT_ENOUGH_REPLICAS;
+    }
+    return ErrorCode.NONE;
+  }
+
+  /** NONE where consumers are served (the head), else NOT_LEADER_OR_FOLLOWER. */
+  readable(topic: string, partition: number): number {
+    return this.replicator.readable(topic, partition);
+  }
+
+  /** The group coordinator: head of the chain owning __consumer_offsets-0. */
+  coordinator(): ChainMember | undefined {
+    return this.replicator.leaderOf(OFFSETS_TOPIC, 0);
+  }
+
+  isCoordinator(): boolean {
+    return this.coordinator()?.nodeId === this.config.nodeId;
+  }
+
+  /** Frames with a chain api key. */
+  handleFrame(frame: Buffer): Promise<Buffer[]> {
+    return this.replicator.handleFrame(frame);
+  }
+
+  // ---- host side ----
+
+  #raw(topic: string, partition: number): PartitionLog | undefined {
+    return this.#logs?.raw(topic, partition);
+  }
+
+  #ensureLog(topic: string, partition: number): PartitionLog | undefined {
+    const t = this.#topics?.get(topic);
+    if (!t || partition < 0 || partition >= t.partitions || !this.hosts(topic, partition)) return undefined;
+    const have = this.#raw(topic, partition);
+    if (have) return have;
+    this.#topics!.adopt(t); // partition.metadata in the new dir
+    this.#logs!.create(topic, partition, partition + 1);
+    return this.#raw(topic, partition);
+  }
+
+  #membershipApplied(): void {
+    // Partitions now placed on this node's chain get their logs (empty: catch-up fills them).
+    if (!this.#topics || !this.#logs) return;
+    for (const t of this.#topics.list()) {
+      this.#topics.adopt(t);
+      this.#logs.create(t.name, 0, t.partitions);
+    }
+  }
+
+  /** When this node becomes the coordinator's head, committed offsets are read from the log. */
+  #watchCoordinator(): void {
+    const check = async (): Promise<void> => {
+      while (!this.#stopped) {
+        if (this.isCoordinator() && this.replicator.isOpen) {
+          if (!this.#offsetsLoaded) {
+            const log = this.#raw(OFFSETS_TOPIC, 0);
+            // What the old head had acknowledged is committed once our own chain acks it.
+            if (log) await log.waitForData(log.logEndOffset - 1, 5000);
+            await this.#ctx?.groups.offsets.load();
+            this.#offsetsLoaded = true;
+            this.log.info('group coordinator: committed offsets loaded from the replicated log');
+          }
+        } else {
+          this.#offsetsLoaded = false;
+        }
+        await sleep(200);
+      }
+    };
+    void check();
+  }
+
+  // ---- topic table ----
+
+  #entry(name: string, deleted?: { id: string }): SyncTopic {
+    const t = this.#topics?.get(name);
+    if (deleted || !t) {
+      return { name, topicId: deleted?.id ?? '', partitions: 0, deleted: true, configs: [] };
+    }
+    const configs = [...(this.#ctx?.topicConfigs.get(name) ?? new Map<string, string>())].map(([k, v]) => ({
+      name: k,
+      value: v,
+    }));
+    return { name, topicId: t.id, partitions: t.partitions, deleted: false, configs };
+  }
+
+  #saveTable(): void {
+    if (this.#topics) writeTopicTable(this.config.logDir, this.#topics.list());
+  }
+
+  /** A local change (CreateTopics, DeleteTopics, CreatePartitions, configs, auto-create). */
+  topicChanged(name: string, deletedId?: string): void {
+    this.#saveTable();
+    if (this.#applying > 0) return;
+    const entry = this.#entry(name, deletedId === undefined ? undefined : { id: deletedId });
+    for (const m of this.brokers()) {
+      if (m.nodeId === this.config.nodeId) continue;
+      const box = this.#outbox.get(m.nodeId) ?? new Map<string, SyncTopic>();
+      this.#outbox.set(m.nodeId, box);
+      box.set(name, entry);
+      void this.#drain(m.nodeId);
+    }
+  }
+
+  /** Sends a peer its pending changes, retrying with back-off until it acknowledges. */
+  async #drain(nodeId: number): Promise<void> {
+    if (this.#pushing.has(nodeId)) return;
+    this.#pushing.add(nodeId);
+    let backoff = 200;
+    try {
+      while (!this.#stopped) {
+        const box = this.#outbox.get(nodeId);
+        if (!box || box.size === 0) return;
+        const member = this.brokers().find((m) => m.nodeId === nodeId);
+        if (!member) {
+          this.#outbox.delete(nodeId); // no longer in the cluster
+          return;
+        }
+        const sent = [...box.values()];
+        let peer: PeerConnection | undefined;
+        try {
+          peer = await Peer.connect(member.host, member.port, 3000);
+          const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
+            senderId: this.config.nodeId,
+            pull: false,
+            topics: sent,
+          });
+          if (res.errorCode !== ErrorCode.NONE) throw new Error(`error ${res.errorCode}`);
+          for (const s of sent) if (box.get(s.name) === s) box.delete(s.name);
+          backoff = 200;
+        } catch (err) {
+          this.log.debug(
+            { peer: nodeId, err: (err as Error).message },
+            'topic change not delivered yet; retrying',
+          );
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, 5000);
+        } finally {
+          peer?.close();
+        }
+      }
+    } finally {
+      this.#pushing.delete(nodeId);
+    }
+  }
+
+  /** The whole table to a successor before streaming (it must know every topic it receives). */
+  async #pushTable(peer: PeerConnection): Promise<void> {
+    const topics = (this.#topics?.list() ?? []).map((t) => this.#entry(t.name));
+    const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
+      senderId: this.config.nodeId,
+      pull: true,
+      topics,
+    });
+    await this.#merge(res.topics, true);
+  }
+
+  /** At start: the table of the first peer that answers (each asked once, briefly). */
+  async #pullTable(): Promise<void> {
+    for (const m of this.brokers()) {
+      if (m.nodeId === this.config.nodeId) continue;
+      let peer: PeerConnection | undefined;
+      try {
+        peer = await Peer.connect(m.host, m.port, 1000);
+        const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
+          senderId: this.config.nodeId,
+          pull: true,
+          topics: [],
+        });
+        await this.#merge(res.topics, true);
+        this.log.info({ from: m.nodeId, topics: res.topics.length }, 'topic table pulled from a peer');
+        return;
+      } catch {
+        // next peer
+      } finally {
+        peer?.close();
+      }
+    }
+  }
+
+  async #onTopicSync(req: TopicSyncRequest): Promise<TopicSyncResponse> {
+    await this.#merge(req.topics, req.pull);
+    const topics = req.pull ? (this.#topics?.list() ?? []).map((t) => this.#entry(t.name)) : [];
+    return { errorCode: ErrorCode.NONE, topics };
+  }
+
+  /**
+   * Applies topics described by another node. `additive`: only create and grow (a table
+   * exchange); otherwise also delete and replace configs (a change pushed by its origin).
+   */
+  async #merge(entries: readonly SyncTopic[], additive: boolean): Promise<void> {
+    const ctx = this.#ctx;
+    const topics = this.#topics;
+    if (!ctx || !topics) return;
+    this.#applying++;
+    try {
+      for (const e of entries) {
+        const cur = topics.get(e.name);
+        try {
+          if (e.deleted) {
+            if (!additive && cur && (e.topicId === '' || e.topicId === cur.id)) await ctx.deleteTopic(e.name);
+            continue;
+          }
+          if (e.partitions < 1) continue;
+          const configs = new Map(e.configs.map((c) => [c.name, c.value]));
+          if (!cur || !additive) {
+            if (configs.size > 0 || (cur && ctx.topicConfigs.get(e.name).size > 0))
+              ctx.setTopicConfigs(e.name, configs);
+          }
+          if (cur && cur.id !== e.topicId) {
+            this.log.warn(
+              { topic: e.name, ours: cur.id, theirs: e.topicId },
+              'topic id differs between nodes; keeping ours',
+            );
+            if (cur.partitions < e.partitions) topics.adopt({ ...cur, partitions: e.partitions });
+          } else if (!cur || cur.partitions < e.partitions) {
+            const info: TopicInfo = { name: e.name, id: e.topicId, partitions: e.partitions };
+            topics.adopt(info);
+          }
+          const now = topics.get(e.name)!;
+          ctx.logs.create(e.name, 0, now.partitions);
+          this.#saveTable();
+        } catch (err) {
+          this.log.warn(
+            { topic: e.name, err: (err as Error).message },
+            'could not apply a topic from a peer',
+          );
+        }
+      }
+    } finally {
+      this.#applying--;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What the client-facing handlers say about a partition when the node is part of a chain (and
+ * what a single node says, so handlers ask one place).
+ */
+import type { BrokerContext } from '../context.js';
+import type { PartitionLogView } from '../logs/partition-log.js';
+
+/** One stable leader epoch on a single node; the chain epoch under replication. */
+export const SINGLE_NODE_LEADER_EPOCH = 0;
+
+export function leaderEpochOf(broker: BrokerContext, topic: string, partition: number): number {
+  return broker.chain ? broker.chain.placement(topic, partition).epoch : SINGLE_NODE_LEADER_EPOCH;
+}
+
+/** The topic's `min.insync.replicas`, else the broker's (Kafka's precedence). */
+export function minInsyncReplicas(broker: BrokerContext, topic: string): number {
+  const override = broker.topicConfigs.get(topic).get('min.insync.replicas');
+  const n = override === undefined ? Number.NaN : Number(override);
+  return Number.isInteger(n) && n > 0 ? n : (broker.config.chain?.minInsyncReplicas ?? 1);
+}
+
+/** Leader, replicas and ISR of a partition for Metadata. */
+export function partitionReplicas(
+  broker: BrokerContext,
+  topic: string,
+  partition: number,
+): { leader: number; replicas: number[]; epoch: number } {
+  if (!broker.chain)
+    return { leader: broker.nodeId, replicas: [broker.nodeId], epoch: SINGLE_NODE_LEADER_EPOCH };
+  return broker.chain.placement(topic, partition);
+}
+
+/**
+ * OffsetForLeaderEpoch for one partition: from the log's leader-epoch cache. The current epoch
+ * (which may have no batch yet: a head opens an epoch before its first write) ends at the log end,
+ * as does any epoch between the newest cached one and it; a newer one is unknown (-1, -1).
+ */
+export function epochEndOffset(
+  broker: BrokerContext,
+  topic: string,
+  partition: number,
+  log: PartitionLogView,
+  requested: number,
+): { leaderEpoch: number; endOffset: number } {
+  const current = leaderEpochOf(broker, topic, partition);
+  if (requested > current || requested < 0) return { leaderEpoch: -1, endOffset: -1 };
+  if (requested === current) return { leaderEpoch: current, endOffset: log.logEndOffset };
+  if (log.endOffsetForEpoch === undefined) return { leaderEpoch: -1, endOffset: -1 };
+  const latest = log.latestEpoch ?? -1;
+  if (latest >= 0 && requested >= latest) return { leaderEpoch: latest, endOffset: log.logEndOffset };
+  const r = log.endOffsetForEpoch(requested);
+  return { leaderEpoch: r.epoch, endOffset: r.endOffset };
+}

@@ -1,0 +1,139 @@
+/**
+ * The broker's LogStore under chain replication: only partitions of this node's chain have logs
+ * here; a head's append stamps the chain epoch and hands the bytes to the forwarder; appends to
+ * `__consumer_offsets` resolve only once the whole chain has them (commits are acks=all).
+ */
+import type { ChainReplicator } from '@kilgore/chain';
+import { ErrorCode } from '@kilgore/protocol';
+import type { PartitionLog } from '@kilgore/storage';
+import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
+import type { LogStore, PartitionAppendResult, PartitionLogView } from '../logs/partition-log.js';
+import type { StorageLogStore } from '../logs/storage-log-store.js';
+
+/** A failure carrying a Kafka error code (the produce handler reads `code`). */
+export class ReplicationError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReplicationError';
+  }
+}
+
+export class ReplicatedLogStore implements LogStore {
+  readonly #views = new Map<PartitionLog, ReplicatedLogView>();
+
+  constructor(
+    readonly inner: StorageLogStore,
+    private readonly replicator: ChainReplicator,
+    private readonly commitTimeoutMs: () => number,
+  ) {}
+
+  /** The storage log of a hosted partition (the chain engine's view). */
+  raw(topic: string, partition: number): PartitionLog | undefined {
+    return this.inner.manager.get(topic, partition);
+  }
+
+  get(topic: string, partition: number): PartitionLogView | undefined {
+    const log = this.inner.manager.get(topic, partition);
+    if (!log) return undefined;
+    let v = this.#views.get(log);
+    if (!v) {
+      v = new ReplicatedLogView(
+        log,
+        this.replicator,
+        topic === OFFSETS_TOPIC ? this.commitTimeoutMs : undefined,
+      );
+      this.#views.set(log, v);
+    }
+    return v;
+  }
+
+  /** Creates only the partitions this node's chain owns. */
+  create(topic: string, from: number, to: number): void {
+    for (let p = from; p < to; p++) {
+      if (this.replicator.hosts(topic, p)) this.inner.manager.createPartition(topic, p);
+    }
+  }
+
+  async drop(topic: string, partitions: number): Promise<void> {
+    for (let p = 0; p < partitions; p++) {
+      const log = this.inner.manager.get(topic, p);
+      if (log) this.#views.delete(log);
+    }
+    await this.inner.drop(topic, partitions);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+class ReplicatedLogView implements PartitionLogView {
+  constructor(
+    private readonly log: PartitionLog,
+    private readonly replicator: ChainReplicator,
+    /** Set for the offsets partition: appends wait for the chain's ack. */
+    private readonly waitCommitMs: (() => number) | undefined,
+  ) {}
+
+  get logStartOffset(): number {
+    return this.log.logStartOffset;
+  }
+  get logEndOffset(): number {
+    return this.log.logEndOffset;
+  }
+  get highWatermark(): number {
+    return this.log.highWatermark;
+  }
+
+  async append(
+    batches: Buffer,
+    opts?: { leaderEpoch?: number; coalesce?: boolean },
+  ): Promise<PartitionAppendResult> {
+    const { topic, partition } = this.log;
+    const refused = this.replicator.writable(topic, partition);
+    if (refused !== ErrorCode.NONE) {
+      throw new ReplicationError(refused, `this node is not the open head of ${topic}-${partition}'s chain`);
+    }
+    const r = await this.log.append(batches, {
+      coalesce: opts?.coalesce,
+      leaderEpoch: this.replicator.currentEpoch,
+    });
+    this.replicator.appended(topic, partition);
+    if (this.waitCommitMs) {
+      const ok = await this.log.waitForData(r.lastOffset, this.waitCommitMs());
+      if (!ok)
+        throw new ReplicationError(
+          ErrorCode.REQUEST_TIMED_OUT,
+          `the chain did not acknowledge ${topic}-${partition} in time`,
+        );
+    }
+    return r;
+  }
+
+  read(offset: number, maxBytes: number, limitOffset?: number, minOneBatch?: boolean) {
+    return this.log.read(offset, maxBytes, limitOffset, minOneBatch);
+  }
+
+  waitForData(offset: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.log.waitForData(offset, timeoutMs, signal);
+  }
+
+  offsetForTimestamp(timestamp: number) {
+    return this.log.offsetForTimestamp(timestamp);
+  }
+
+  deleteRecordsBefore(offset: number): Promise<number> {
+    return this.log.deleteRecordsBefore(offset);
+  }
+
+  endOffsetForEpoch(epoch: number): { epoch: number; endOffset: number } {
+    return this.log.endOffsetForEpoch(epoch);
+  }
+
+  get latestEpoch(): number {
+    return this.log.epochs.latestEpoch;
+  }
+}

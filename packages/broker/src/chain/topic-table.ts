@@ -1,0 +1,36 @@
+/**
+ * The cluster's topic table under chain replication. Every node knows every topic (Metadata from
+ * any node lists them all) but keeps logs only for its chain's partitions, so the table cannot
+ * come from the partition dirs alone: it is kept in `<log dir>/chain-topics.json` as well.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TopicInfo } from '../topics/registry.js';
+
+export const CHAIN_TOPICS_FILE = 'chain-topics.json';
+
+export function readTopicTable(logDir: string): TopicInfo[] {
+  const file = path.join(logDir, CHAIN_TOPICS_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const parsed = JSON.parse(text) as unknown;
+  if (!Array.isArray(parsed)) throw new Error(`${file}: not a list of topics`);
+  return parsed.filter(
+    (t): t is TopicInfo =>
+      typeof t?.name === 'string' && typeof t?.id === 'string' && Number.isInteger(t?.partitions),
+  );
+}
+
+export function writeTopicTable(logDir: string, topics: readonly TopicInfo[]): void {
+  const file = path.join(logDir, CHAIN_TOPICS_FILE);
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(
+    tmp,
+    JSON.stringify(topics.map((t) => ({ name: t.name, id: t.id, partitions: t.partitions }))),
+  );
+  fs.renameSync(tmp, file);
+}
