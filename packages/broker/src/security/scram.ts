@@ -70,7 +70,12 @@ export class ScramServer implements SaslServer {
     this.credential = credential;
     this.gs2Header = text.slice(0, text.length - bare.length);
     this.clientFirstBare = bare;
-    this.nonce = cnonce + randomBytes(24).toString('base64');
+    // Alphanumeric, as Kafka's ScramFormatter makes it.
+    this.nonce =
+      cnonce +
+      randomBytes(24)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, '');
     this.serverFirst = `r=${this.nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`;
     this.state = 'final';
     return Buffer.from(this.serverFirst, 'utf8');
@@ -88,7 +93,11 @@ export class ScramServer implements SaslServer {
         `${this.mechanism}: channel binding does not match the client-first header`,
       );
     }
-    if (attrs.get('r') !== this.nonce) throw new SaslProtocolError(`${this.mechanism}: invalid nonce`);
+    // Kafka checks that the nonce *ends with* the combined nonce: librdkafka 2.0 sends the client
+    // nonce twice (cnonce + cnonce + snonce), and the proof covers what it sent.
+    if (!(attrs.get('r') ?? '').endsWith(this.nonce)) {
+      throw new SaslProtocolError(`${this.mechanism}: invalid nonce in the client final message`);
+    }
     const proof = Buffer.from(text.slice(proofAt + 3), 'base64');
     const credential = this.credential!;
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
