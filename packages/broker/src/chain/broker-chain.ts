@@ -80,6 +80,17 @@ export class BrokerChain {
     return new BrokerChain(config, log, s);
   }
 
+  /**
+   * A new static membership (SIGHUP). True if it changed; throws when the source is not a
+   * static list (DNS discovery owns its membership) or the list is invalid.
+   */
+  setMembership(next: Membership): boolean {
+    if (!(this.source instanceof StaticMembership)) {
+      throw new Error('membership comes from discovery, not from kilgore.chains');
+    }
+    return this.source.set(next);
+  }
+
   get membership(): Membership {
     return this.source.current() ?? { chains: [] };
   }

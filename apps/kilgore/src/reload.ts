@@ -1,0 +1,75 @@
+/**
+ * SIGHUP for `kilgore serve`: re-reads the --config file and the environment. A changed
+ * `kilgore.chains` becomes a membership change (docs/replication.md); any other changed setting
+ * needs a restart and is only logged. A bad file or chain list is logged, and the running
+ * configuration kept.
+ */
+import { readFileSync } from 'node:fs';
+import { type Broker, type BrokerConfig, loadConfig } from '@kilgore/broker';
+import type { Logger } from 'pino';
+
+export function reloadOnSighup(
+  config: BrokerConfig,
+  flags: Map<string, string>,
+  configFile: string | undefined,
+  broker: Broker,
+  log: Logger,
+): void {
+  let current = config;
+  process.on('SIGHUP', () => {
+    current = reloadConfig(current, flags, configFile, broker, log);
+  });
+}
+
+export function reloadConfig(
+  current: BrokerConfig,
+  flags: Map<string, string>,
+  configFile: string | undefined,
+  broker: Broker,
+  log: Logger,
+): BrokerConfig {
+  let next: BrokerConfig;
+  try {
+    const file =
+      configFile === undefined ? undefined : { path: configFile, text: readFileSync(configFile, 'utf8') };
+    next = loadConfig({ flags, env: process.env, file }).config;
+  } catch (err) {
+    log.error({ err: (err as Error).message }, 'SIGHUP: configuration refused; keeping the running one');
+    return current;
+  }
+  for (const [name, setting] of next.settings) {
+    if (name === 'kilgore.chains') continue;
+    const before = current.settings.get(name);
+    if (JSON.stringify(before?.value) !== JSON.stringify(setting.value)) {
+      log.warn(
+        { setting: name, running: before?.value, configured: setting.value },
+        'SIGHUP: setting changed; needs restart',
+      );
+    }
+  }
+  const chain = broker.context.chain;
+  const membership = next.chain?.membership;
+  if (chain === undefined || membership === undefined) {
+    if ((chain === undefined) !== (membership === undefined)) {
+      log.error('SIGHUP: kilgore.chains cannot be turned on or off while running; needs restart');
+    }
+    return current;
+  }
+  try {
+    if (chain.setMembership(membership)) {
+      log.info({ chains: next.settings.get('kilgore.chains')?.value }, 'SIGHUP: membership changed');
+    } else {
+      log.info('SIGHUP: membership unchanged');
+    }
+  } catch (err) {
+    log.error(
+      { err: (err as Error).message },
+      'SIGHUP: kilgore.chains refused; keeping the running membership',
+    );
+    return current;
+  }
+  const settings = new Map(current.settings);
+  const chains = next.settings.get('kilgore.chains');
+  if (chains) settings.set('kilgore.chains', chains);
+  return { ...current, chain: next.chain, settings };
+}
