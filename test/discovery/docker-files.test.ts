@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeIdForTarget, orderSrvRecords, type SrvRecord } from '@kilgore/discovery';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { serveCommand } from '../../apps/kilgore/src/serve.js';
 import { startTestBroker } from '../support/broker.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -181,5 +182,30 @@ describe('docker/healthcheck.mjs', () => {
     const down = await check(port);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/^unhealthy: .*ECONNREFUSED/);
+  });
+});
+
+describe('the flags the deployment files pass', () => {
+  it('are all options of kilgore serve', () => {
+    const known = new Set(serveCommand().options.map((o) => o.long));
+    const compose = parse(read('docker/compose.yaml'), { merge: true }) as {
+      services: Record<string, ComposeService>;
+    };
+    const k8s = parseAllDocuments(read('docker/k8s/kilgore.yaml')).map((d) => d.toJS());
+    const used = [
+      ...Object.entries(compose.services)
+        .filter(([name]) => /^kilgore-\d+$/.test(name))
+        .flatMap(([, s]) => s.command ?? []),
+      ...k8s
+        .filter((d) => d.kind === 'StatefulSet')
+        .flatMap((d) => d.spec.template.spec.containers[0].args as string[]),
+      ...[...read('scripts/local-chain.sh').matchAll(/^\s+(--[a-z-]+) /gm)].map((m) => m[1] as string),
+    ]
+      .filter((arg) => arg.startsWith('--'))
+      .map((arg) => arg.split('=')[0] as string);
+    expect(used.length).toBeGreaterThan(20);
+    expect(new Set(used.filter((flag) => !known.has(flag)))).toEqual(new Set());
+    for (const flag of ['--chain-srv', '--dns-server', '--srv-hosts', '--node-id'])
+      expect(used).toContain(flag);
   });
 });

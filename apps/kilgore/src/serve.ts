@@ -10,6 +10,8 @@ import {
 } from '@kilgore/broker';
 import { Command, Option } from 'commander';
 import { createLogger } from './logger.js';
+import { reloadOnSighup } from './reload.js';
+import { srvMembership } from './srv-membership.js';
 
 /** `kilgore serve`: one flag per Kafka broker setting (and synonym), plus `--config`. */
 export function serveCommand(): Command {
@@ -63,10 +65,19 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
   const { config, warnings } = loaded;
   const log = createLogger(config.loggerLevel);
   for (const w of warnings) log.warn(w);
+  // Membership from DNS SRV records (kilgore.chain.srv / kilgore.cluster.srv), if configured.
+  let membership: ReturnType<typeof srvMembership>;
+  try {
+    membership = srvMembership(config, log);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`kilgore: ${err.message}\n`);
+    process.exit(2);
+  }
 
   let broker: Broker;
   try {
-    broker = await Broker.start({ config, log });
+    broker = await Broker.start({ config, log, membership });
   } catch (err) {
     const message =
       err instanceof MetaPropertiesError
@@ -87,16 +98,23 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
       process.exit(1);
     }
     log.info({ signal }, 'shutting down');
-    broker.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.fatal({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    broker
+      .stop()
+      .then(() => membership?.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.fatal({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // SIGHUP asks DNS again at once (instead of at the end of the TTL).
+  if (membership) process.on('SIGHUP', () => void membership?.refreshNow());
+  // Otherwise SIGHUP re-reads the configuration: a changed kilgore.chains is a membership change.
+  else reloadOnSighup(config, flags, configFile, broker, log);
 }
 
 class ConfigFileError extends Error {}
