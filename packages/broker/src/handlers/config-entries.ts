@@ -89,7 +89,8 @@ export function brokerConfigEntries(config: BrokerConfig, opts: DescribeOptions)
     const s = config.settings.get(def.name);
     const value = s?.value === undefined || s.value === null ? null : toText(s.value);
     const explicit = s !== undefined && s.source !== 'default';
-    const sensitive = /password|secret/.test(def.name);
+    // ssl.keystore.key holds a private key in PEM: as secret as a password.
+    const sensitive = /password|secret|\.key$/.test(def.name);
     const synonyms: ConfigSynonym[] = [];
     if (explicit) synonyms.push({ name: def.name, value, source: ConfigSource.STATIC_BROKER_CONFIG });
     if (def.default !== null) {
