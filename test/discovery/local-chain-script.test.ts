@@ -1,5 +1,5 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,10 +66,7 @@ describe('scripts/local-chain.sh', () => {
           [1, 2, 3].map((i) => `${i}@127.0.0.${i}:${port}`),
         );
       }
-      const pids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
-        .trim()
-        .split('\n')
-        .map(Number);
+      const pids = childrenOf(child.pid as number);
       expect(pids.length).toBe(4); // dnsmasq + three nodes
       child.kill('SIGTERM');
       expect(await exited(child)).not.toBeNull();
@@ -85,6 +82,17 @@ describe('scripts/local-chain.sh', () => {
     }
   }, 90_000);
 });
+
+/** The pids whose parent is `pid`, from /proc (field 4 of /proc/<pid>/stat is the parent). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      const stat = safeRead(`/proc/${name}/stat`);
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    })
+    .map(Number);
+}
 
 function safeRead(path: string): string {
   try {
