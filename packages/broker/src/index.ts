@@ -16,6 +16,7 @@ export {
   type MetaProperties,
   MetaPropertiesError,
 } from './node/meta-properties.js';
+export * from './security/index.js';
 export { CloseConnection, Connection, type FrameHandler, type Reply } from './server/connection.js';
 export { type BoundListener, KafkaServer, type ServerOptions } from './server/server.js';
 export { TopicError, type TopicInfo, TopicRegistry } from './topics/registry.js';

@@ -34,8 +34,11 @@ export function parseJaasConfig(text: string): JaasEntry[] | string {
     const options = new Map<string, string>();
     while (i < tokens.length && tokens[i] !== ';') {
       const key = tokens[i++]!;
-      if (tokens[i++] !== '=' || i >= tokens.length) return `option ${key} of ${loginModule} has no value`;
-      const raw = tokens[i++]!;
+      const raw = tokens[i + 1];
+      if (tokens[i] !== '=' || raw === undefined || raw === ';' || raw === '=') {
+        return `option ${key} of ${loginModule} has no value`;
+      }
+      i += 2;
       options.set(key, raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw);
     }
     if (tokens[i++] !== ';') return `login module ${loginModule} is not ended by ';'`;

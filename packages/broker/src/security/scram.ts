@@ -24,6 +24,8 @@ export class ScramServer implements SaslServer {
   constructor(
     readonly mechanism: ScramMechanism,
     private readonly lookup: ScramLookup,
+    /** The server's half of the nonce: random and alphanumeric, as Kafka's ScramFormatter makes it. */
+    private readonly serverNonce: () => string = randomNonce,
   ) {}
 
   evaluate(token: Buffer): Buffer {
@@ -70,12 +72,7 @@ export class ScramServer implements SaslServer {
     this.credential = credential;
     this.gs2Header = text.slice(0, text.length - bare.length);
     this.clientFirstBare = bare;
-    // Alphanumeric, as Kafka's ScramFormatter makes it.
-    this.nonce =
-      cnonce +
-      randomBytes(24)
-        .toString('base64')
-        .replace(/[^A-Za-z0-9]/g, '');
+    this.nonce = cnonce + this.serverNonce();
     this.serverFirst = `r=${this.nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`;
     this.state = 'final';
     return Buffer.from(this.serverFirst, 'utf8');
@@ -114,6 +111,12 @@ export class ScramServer implements SaslServer {
     const serverSignature = hmac(this.mechanism, credential.serverKey, authMessage);
     return Buffer.from(`v=${serverSignature.toString('base64')}`, 'utf8');
   }
+}
+
+function randomNonce(): string {
+  return randomBytes(24)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** `k=v,k=v` (values may contain `=`); the first occurrence of a key wins. */
