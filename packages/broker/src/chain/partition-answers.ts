@@ -51,3 +51,11 @@ export function epochEndOffset(
   const r = log.endOffsetForEpoch(requested);
   return { leaderEpoch: r.epoch, endOffset: r.endOffset };
 }
+
+/**
+ * Under chain replication only the head of the chain owning `__consumer_offsets` coordinates
+ * groups; elsewhere group requests get NOT_COORDINATOR and clients look the coordinator up again.
+ */
+export function notCoordinator(broker: BrokerContext): boolean {
+  return broker.chain !== undefined && !broker.chain.isCoordinator();
+}

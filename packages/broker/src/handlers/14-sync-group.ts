@@ -1,6 +1,7 @@
 import { ApiKey, ErrorCode, type SyncGroupRequest, type SyncGroupResponse } from '@kilgore/protocol';
 import { mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { notCoordinator } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 /** SyncGroup: the leader hands in the assignment; every member waits for its own share. */
@@ -13,6 +14,15 @@ export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupRespons
       return {
         throttleTimeMs: 0,
         errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+        protocolType: null,
+        protocolName: null,
+        assignment: Buffer.alloc(0),
+      };
+    }
+    if (notCoordinator(broker)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.NOT_COORDINATOR,
         protocolType: null,
         protocolName: null,
         assignment: Buffer.alloc(0),
