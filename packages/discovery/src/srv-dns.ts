@@ -3,6 +3,7 @@
  * truncated. Node's dns.resolveSrv hides the TTLs, and discovery needs them to know when to ask
  * again, so the messages are built and read with dns-packet instead.
  */
+import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { getServers } from 'node:dns';
 import { connect, isIPv6 } from 'node:net';
@@ -162,7 +163,7 @@ async function askOne(
   timeoutMs: number,
 ): Promise<Answered> {
   const question = `${type} ${name}`;
-  const id = Math.floor(Math.random() * 0x10000);
+  const id = randomInt(0x10000);
   const query: dnsPacket.Packet = {
     type: 'query',
     id,
@@ -185,6 +186,13 @@ async function askOne(
   if (packet.id !== id)
     throw new DnsLookupError('garbage', question, server, `answer id ${packet.id} is not the query's`);
   if (!packet.flag_qr) throw new DnsLookupError('garbage', question, server, 'the reply is not a response');
+  const asked = packet.questions?.[0];
+  if (
+    asked !== undefined &&
+    (asked.type !== type || asked.name.toLowerCase() !== name.toLowerCase().replace(/\.$/, ''))
+  ) {
+    throw new DnsLookupError('garbage', question, server, `the reply answers ${asked.type} ${asked.name}`);
+  }
   const rcode = (packet as { rcode?: string }).rcode ?? 'NOERROR';
   if (rcode === 'NXDOMAIN') throw new DnsLookupError('nxdomain', question, server, 'no such name');
   if (rcode === 'SERVFAIL') throw new DnsLookupError('servfail', question, server, 'the server failed');

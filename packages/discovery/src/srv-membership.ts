@@ -129,7 +129,9 @@ export class SrvMembershipSource implements MembershipSource {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref?.();
+    // Until the first answer the retry timer is all that keeps a starting node alive (nothing
+    // listens yet); after it, the timer must not hold a process open that is otherwise done.
+    if (this.membership !== undefined) this.timer.unref?.();
   }
 
   private tick(): Promise<void> {
