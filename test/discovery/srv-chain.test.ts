@@ -10,8 +10,9 @@ import { SRV_NAME, SrvCluster } from './support/srv-cluster.js';
 // Three node processes told only an SRV name and a DNS server (dnsmasq behind a relay). They
 // form the chain DNS describes; kafkajs finds them through the same SRV name and produces and
 // consumes; DNS answering garbage or nothing changes nothing; dnsmasq restarted without a node,
-// then with it again, re-forms the chain each time while writes go on; no acknowledged write is
-// lost (the chain tests' history checker).
+// then with it again, re-forms the chain each time while writes go on (the node stopped while it
+// is out, then the node left running); no acknowledged write is lost (the chain tests' history
+// checker).
 
 const TOPIC = 'found-by-dns';
 const PARTITIONS = 3;
@@ -114,6 +115,14 @@ describe('a 3-node chain configured only by DNS SRV', () => {
         await cluster.setDnsMembers([1, 2, 3]);
         cluster.node(2).spawn();
         await cluster.node(2).waitReady();
+        await chainIs([1, 2, 3], [1, 2, 3]);
+        await workload.waitForMoreAcks(BETWEEN, 25_000);
+
+        // The same with node 2 left running: DNS alone takes it out of the chain and puts it back.
+        await cluster.setDnsMembers([1, 3]);
+        await chainIs([1, 3], [1, 3]);
+        await workload.waitForMoreAcks(BETWEEN, 25_000);
+        await cluster.setDnsMembers([1, 2, 3]);
         await chainIs([1, 2, 3], [1, 2, 3]);
         await workload.waitForMoreAcks(BETWEEN, 25_000);
         await workload.stop();
