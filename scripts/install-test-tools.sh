@@ -5,7 +5,7 @@
 # run this first (as root or with sudo) on a new machine.
 set -euo pipefail
 
-packages=(kcat python3-confluent-kafka python3-kafka python3-zstandard python3-lz4 python3-snappy dnsmasq-base)
+packages=(kcat python3-confluent-kafka python3-kafka python3-zstandard python3-lz4 python3-snappy dnsmasq-base openssl)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '@kilgore/broker';
@@ -93,6 +94,24 @@ describe('TLS listeners', () => {
     expect(res.errorCode).toBe(0);
     expect(await principalOf(c, 'SASL_SSL')).toBe('User:bob');
     c.close();
+  });
+});
+
+describe('slow TLS clients', () => {
+  it('a TLS handshake not finished within kilgore.request.read.timeout.ms closes the connection', async () => {
+    const slow = await startSecureBroker(['SSL'], {
+      'ssl.keystore.location': certs.serverKeystorePath,
+      'kilgore.request.read.timeout.ms': '300',
+    });
+    try {
+      const [host, port] = slow.address('SSL').split(':') as [string, string];
+      const socket = connect({ host, port: Number(port) });
+      const started = Date.now();
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    } finally {
+      await slow.stop();
+    }
   });
 });
 

@@ -43,6 +43,8 @@ export class KafkaServer {
   readonly bound: BoundListener[] = [];
   private readonly limits: ConnectionLimits;
   private readonly saslHandle: FrameHandler;
+  /** TLS handshakes under way: their slow-loris timers by client address:port. */
+  private readonly handshakes = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly opts: ServerOptions) {
     this.limits = new ConnectionLimits(opts.maxConnectionsPerIp, opts.maxConnections);
@@ -55,11 +57,14 @@ export class KafkaServer {
       const tls = security?.tls;
       let server: Server;
       if (tls === undefined) {
-        server = createServer({ noDelay: true }, (socket) => this.accept(socket, l.name, ANONYMOUS));
+        server = createServer({ noDelay: true }, (socket) => {
+          if (this.admit(socket, l.name)) this.accept(socket, l.name, ANONYMOUS);
+        });
       } else {
         server = createTlsServer(
           { ...tlsOptions(tls), noDelay: true, handshakeTimeout: this.opts.requestReadTimeoutMs ?? 120_000 },
           (socket: TLSSocket) => {
+            this.handshakeDone(socket);
             const principal = tlsPrincipal(socket, tls.clientAuth);
             if (principal === undefined) {
               this.opts.log.info(
@@ -78,15 +83,11 @@ export class KafkaServer {
             'TLS handshake failed',
           ),
         );
+        // The raw TCP connection, before any TLS work is spent on it.
+        server.on('connection', (socket: Socket) => {
+          if (this.admit(socket, l.name)) this.startHandshakeTimer(socket, l.name);
+        });
       }
-      // Limits apply to the TCP connection, before any TLS or SASL work is spent on it.
-      server.on('connection', (socket: Socket) => {
-        const refused = this.limits.admit(socket);
-        if (refused !== undefined) {
-          this.opts.log.warn({ listener: l.name, remote: socket.remoteAddress }, refused);
-          socket.destroy();
-        }
-      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: l.host === '' ? undefined : l.host, port: l.port }, () => {
@@ -106,6 +107,46 @@ export class KafkaServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /**
+   * Slow-loris during the TLS handshake: node's handshakeTimeout only runs once the client has
+   * sent something, so a silent client is timed from its TCP connection (keyed by its address
+   * and port, which the TLS socket shares with the raw one).
+   */
+  private startHandshakeTimer(socket: Socket, listenerName: string): void {
+    const timeout = this.opts.requestReadTimeoutMs;
+    if (timeout === undefined) return;
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    const timer = setTimeout(() => {
+      this.handshakes.delete(key);
+      this.opts.log.info(
+        { listener: listenerName, remote: key, timeoutMs: timeout },
+        'TLS handshake incomplete after kilgore.request.read.timeout.ms; closing connection',
+      );
+      socket.destroy();
+    }, timeout);
+    timer.unref();
+    this.handshakes.set(key, timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      if (this.handshakes.get(key) === timer) this.handshakes.delete(key);
+    });
+  }
+
+  private handshakeDone(socket: TLSSocket): void {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    clearTimeout(this.handshakes.get(key));
+    this.handshakes.delete(key);
+  }
+
+  /** max.connections.per.ip / max.connections: false (and the socket destroyed) when over a limit. */
+  private admit(socket: Socket, listenerName: string): boolean {
+    const refused = this.limits.admit(socket);
+    if (refused === undefined) return true;
+    this.opts.log.warn({ listener: listenerName, remote: socket.remoteAddress }, refused);
+    socket.destroy();
+    return false;
   }
 
   private accept(socket: Socket, listenerName: string, principal: string): void {
