@@ -24,7 +24,17 @@ export class FrameTracker {
         off += take;
         continue;
       }
-      if (this.prefixLength === 0) startedHere = true;
+      if (this.prefixLength === 0) {
+        startedHere = true;
+        if (off + 4 <= chunk.length) {
+          // The whole size prefix is here (the usual case): read it at once.
+          const size = chunk.readInt32BE(off);
+          off += 4;
+          if (size < 0 || size > maxFrameBytes) return { midFrame: true, startedHere, tooLarge: size };
+          this.remaining = size;
+          continue;
+        }
+      }
       this.prefix = ((this.prefix << 8) | chunk[off++]!) >>> 0;
       if (++this.prefixLength === 4) {
         const size = this.prefix | 0;
