@@ -29,6 +29,14 @@ const TOPIC_ALREADY_EXISTS = 36;
 const INVALID_PARTITIONS = 37;
 const UNKNOWN_TOPIC_OR_PARTITION = 3;
 
+/**
+ * The most partitions one topic may have. Kafka's controller refuses an operation of more than
+ * 10,000 records (QuorumController's MAX_RECORDS_PER_USER_OP); without a bound a single
+ * CreateTopics or CreatePartitions asking for 2^31-1 partitions would have this node try to open
+ * that many logs (found by the fuzzer).
+ */
+export const MAX_PARTITIONS_PER_TOPIC = 10_000;
+
 const PARTITION_DIR = /^(.+)-(\d+)$/;
 
 /**
@@ -98,6 +106,12 @@ export class TopicRegistry {
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new TopicError(INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
     }
+    if (partitions > MAX_PARTITIONS_PER_TOPIC) {
+      throw new TopicError(
+        INVALID_PARTITIONS,
+        `Number of partitions ${partitions} is above the limit of ${MAX_PARTITIONS_PER_TOPIC} per topic.`,
+      );
+    }
     // Kafka refuses names that collide once '.' and '_' are treated alike (metric names clash).
     const canon = name.replaceAll('.', '_');
     for (const other of this.byName.keys()) {
@@ -127,6 +141,12 @@ export class TopicRegistry {
       throw new TopicError(
         INVALID_PARTITIONS,
         `Topic currently has ${t.partitions} partitions, which is higher than the requested ${total}.`,
+      );
+    }
+    if (total > MAX_PARTITIONS_PER_TOPIC) {
+      throw new TopicError(
+        INVALID_PARTITIONS,
+        `Number of partitions ${total} is above the limit of ${MAX_PARTITIONS_PER_TOPIC} per topic.`,
       );
     }
     return t;
