@@ -3,6 +3,7 @@ import type { Rng } from './rng.js';
 /** What one mutation did, for the outcome report. */
 export type MutationKind =
   | 'none'
+  | 'fresh'
   | 'bitflip'
   | 'insert'
   | 'delete'
@@ -61,6 +62,7 @@ export function mutate(
 function apply(kind: MutationKind, b: Buffer, seeds: readonly Buffer[], rng: Rng): Buffer {
   switch (kind) {
     case 'none':
+    case 'fresh':
       return b;
     case 'bitflip': {
       if (b.length === 0) return b;

@@ -4,7 +4,7 @@ import { CloseConnection, type Reply } from '../src/server/connection.js';
 import { type FuzzBroker, startFuzzBroker } from './fuzz-broker.js';
 import { type MutationKind, mutate } from './mutate.js';
 import { Rng } from './rng.js';
-import { buildSeeds } from './seeds.js';
+import { buildSeeds, freshRequests } from './seeds.js';
 
 export interface FuzzOptions {
   /** Inputs to generate. */
@@ -56,6 +56,7 @@ const MAX_CRASHES_KEPT = 20;
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const rng = new Rng(opts.seed);
   const seeds = buildSeeds(rng, 3);
+  const fresh = freshRequests();
   const tcpEvery = opts.tcpEvery ?? 200;
   const perBroker = opts.perBroker ?? 100_000;
   const outcomes: Record<string, number> = {};
@@ -89,7 +90,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         fb = await replace(fb, pending);
         heapPeakMB = Math.max(heapPeakMB, heapMB());
       }
-      const { input, kind } = mutate(rng.pick(seeds), seeds, rng);
+      // One in five: a fresh well-formed request (reaches a handler); else a mutated seed.
+      const made = rng.chance(0.2) ? fresh(rng) : null;
+      const { input, kind } = made
+        ? { input: made, kind: 'fresh' as const }
+        : mutate(rng.pick(seeds), seeds, rng);
       mutations[kind] = (mutations[kind] ?? 0) + 1;
 
       // (a) the decoder alone

@@ -44,17 +44,36 @@ export function buildSeeds(rng: Rng, perVersion: number): Buffer[] {
   const golden = goldenRequests();
   const records = goldenRecordBatches(golden);
   const seeds = [...golden];
-  for (const schema of apiSchemas) {
-    const bounds = versionBounds(schema.validVersions);
-    if (!bounds) continue;
-    for (let v = bounds.min; v <= bounds.max; v++) {
-      for (let i = 0; i < perVersion; i++) {
-        const frame = encodeSeed(schema, v, rng, records);
-        if (frame) seeds.push(frame);
-      }
+  for (const [schema, v] of everyVersion()) {
+    for (let i = 0; i < perVersion; i++) {
+      const frame = encodeSeed(schema, v, rng, records);
+      if (frame) seeds.push(frame);
     }
   }
   return seeds;
+}
+
+/**
+ * Fresh well-formed requests with random field values (any API, any version): they pass the
+ * decoder, so every one of them exercises a handler, where mutated frames mostly stop early.
+ */
+export function freshRequests(): (rng: Rng) => Buffer | null {
+  const records = goldenRecordBatches(goldenRequests());
+  const all = everyVersion();
+  return (rng) => {
+    const [schema, v] = rng.pick(all);
+    return encodeSeed(schema, v, rng, records);
+  };
+}
+
+function everyVersion(): [ApiSchema, number][] {
+  const out: [ApiSchema, number][] = [];
+  for (const schema of apiSchemas) {
+    const bounds = versionBounds(schema.validVersions);
+    if (!bounds) continue;
+    for (let v = bounds.min; v <= bounds.max; v++) out.push([schema, v]);
+  }
+  return out;
 }
 
 function encodeSeed(schema: ApiSchema, version: number, rng: Rng, records: readonly Buffer[]): Buffer | null {

@@ -1,3 +1,4 @@
+import { ApiKey, decodeResponse, ErrorCode, encodeRequest } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzBroker, startFuzzBroker } from '../fuzz/fuzz-broker.js';
 import { runFuzz } from '../fuzz/run.js';
@@ -34,6 +35,38 @@ describe('inputs the fuzzer found', () => {
       return { error: err };
     }
   };
+
+  /** Routes a request built from a body and decodes the answer. */
+  const ask = async <T extends object>(apiKey: number, apiVersion: number, body: object): Promise<T> => {
+    const header = { apiKey, apiVersion, correlationId: 5, clientId: 'fuzz' };
+    const frame = Buffer.concat(encodeRequest({ header, body })).subarray(4);
+    const reply = await fb.route(frame, fb.connection);
+    return decodeResponse<T>(apiKey, apiVersion, Buffer.concat(reply as Buffer[]).subarray(4)).body;
+  };
+
+  it('CreateTopics and CreatePartitions asking for billions of partitions are refused at once', async () => {
+    // Was: the node set out to open 2^31-1 partition logs (a hang, then out of memory).
+    const created = await ask<{ topics: { errorCode: number; errorMessage: string }[] }>(
+      ApiKey.CreateTopics,
+      4,
+      {
+        topics: [
+          { name: 'huge', numPartitions: 0x7fffffff, replicationFactor: -1, assignments: [], configs: [] },
+        ],
+        timeoutMs: 1000,
+        validateOnly: false,
+      },
+    );
+    expect(created.topics[0]).toMatchObject({ errorCode: ErrorCode.INVALID_PARTITIONS });
+    expect(created.topics[0]!.errorMessage).toMatch(/above the limit of 10000/);
+    const grown = await ask<{ results: { errorCode: number }[] }>(ApiKey.CreatePartitions, 2, {
+      topics: [{ name: 'fuzz', count: 1_934_401_876, assignments: null }],
+      timeoutMs: 1,
+      validateOnly: false,
+    });
+    expect(grown.results[0]!.errorCode).toBe(ErrorCode.INVALID_PARTITIONS);
+    expect(fb.broker.context.topics.get('fuzz')!.partitions).toBe(2);
+  });
 
   it('Metadata v10/v11 naming a topic by id only (null name) closes the connection, as Kafka does', async () => {
     // Was an EncodeError: the answer's topic name is not nullable before v12.
