@@ -24,6 +24,16 @@ export const MESSAGE_BYTES = 8 * 1024 * 1024;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 2000;
 
+/** Bytes just appended locally, kept to forward without reading them back from the log. */
+export interface Appended {
+  buf: Buffer;
+  base: number;
+  end: number;
+}
+
+/** Above this many bytes waiting per partition (a slow successor), forward from the log instead. */
+const MAX_KEPT_BYTES = 16 * 1024 * 1024;
+
 interface PartitionState {
   topic: string;
   partition: number;
@@ -35,6 +45,9 @@ interface PartitionState {
   truncateTo: number;
   /** Send an entry even without records (ask for the ack). */
   probe: boolean;
+  /** Recent appends not yet sent, in offset order (a cache: the log is the truth). */
+  kept: Appended[];
+  keptBytes: number;
 }
 
 export interface ForwarderOptions {
@@ -91,9 +104,24 @@ export class Forwarder {
     this.#conn = undefined;
   }
 
-  /** New records in a local partition: send them soon. */
-  notify(topic: string, partition: number): void {
-    this.#state(topic, partition);
+  /**
+   * New records in a local partition: send them soon. `appended` are the stored bytes (whole
+   * batches from `base` to `end`), sent as they are when they continue what was sent; they must
+   * not change afterwards.
+   */
+  notify(topic: string, partition: number, appended?: Appended): void {
+    const s = this.#state(topic, partition);
+    if (appended && appended.end > appended.base) {
+      const last = s.kept.at(-1);
+      if ((last !== undefined && last.end !== appended.base) || s.keptBytes > MAX_KEPT_BYTES) {
+        s.kept = [];
+        s.keptBytes = 0;
+      }
+      if (appended.base >= s.sent) {
+        s.kept.push(appended);
+        s.keptBytes += appended.buf.length;
+      }
+    }
     this.#schedule();
   }
 
@@ -110,7 +138,16 @@ export class Forwarder {
       // A partition that appeared after the handshake: new, so the successor starts at 0 (if it
       // does not, it says so and the handshake runs again).
       const log = this.#o.host.log(topic, partition);
-      s = { topic, partition, sent: log?.logStartOffset ?? 0, acked: 0, truncateTo: -1, probe: true };
+      s = {
+        topic,
+        partition,
+        sent: log?.logStartOffset ?? 0,
+        acked: 0,
+        truncateTo: -1,
+        probe: true,
+        kept: [],
+        keptBytes: 0,
+      };
       this.#parts.set(k, s);
     }
     return s;
@@ -196,6 +233,8 @@ export class Forwarder {
         acked: log.highWatermark,
         truncateTo,
         probe: true,
+        kept: [],
+        keptBytes: 0,
       });
       if (truncateTo >= 0 || point < log.logEndOffset) {
         this.#o.log.info(
@@ -258,21 +297,42 @@ export class Forwarder {
       if (!log) continue;
       const end = log.logEndOffset;
       if (s.sent >= end && !s.probe && s.truncateTo < 0) continue;
-      let records: Buffer | null = null;
-      if (s.sent < end) {
-        const r = log.read(s.sent, PARTITION_BYTES, end, true);
-        if (r.records.length > 0) {
-          records = r.records;
-          s.sent = r.nextOffset;
-          total += records.length;
-        }
-      }
       let t = byTopic.get(s.topic);
       if (t === undefined) {
         t = { name: s.topic, partitions: [] };
         byTopic.set(s.topic, t);
       }
-      t.partitions.push({ index: s.partition, truncateTo: BigInt(s.truncateTo), records });
+      // What was sent is no longer worth keeping.
+      while (s.kept.length > 0 && s.kept[0]!.end <= s.sent) s.keptBytes -= s.kept.shift()!.buf.length;
+      if (s.kept.length > 0 && s.kept[0]!.base === s.sent) {
+        // The bytes just appended, as they are: one entry per append, in order (no copy).
+        let bytes = 0;
+        let first = true;
+        while (s.kept.length > 0 && s.kept[0]!.base === s.sent && bytes < PARTITION_BYTES) {
+          const a = s.kept.shift()!;
+          s.keptBytes -= a.buf.length;
+          t.partitions.push({
+            index: s.partition,
+            truncateTo: BigInt(first ? s.truncateTo : -1),
+            records: a.buf,
+          });
+          first = false;
+          bytes += a.buf.length;
+          s.sent = a.end;
+        }
+        total += bytes;
+      } else {
+        let records: Buffer | null = null;
+        if (s.sent < end) {
+          const r = log.read(s.sent, PARTITION_BYTES, end, true);
+          if (r.records.length > 0) {
+            records = r.records;
+            s.sent = r.nextOffset;
+            total += records.length;
+          }
+        }
+        t.partitions.push({ index: s.partition, truncateTo: BigInt(s.truncateTo), records });
+      }
       s.truncateTo = -1;
       s.probe = false;
     }

@@ -9,7 +9,7 @@ import type { Chain, ChainMember, Membership, MembershipSource } from '@kilgore/
 import { ErrorCode } from '@kilgore/protocol';
 import { divergencePoint, isAhead, type ReplicaPosition } from './divergence.js';
 import { EpochStore } from './epoch-store.js';
-import { Forwarder, positionOf, raiseHighWatermark } from './forwarder.js';
+import { type Appended, Forwarder, positionOf, raiseHighWatermark } from './forwarder.js';
 import type { ChainLogger, ReplicaHost } from './host.js';
 import { chainFor, chainOfNode } from './placement.js';
 import { decodeChainRequest, encodeChainResponse } from './wire/frames.js';
@@ -151,9 +151,12 @@ export class ChainReplicator {
     return this.#chain ? this.#epochs.get(this.#chain.name) : 0;
   }
 
-  /** After a local append at the head: forward, or (alone in the chain) commit at once. */
-  appended(topic: string, partition: number): void {
-    if (this.#forwarder) this.#forwarder.notify(topic, partition);
+  /**
+   * After a local append at the head: forward, or (alone in the chain) commit at once. `stored`:
+   * the bytes appended and their offsets, forwarded as they are (they must not change).
+   */
+  appended(topic: string, partition: number, stored?: Appended): void {
+    if (this.#forwarder) this.#forwarder.notify(topic, partition, stored);
     else {
       const log = this.#o.host.log(topic, partition);
       if (log) raiseHighWatermark(log, log.logEndOffset);
@@ -476,7 +479,14 @@ export class ChainReplicator {
                   r.logEndOffset = BigInt(log.logEndOffset);
                   return;
                 }
-                await log.appendReplicated(p.records);
+                const a = await log.appendReplicated(p.records);
+                if (!isTail) {
+                  this.#forwarder?.notify(t.name, p.index, {
+                    buf: a.bytes === p.records.length ? p.records : p.records.subarray(0, a.bytes),
+                    base: a.baseOffset,
+                    end: a.lastOffset + 1,
+                  });
+                }
               }
               r.logEndOffset = BigInt(log.logEndOffset);
               if (isTail) raiseHighWatermark(log, log.logEndOffset);

@@ -101,7 +101,12 @@ class ReplicatedLogView implements PartitionLogView {
       coalesce: opts?.coalesce,
       leaderEpoch: this.replicator.currentEpoch,
     });
-    this.replicator.appended(topic, partition);
+    // The stored bytes are `batches` itself (offsets and epoch patched in place): forwarded as is.
+    this.replicator.appended(topic, partition, {
+      buf: r.bytes === batches.length ? batches : batches.subarray(0, r.bytes),
+      base: r.baseOffset,
+      end: r.lastOffset + 1,
+    });
     if (this.waitCommitMs) {
       const ok = await this.log.waitForData(r.lastOffset, this.waitCommitMs());
       if (!ok)

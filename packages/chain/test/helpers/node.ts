@@ -124,7 +124,7 @@ export async function produce(
 ): Promise<number> {
   const log = head.manager.get(topic, partition)!;
   const r = await log.append(records, { leaderEpoch: head.replicator.currentEpoch });
-  head.replicator.appended(topic, partition);
+  head.replicator.appended(topic, partition, { buf: records, base: r.baseOffset, end: r.lastOffset + 1 });
   return r.lastOffset;
 }
 
