@@ -99,7 +99,7 @@ afterAll(async () => {
   await kb?.stop();
 });
 
-describe('ACLs with kafkajs 2.2.4 (principal from the client id until SASL is in)', () => {
+describe('ACLs with kafkajs 2.2.4 (SASL PLAIN principals)', () => {
   it('a principal allowed to write one topic writes it', async () => {
     expect(await send(kb.kafka('writer'), 'orders', 'from-writer')).toBe('no error');
   });

@@ -15,7 +15,7 @@ import {
 } from './types.js';
 
 /** Who asks and from where: the parts of a request authorization looks at. */
-export type Requester = Pick<RequestInfo, 'principal' | 'clientHost' | 'clientId'>;
+export type Requester = Pick<RequestInfo, 'principal' | 'clientHost'>;
 
 /** A name Kafka checks "may this principal do X to some resource of this type" with (KIP-679). */
 const ANY_NAME_PROBE = 'hardcode';
@@ -32,12 +32,6 @@ export class Authorizer {
   /** Bindings whose resource pattern covers a resource, by `type/name`; dropped on any change. */
   private readonly byResource = new Map<string, AclBinding[]>();
   private cacheVersion = -1;
-  /**
-   * Test hook: names the principal of a request (e.g. from its client id) in place of what
-   * authentication found; undefined falls back to that. Production leaves it unset; then a
-   * request without a principal is `User:ANONYMOUS`.
-   */
-  principalMapper: ((requester: Requester) => string | undefined) | undefined;
 
   constructor(
     readonly settings: AclSettings,
@@ -50,7 +44,7 @@ export class Authorizer {
 
   /** The principal a request is judged as. */
   principalOf(requester: Requester): string {
-    return this.principalMapper?.(requester) ?? requester.principal ?? ANONYMOUS;
+    return requester.principal ?? ANONYMOUS;
   }
 
   /** May the requester perform `operation` on the resource? Always true with the authorizer off. */
