@@ -149,6 +149,10 @@ export class Forwarder {
         keptBytes: 0,
       };
       this.#parts.set(k, s);
+      // Likely a new topic: the table goes ahead of the first records on the same connection,
+      // so the successor knows the topic when they arrive (requests are handled in order).
+      if (this.#conn && this.#phase === 'streaming')
+        void this.#o.host.beforeStream(this.#conn).catch(() => {});
     }
     return s;
   }
