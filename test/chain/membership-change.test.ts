@@ -1,22 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { committedView, createTopic, diskViews, onCluster, placementFrom } from '../support/chain-views.js';
-import { waitFor } from '../support/cluster.js';
+import { type ChainCluster, waitFor } from '../support/cluster.js';
 import { checkHistory } from '../support/history.js';
 import { segmentBytes } from '../support/log-dirs.js';
 import { Workload } from '../support/workload.js';
 
-// A membership change by configuration: the middle node leaves (kilgore.chains rewritten,
-// SIGHUP to every node) while producers keep writing through the two that remain; then it comes
-// back with an EMPTY disk, catches up from its predecessor, and ends with the same log as the
-// others, byte for byte.
+// Membership changes by configuration: a node leaves (kilgore.chains rewritten, SIGHUP to every
+// node) while producers keep writing through the two that remain; then it comes back with an
+// EMPTY disk in its old place, catches up, and ends with the same log as the head, byte for
+// byte. Small segments, so catching up crosses several segment files.
 
 const TOPIC = 'reshaped';
 const PARTITIONS = 3;
 const BETWEEN = 150;
+const SEGMENT_BYTES = '8192';
 
-describe('a chain whose membership changes', () => {
-  it('keeps writing without a removed node, and a node added back with an empty disk catches up', async () => {
-    await onCluster({ chains: [{ name: 'a', nodes: [1, 2, 3] }] }, async (cluster) => {
+/** Waits until each listed node's Metadata gives every partition this chain (leader = its head). */
+async function waitForChain(cluster: ChainCluster, askNodes: number[], chain: number[]): Promise<void> {
+  await waitFor(
+    `Metadata from nodes ${askNodes.join(', ')} to describe the chain ${chain.join(' -> ')}`,
+    async () => {
+      for (const id of askNodes) {
+        const ps = await placementFrom(cluster, id, TOPIC);
+        if (!ps.every((p) => p.leader === chain[0] && p.replicas.join() === chain.join())) return undefined;
+      }
+      return true;
+    },
+  );
+}
+
+async function leaveAndReturn(role: string, leaving: number, stopBeforeReload: boolean): Promise<void> {
+  const full = [1, 2, 3];
+  const without = full.filter((id) => id !== leaving);
+  await onCluster(
+    { chains: [{ name: 'a', nodes: full }], settings: { 'log.segment.bytes': SEGMENT_BYTES } },
+    async (cluster) => {
       await createTopic(cluster, TOPIC, PARTITIONS);
       const workload = new Workload({
         brokers: cluster.bootstrap,
@@ -28,29 +46,22 @@ describe('a chain whose membership changes', () => {
         await workload.start();
         await workload.waitForMoreAcks(BETWEEN);
 
-        // Node 2 leaves: it stops, and the others are told the chain is now 1 -> 3.
-        await cluster.stop(2);
-        cluster.setMembership([{ name: 'a', nodes: [1, 3] }]);
-        await waitFor('Metadata from node 1 to describe the chain 1 -> 3', async () => {
-          const ps = await placementFrom(cluster, 1, TOPIC);
-          return ps.every((p) => p.leader === 1 && p.replicas.join() === '1,3') ? true : undefined;
-        });
+        // The node leaves the membership. Every node gets SIGHUP, the leaving one too (it is told
+        // a membership without itself, which it refuses), unless it is stopped first.
+        if (stopBeforeReload) await cluster.stop(leaving);
+        cluster.setMembership([{ name: 'a', nodes: without }]);
+        await waitForChain(cluster, without, without);
         try {
           await workload.waitForMoreAcks(BETWEEN, 25_000);
         } catch (err) {
-          throw new Error(`writes through the 2-node chain 1 -> 3: ${(err as Error).message}`);
+          throw new Error(`writes through the chain ${without.join(' -> ')}: ${(err as Error).message}`);
         }
+        await cluster.stop(leaving);
 
-        // Node 2 returns with nothing on disk, in its old place.
-        cluster.setMembership([{ name: 'a', nodes: [1, 2, 3] }]);
-        await cluster.restart(2, { emptyDisk: true });
-        await waitFor('Metadata from every node to describe the chain 1 -> 2 -> 3', async () => {
-          for (const id of [1, 2, 3]) {
-            const ps = await placementFrom(cluster, id, TOPIC);
-            if (!ps.every((p) => p.leader === 1 && p.replicas.join() === '1,2,3')) return undefined;
-          }
-          return true;
-        });
+        // It returns with nothing on disk, in its old place.
+        cluster.setMembership([{ name: 'a', nodes: full }]);
+        await cluster.restart(leaving, { emptyDisk: true });
+        await waitForChain(cluster, full, full);
         try {
           await workload.waitForMoreAcks(BETWEEN, 25_000);
         } catch (err) {
@@ -65,15 +76,33 @@ describe('a chain whose membership changes', () => {
       const committed = await committedView(cluster, TOPIC, placements);
       await cluster.stopAll();
       const result = checkHistory(workload.writes, [committed, ...diskViews(cluster, TOPIC, placements)]);
-      console.log(`membership-change: ${result.summary}`);
+      console.log(`membership-change (${role}): ${result.summary}`);
       expect(result.violations).toEqual([]);
 
-      // The returning node's segments are the head's, byte for byte.
+      // Every node's segments are the same files with the same bytes, the returning node's too.
       const onlyTopic = (t: string) => t === TOPIC;
-      const head = segmentBytes(cluster.node(1).logDir, onlyTopic);
-      const back = segmentBytes(cluster.node(2).logDir, onlyTopic);
-      expect([...back.keys()].sort()).toEqual([...head.keys()].sort());
-      for (const [file, bytes] of head) expect(back.get(file)!.equals(bytes), `node 2 ${file}`).toBe(true);
-    });
-  }, 120_000);
+      const reference = segmentBytes(cluster.node(1).logDir, onlyTopic);
+      expect(reference.size, 'segments rolled: catching up crossed several files').toBeGreaterThan(
+        PARTITIONS,
+      );
+      for (const id of full) {
+        const mine = segmentBytes(cluster.node(id).logDir, onlyTopic);
+        expect([...mine.keys()].sort(), `segment files of node ${id}`).toEqual([...reference.keys()].sort());
+        for (const [file, bytes] of reference)
+          expect(mine.get(file)!.equals(bytes), `node ${id} ${file}`).toBe(true);
+      }
+    },
+  );
+}
+
+describe('a chain whose membership changes', () => {
+  it(
+    'loses its middle node and gets it back with an empty disk',
+    () => leaveAndReturn('middle', 2, false),
+    120_000,
+  );
+  it('loses its tail and gets it back with an empty disk', () => leaveAndReturn('tail', 3, false), 120_000);
+  // The head is stopped before the others are told: a removed node keeps its old view (it
+  // refuses a membership without itself), so a running old head would keep telling clients it leads.
+  it('loses its head and gets it back, empty, as head again', () => leaveAndReturn('head', 1, true), 120_000);
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,12 @@ export class ClusterNode {
   }
 
   private append(text: string): void {
+    // All of it in the node's folder too (kept when a test fails): the tail in memory is cut.
+    try {
+      appendFileSync(join(this.dir, 'output.log'), text);
+    } catch {
+      // The cluster's folder is gone (closed while the process was still printing).
+    }
     this.out += text;
     if (this.out.length > MAX_OUTPUT) this.out = this.out.slice(-MAX_OUTPUT);
   }
@@ -295,7 +301,10 @@ export class ChainCluster {
   /** The tail of every node's output, for a failure message. */
   outputs(chars = 6000): string {
     return [...this.nodes.values()]
-      .map((n) => `===== node ${n.nodeId} (${n.bootstrap}, ${n.logDir}) =====\n${n.tail(chars)}`)
+      .map(
+        (n) =>
+          `===== node ${n.nodeId} (${n.bootstrap}; all of it in ${join(n.dir, 'output.log')}) =====\n${n.tail(chars)}`,
+      )
       .join('\n');
   }
 
