@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+function kilgore(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function collect(child: ChildProcess): { out: () => string; exited: Promise<number | null> } {
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { out: () => out, exited };
+}
+
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('kilgore serve --chains', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'kilgore-chains-cli-'));
+
+  it.each([
+    [['--node-id', '9', '--chains', 'a=1@127.0.0.1:9092'], {}, /kilgore\.chains.*node 9 is in no chain/],
+    [['--node-id', '1', '--chains', 'a=1@127.0.0.1'], {}, /kilgore\.chains.*nodeId@host:port/],
+    [
+      ['--node-id', '1'],
+      { KILGORE_CHAINS: 'a=1@h:1;b=1@h:2' },
+      /kilgore\.chains.*KILGORE_CHAINS.*node 1 is in chains a and b/,
+    ],
+    [['--node-id', '1', '--chains', 'a=1@h:1;a=2@h:2'], {}, /kilgore\.chains.*chain name a appears twice/],
+  ])('exits 2 naming kilgore.chains: %j %j', async (args, env, message) => {
+    const run = collect(kilgore(['serve', '--log-dir', dir(), ...args], env));
+    expect(await run.exited).toBe(2);
+    expect(run.out()).toMatch(message);
+  });
+
+  it('applies a changed kilgore.chains on SIGHUP, refuses a bad one, and says what needs a restart', async () => {
+    const d = dir();
+    const port = await freePort();
+    const props = join(d, 'server.properties');
+    const write = (chains: string, extra = '') =>
+      writeFileSync(
+        props,
+        `node.id=1\nlisteners=PLAINTEXT://127.0.0.1:${port}\nlog.dirs=${join(d, 'data')}\nkilgore.chains=${chains}\n${extra}`,
+      );
+    write(`a=1@127.0.0.1:${port}`);
+    const child = kilgore(['serve', '--config', props]);
+    const run = collect(child);
+    try {
+      await waitFor(() => run.out().includes('head opened a new chain epoch'));
+      write('a=2@127.0.0.2:1'); // this node in no chain: refused
+      child.kill('SIGHUP');
+      await waitFor(() => run.out().includes('SIGHUP: configuration refused'));
+      expect(run.out()).toMatch(/node 1 is in no chain/);
+      write(`a=1@127.0.0.1:${port},2@127.0.0.2:1`, 'num.partitions=4\n');
+      child.kill('SIGHUP');
+      await waitFor(() => run.out().includes('SIGHUP: membership changed'));
+      expect(run.out()).toMatch(/"setting":"num.partitions".*needs restart/);
+      await waitFor(() => run.out().includes('"members":[1,2]'));
+    } finally {
+      child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
+});
