@@ -8,12 +8,16 @@
  * several requests in flight, each reply counted with its latency. Every run gets fresh nodes on
  * fresh directories, after a system-wide `sync` so a run does not pay for the previous one's
  * dirty pages; single node and chain alternate order across rounds; medians are printed.
+ * Each line also shows every node's CPU use during the run (share of one core, head first), and
+ * a third row per round, the chain with acks=1, separates the cost of forwarding from the wait
+ * for the tail's ack.
  *
  *   pnpm bench:chain   (env: SECONDS=4 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384)
  *
  * Needs the build (npx tsc -b): the nodes run apps/kilgore/dist/main.js.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { encodeRecordBatchSync, encodeRequest } from '@kilgore/protocol';
 import { createTopic } from '../../../test/support/chain-views.js';
@@ -63,13 +67,40 @@ function load(port: number, frame: Buffer): Promise<Result> {
   });
 }
 
-/** Fresh nodes (quiet logs) with a one-partition `bench` topic; node 1, the head, on 127.0.0.1. */
-async function withNodes<T>(options: ClusterOptions, fn: (port: number) => Promise<T>): Promise<T> {
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after the command name (which ends at the last ')'): utime and stime are 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
+interface Run {
+  result: Result;
+  /** Per node, the share of one core it used during the load (1 = a whole core). */
+  cpu: number[];
+}
+
+/**
+ * Fresh nodes (quiet logs) with a one-partition `bench` topic; node 1, the head, on 127.0.0.1.
+ * One load run against the head, with each node's CPU use over it.
+ */
+async function withNodes(options: ClusterOptions, frame: Buffer): Promise<Run> {
   const cluster = await ChainCluster.start({ ...options, settings: { 'logger.level': 'warn' } });
   try {
     await createTopic(cluster, 'bench', 1);
     execFileSync('sync');
-    return await fn(cluster.node(1).port);
+    const nodes = [...cluster.nodes.values()];
+    const before = nodes.map((n) => cpuSeconds(n.child?.pid));
+    const result = await load(cluster.node(1).port, frame);
+    const cpu = nodes.map((n, i) => (cpuSeconds(n.child?.pid) - before[i]!) / result.elapsed);
+    return { result, cpu };
   } catch (err) {
     console.error(cluster.outputs(3000));
     throw err;
@@ -93,38 +124,33 @@ interface Figures {
   p99: number;
 }
 
-function report(name: string, r: Result): Figures {
+function report(name: string, run: Run): Figures {
+  const r = run.result;
   const records = (r.requests * perBatch) / r.elapsed;
   const mb = (r.requests * batch.length) / r.elapsed / 1e6;
   const sorted = r.latencies.sort((a, b) => a - b);
   console.log(
     `${name.padEnd(34)} ${Math.round(records).toLocaleString().padStart(12)} records/s ${mb.toFixed(1).padStart(7)} MB/s` +
-      `   p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms`,
+      `   p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms   cpu ${run.cpu.map((c) => `${Math.round(c * 100)}%`).join(' ')}`,
   );
   return { mb, p50: Number(pct(sorted, 0.5)), p99: Number(pct(sorted, 0.99)) };
 }
 
 console.log(
-  `chain: ${perBatch} records of ${recordSize} B per batch (${batch.length} B), ${connections} connections x ${inflight} in flight, ${seconds} s per run, ${rounds} rounds (medians)`,
+  `chain: ${perBatch} records of ${recordSize} B per batch (${batch.length} B), ${connections} connections x ${inflight} in flight, ${seconds} s per run, ${rounds} rounds (medians); cpu = each node's share of a core (head first)`,
 );
 const singles: Figures[] = [];
 const chains: Figures[] = [];
+const chainsAcks1: Figures[] = [];
 const ratios: number[] = [];
 for (let r = 0; r < rounds; r++) {
   const runSingle = async () =>
-    singles.push(
-      report(
-        `single node acks=1, round ${r + 1}`,
-        await withNodes(single, (port) => load(port, produceFrame(1))),
-      ),
-    );
+    singles.push(report(`single node acks=1, round ${r + 1}`, await withNodes(single, produceFrame(1))));
   const runChain = async () =>
-    chains.push(
-      report(
-        `3-node chain acks=all, round ${r + 1}`,
-        await withNodes(chain, (port) => load(port, produceFrame(-1))),
-      ),
-    );
+    chains.push(report(`3-node chain acks=all, round ${r + 1}`, await withNodes(chain, produceFrame(-1))));
+  // For the diagnosis: the same chain when the head answers after its own append.
+  const runChainAcks1 = async () =>
+    chainsAcks1.push(report(`3-node chain acks=1, round ${r + 1}`, await withNodes(chain, produceFrame(1))));
   if (r % 2 === 0) {
     await runSingle();
     await runChain();
@@ -132,6 +158,7 @@ for (let r = 0; r < rounds; r++) {
     await runChain();
     await runSingle();
   }
+  await runChainAcks1();
   ratios.push(chains[r]!.mb / singles[r]!.mb);
 }
 const line = (name: string, xs: Figures[]) => {
@@ -149,6 +176,7 @@ const line = (name: string, xs: Figures[]) => {
 console.log('medians:');
 line('single node acks=1', singles);
 line('3-node chain acks=all', chains);
+line('3-node chain acks=1 (diagnosis)', chainsAcks1);
 console.log(
   `ratio chain acks=all / single acks=1: ${median(ratios).toFixed(2)} (per round ${ratios.map((x) => x.toFixed(2)).join(' ')}; goal >= 0.5)`,
 );
