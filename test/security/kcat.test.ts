@@ -1,4 +1,7 @@
-import { rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
 import { makeTestCerts, type TestCerts } from './support/certs.js';
@@ -72,3 +75,76 @@ describe.each(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])(
     });
   },
 );
+
+describe("kilgore serve with a server.properties in Kafka's words", () => {
+  it('serves SASL_SSL to kcat with a JAAS user, and refuses a wrong password', async () => {
+    const kcat = requireTool('/usr/bin/kcat', 'kcat');
+    const props = join(certs.dir, 'server.properties');
+    writeFileSync(
+      props,
+      [
+        'listeners=EXTERNAL://127.0.0.1:0',
+        'listener.security.protocol.map=EXTERNAL:SASL_SSL',
+        `log.dirs=${join(certs.dir, 'cli-data')}`,
+        'ssl.keystore.type=PEM',
+        `ssl.keystore.location=${certs.serverKeystorePath}`,
+        'sasl.enabled.mechanisms=PLAIN',
+        'listener.name.external.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \\',
+        '  username="admin" password="admin-secret" user_carol="carol-secret";',
+        '',
+      ].join('\n'),
+    );
+    const main = fileURLToPath(new URL('../../apps/kilgore/src/main.ts', import.meta.url));
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', main, 'serve', '--config', props],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!out.includes('kilgore broker started')) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`kilgore serve did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const port = Number(/"port":(\d+)/.exec(out)?.[1]);
+      const args = (password: string) => [
+        '-b',
+        `127.0.0.1:${port}`,
+        '-X',
+        'security.protocol=SASL_SSL',
+        '-X',
+        'sasl.mechanisms=PLAIN',
+        '-X',
+        'sasl.username=carol',
+        '-X',
+        `sasl.password=${password}`,
+        '-X',
+        `ssl.ca.location=${certs.caPath}`,
+      ];
+      const produced = await run(kcat, [...args('carol-secret'), '-P', '-t', 'cli'], 'a\nb\n');
+      expect(produced.status).toBe(0);
+      const refused = await run(kcat, [...args('wrong'), '-P', '-t', 'cli'], 'c\n');
+      expect(refused.stderr).toMatch(/Authentication failure/);
+      const consumed = await run(kcat, [
+        ...args('carol-secret'),
+        '-C',
+        '-t',
+        'cli',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+      ]);
+      expect(consumed.stdout.trim().split('\n')).toEqual(['a', 'b']);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    }
+  });
+});

@@ -51,9 +51,9 @@ print(json.dumps({'delivered': delivered, 'got': got, 'errors': errors}))
 const kafkaPython = `
 import sys, json
 from kafka import KafkaProducer, KafkaConsumer, TopicPartition
-bootstrap, password, topic = sys.argv[1:4]
-conf = dict(bootstrap_servers=bootstrap, security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN',
-            sasl_plain_username='bob', sasl_plain_password=password)
+bootstrap, mechanism, user, password, topic = sys.argv[1:6]
+conf = dict(bootstrap_servers=bootstrap, security_protocol='SASL_PLAINTEXT', sasl_mechanism=mechanism,
+            sasl_plain_username=user, sasl_plain_password=password)
 try:
     p = KafkaProducer(acks='all', **conf)
 except Exception as e:
@@ -113,18 +113,40 @@ describe.each(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])(
   },
 );
 
-describe('kafka-python over SASL_PLAINTEXT with PLAIN', () => {
+// PLAIN as bob (a JAAS user_ option); SCRAM-SHA-256 as alice (users file): multi-step raw frames.
+describe.each([
+  ['PLAIN', 'bob', USERS.bob],
+  ['SCRAM-SHA-256', 'alice', USERS.alice],
+])('kafka-python over SASL_PLAINTEXT with %s', (mechanism, user, password) => {
+  const topic = `kp-${mechanism.toLowerCase()}`;
+
   it('produces and consumes', async () => {
     const python = requirePythonModule('kafka', 'python3-kafka');
-    const res = await run(python, ['-c', kafkaPython, sb.address('SASL_PLAINTEXT'), USERS.bob, 'kp-plain']);
+    const res = await run(python, [
+      '-c',
+      kafkaPython,
+      sb.address('SASL_PLAINTEXT'),
+      mechanism,
+      user,
+      password,
+      topic,
+    ]);
     expect(JSON.parse(res.stdout)).toEqual({ got: ['one', 'two', 'three'] });
-    expect(sb.endOffset('kp-plain')).toBe(3);
+    expect(sb.endOffset(topic)).toBe(3);
   });
 
   it('with a wrong password is refused and produces nothing', async () => {
     const python = requirePythonModule('kafka', 'python3-kafka');
-    const res = await run(python, ['-c', kafkaPython, sb.address('SASL_PLAINTEXT'), 'wrong', 'kp-plain']);
+    const res = await run(python, [
+      '-c',
+      kafkaPython,
+      sb.address('SASL_PLAINTEXT'),
+      mechanism,
+      user,
+      'wrong',
+      topic,
+    ]);
     expect((JSON.parse(res.stdout) as { error?: string }).error).toMatch(/NoBrokersAvailable|Authentication/);
-    expect(sb.endOffset('kp-plain')).toBe(3);
+    expect(sb.endOffset(topic)).toBe(3);
   });
 });
