@@ -120,7 +120,15 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
       });
     }
   }
-  return { config: buildConfig(settings, prefixed), warnings };
+  const config = buildConfig(settings, prefixed);
+  // Kafka configs often carry settings for listeners Kilgore does not run (KRaft's CONTROLLER).
+  for (const [key, p] of prefixed) {
+    const l = /^listener\.name\.([^.]+)\./.exec(key)?.[1]?.toUpperCase();
+    if (!config.listeners.some((x) => x.name === l)) {
+      warnings.push(`${p.origin}: ${key} names no listener in listeners; ignored`);
+    }
+  }
+  return { config, warnings };
 }
 
 function parseValue(def: ConfigDef, raw: string, factor: number, origin: string): ConfigValue {

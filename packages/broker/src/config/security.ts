@@ -82,12 +82,6 @@ export function buildSecurityConfig(
     }
     protocolOf.set(name, protocol as SecurityProtocol);
   }
-  for (const key of prefixed.keys()) {
-    const l = /^listener\.name\.([^.]+)\./.exec(key)?.[1];
-    if (l && !listeners.some((x) => x.name === l.toUpperCase())) {
-      throw new ConfigError(key, prefixed.get(key)!.origin, `there is no listener named ${l.toUpperCase()}`);
-    }
-  }
 
   const usersFile = get('kilgore.sasl.users.file');
   const fileUsers =
