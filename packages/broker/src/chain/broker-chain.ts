@@ -3,6 +3,7 @@
  * the topic table shared by every node, and the answers handlers need (who leads a partition,
  * who coordinates groups, may this node take a write).
  */
+import { setMaxListeners } from 'node:events';
 import {
   ChainApiKey,
   type ChainMember,
@@ -118,6 +119,8 @@ export class BrokerChain {
   /** Pulls the topic table from a peer, then starts replicating. */
   async start(ctx: BrokerContext): Promise<void> {
     this.#ctx = ctx;
+    // Every acks=all produce waiting for the chain listens on it (removed when answered).
+    setMaxListeners(0, ctx.shutdown);
     await this.#pullTable();
     await this.replicator.start();
     this.#watchCoordinator();
