@@ -507,16 +507,25 @@ export class ChainReplicator {
     await Promise.all(work);
     // Answer once the tail has what this message carried (or after the ack timeout, with what it
     // has: acks are cumulative, a later answer covers this one).
-    const waits: Array<Promise<unknown>> = [];
-    for (const t of topics) {
-      for (const r of t.partitions) {
-        if (r.errorCode !== ErrorCode.NONE) continue;
-        const log = this.#o.host.log(t.name, r.index)!;
-        const target = Number(r.logEndOffset);
-        if (!isTail && target > 0) waits.push(log.waitForData(target - 1, this.#o.ackTimeoutMs));
+    if (!isTail) {
+      // One wait per partition, for the end of its last entry.
+      const targets = new Map<string, { topic: string; partition: number; end: number }>();
+      for (const t of topics) {
+        for (const r of t.partitions) {
+          if (r.errorCode !== ErrorCode.NONE) continue;
+          const k = `${t.name}\u0000${r.index}`;
+          const end = Number(r.logEndOffset);
+          const cur = targets.get(k);
+          if (!cur || cur.end < end) targets.set(k, { topic: t.name, partition: r.index, end });
+        }
       }
+      const waits: Array<Promise<unknown>> = [];
+      for (const { topic, partition, end } of targets.values()) {
+        const log = this.#o.host.log(topic, partition)!;
+        if (end > 0 && log.highWatermark < end) waits.push(log.waitForData(end - 1, this.#o.ackTimeoutMs));
+      }
+      if (waits.length > 0) await Promise.all(waits);
     }
-    if (waits.length > 0) await Promise.all(waits);
     for (const t of topics) {
       for (const r of t.partitions) {
         if (r.errorCode !== ErrorCode.NONE) continue;
