@@ -274,6 +274,7 @@ export class ChainReplicator {
         }
       }
     }
+    await this.#adoptMoved(gen, chain, best);
     for (const b of best.values()) {
       if (gen !== this.#generation) return;
       const log = this.#o.host.log(b.topic, b.partition) ?? this.#o.host.ensureLog(b.topic, b.partition);
@@ -313,6 +314,72 @@ export class ChainReplicator {
     const waiters = this.#openWaiters;
     this.#openWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /**
+   * Partitions placed on this chain that no member of it holds moved here from another chain (a
+   * chain was added or removed): the nodes outside the chain are asked once (best effort, an
+   * unreachable one is skipped) and the most up-to-date copy is added to `best` to be copied.
+   */
+  async #adoptMoved(
+    gen: number,
+    chain: Chain,
+    best: Map<string, { member: ChainMember; pos: ReplicaPosition; topic: string; partition: number }>,
+  ): Promise<void> {
+    const missing: Array<{ topic: string; partition: number }> = [];
+    for (const t of this.#o.host.topics()) {
+      for (let p = 0; p < t.partitions; p++) {
+        if (this.chainFor(t.name, p)?.name !== chain.name) continue;
+        const k = `${t.name}\u0000${p}`;
+        const mine = this.#o.host.log(t.name, p);
+        if (!best.has(k) && (mine === undefined || mine.logEndOffset === 0))
+          missing.push({ topic: t.name, partition: p });
+      }
+    }
+    if (missing.length === 0) return;
+    const byTopic = new Map<string, number[]>();
+    for (const m of missing) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m.partition]);
+    const topics = [...byTopic].map(([name, partitions]) => ({ name, partitions }));
+    const outside = this.#membership.chains.filter((c) => c.name !== chain.name).flatMap((c) => c.members);
+    for (const node of outside) {
+      if (gen !== this.#generation) return;
+      let conn: PeerConnection | undefined;
+      try {
+        conn = await PeerConnection.connect(node.host, node.port, this.#o.connectTimeoutMs);
+        const res = await conn.request<PositionResponse>(ChainApiKey.Position, {
+          chainName: chain.name,
+          chainEpoch: this.#epochs.get(chain.name),
+          senderId: this.#o.nodeId,
+          topics,
+        });
+        if (res.errorCode !== ErrorCode.NONE) continue;
+        for (const t of res.topics) {
+          for (const p of t.partitions) {
+            const pos = wirePosition(p);
+            if (p.errorCode !== ErrorCode.NONE || pos.logEndOffset === 0) continue;
+            const k = `${t.name}\u0000${p.index}`;
+            const cur = best.get(k);
+            if (!cur || isAhead(pos, cur.pos))
+              best.set(k, { member: node, pos, topic: t.name, partition: p.index });
+          }
+        }
+      } catch (err) {
+        this.#o.log.warn(
+          { node: node.nodeId, err: (err as Error).message },
+          'could not ask a node for partitions that moved here',
+        );
+      } finally {
+        conn?.close();
+      }
+    }
+    for (const b of best.values()) {
+      if (b.member.nodeId !== this.#o.nodeId && !chain.members.some((m) => m.nodeId === b.member.nodeId)) {
+        this.#o.log.info(
+          { topic: b.topic, partition: b.partition, from: b.member.nodeId },
+          'partition moved to this chain; copying it',
+        );
+      }
+    }
   }
 
   async #positionOf(

@@ -116,4 +116,27 @@ describe('chain engine over TCP', () => {
     // writes until the membership changes again.
     expect(head.replicator.isOpen).toBe(false);
   });
+
+  it('copies the partitions a new chain takes over from the chain that had them', async () => {
+    const port = await freePort();
+    const topics = new Map([['t', 8]]);
+    const one = `a=1@127.0.0.1:${port}`;
+    const a = await startNode(1, one, port, topics);
+    nodes.push(a);
+    await a.replicator.whenOpen();
+    for (let p = 0; p < 8; p++) await produce(a, 't', p, batch(5, `p${p}`));
+    const two = `${one};b=2@127.0.0.2:${port}`;
+    const b = await startNode(2, two, port, topics);
+    nodes.push(b);
+    a.source.set(b.source.current());
+    await b.replicator.whenOpen();
+    const moved = [...Array(8).keys()].filter((p) => b.replicator.hosts('t', p));
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.length).toBeLessThan(8);
+    for (const p of moved) {
+      expect(b.manager.get('t', p)!.logEndOffset).toBe(5);
+      expect(logBytes(b, 't', p).equals(logBytes(a, 't', p))).toBe(true);
+      expect(a.replicator.writable('t', p)).not.toBe(0);
+    }
+  });
 });
