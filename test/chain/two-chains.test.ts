@@ -108,4 +108,28 @@ describe('two chains of three nodes', () => {
       }
     });
   }, 90_000);
+  it('report the same leader epoch for a partition from every node, members or not', async () => {
+    await onCluster({ chains: CHAINS }, async (cluster) => {
+      await createTopic(cluster, TOPIC, PARTITIONS);
+      // Heads open their epoch after reconciling: wait until both have, as their members say.
+      await waitFor('both heads to open an epoch', async () => {
+        const a = await placementFrom(cluster, 1, TOPIC);
+        const b = await placementFrom(cluster, 4, TOPIC);
+        const mine = [...a.filter((p) => p.leader === 1), ...b.filter((p) => p.leader === 4)];
+        return mine.length === PARTITIONS && mine.every((p) => p.leaderEpoch > 0) ? true : undefined;
+      });
+      // Java clients and librdkafka keep the highest leader epoch seen per partition and send it
+      // in Fetch: a lower one from another node is stale metadata to them (KIP-320).
+      const byNode = new Map<number, string[]>();
+      for (const id of [1, 2, 3, 4, 5, 6]) {
+        byNode.set(
+          id,
+          (await placementFrom(cluster, id, TOPIC)).map(
+            (p) => `${p.key} leader ${p.leader} epoch ${p.leaderEpoch}`,
+          ),
+        );
+      }
+      for (const id of [2, 3, 4, 5, 6]) expect(byNode.get(id), `node ${id} vs node 1`).toEqual(byNode.get(1));
+    });
+  }, 60_000);
 });

@@ -221,6 +221,19 @@ export class ChainCluster {
     }
   }
 
+  /**
+   * A new node, not started and in no chain yet: name it in setMembership, then restart() it
+   * (a node refuses to start when its id is in no chain).
+   */
+  async addNode(nodeId: number, host: string): Promise<ClusterNode> {
+    if (this.nodes.has(nodeId)) throw new Error(`node ${nodeId} already exists`);
+    const dir = join(this.root, `node-${nodeId}`);
+    mkdirSync(dir, { recursive: true });
+    const node = new ClusterNode(nodeId, host, await freePort(host), dir);
+    this.nodes.set(nodeId, node);
+    return node;
+  }
+
   node(id: number): ClusterNode {
     const n = this.nodes.get(id);
     if (n === undefined) throw new Error(`no node ${id} in this cluster`);
