@@ -178,6 +178,24 @@ export class BrokerChain {
     return this.replicator.readable(topic, partition);
   }
 
+  /**
+   * Where a consumer's Fetch is served (KIP-392, with `client.rack` = a node id): the head sends a
+   * consumer whose rack names another member of the chain there (`preferred`); that member serves
+   * it (below its own high watermark, which is what the tail is known to have). Anything else
+   * off the head: NOT_LEADER_OR_FOLLOWER.
+   */
+  fetchRoute(topic: string, partition: number, rackId: string): { code: number; preferred: number } {
+    const chain = this.replicator.chainFor(topic, partition);
+    const me = this.config.nodeId;
+    const rackNode = /^\d+$/.test(rackId) ? Number(rackId) : -1;
+    const member = (id: number) => chain?.members.some((m) => m.nodeId === id) ?? false;
+    if (!chain || !member(me)) return { code: ErrorCode.NOT_LEADER_OR_FOLLOWER, preferred: -1 };
+    if (chain.members[0]!.nodeId === me) {
+      return { code: ErrorCode.NONE, preferred: rackNode !== me && member(rackNode) ? rackNode : -1 };
+    }
+    return { code: rackNode === me ? ErrorCode.NONE : ErrorCode.NOT_LEADER_OR_FOLLOWER, preferred: -1 };
+  }
+
   /** The group coordinator: head of the chain owning __consumer_offsets-0. */
   coordinator(): ChainMember | undefined {
     return this.replicator.leaderOf(OFFSETS_TOPIC, 0);

@@ -62,7 +62,13 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse>({
       const name = byId ? topic?.name : t.topic;
       const readDenied = name !== undefined && !mayTopic(broker, info, AclOperation.READ, name);
       for (const p of t.partitions) {
-        const slot = prepare(p, readDenied ? undefined : topic, byId, broker);
+        const slot = prepare(
+          p,
+          readDenied ? undefined : topic,
+          byId,
+          broker,
+          info.apiVersion >= 11 ? request.rackId : '',
+        );
         if (readDenied) slot.out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         if (slot.out.errorCode !== ErrorCode.NONE) immediate = true;
         partitions.push(slot.out);
@@ -94,6 +100,7 @@ function prepare(
   topic: TopicInfo | undefined,
   byId: boolean,
   broker: BrokerContext,
+  rackId: string,
 ): Slot {
   const out: FetchResponsePartitionData = {
     partitionIndex: p.partition,
@@ -115,13 +122,14 @@ function prepare(
     out.errorCode = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     return slot;
   }
-  // Under chain replication consumers are served by the head (where clients send fetches).
-  const notHere =
+  // Under chain replication consumers are served by the head (where clients send fetches), or
+  // by the member their client.rack names (KIP-392: the head answers with that replica).
+  const route =
     broker.chain !== undefined && p.partition >= 0 && p.partition < topic.partitions
-      ? broker.chain.readable(topic.name, p.partition)
-      : ErrorCode.NONE;
-  if (notHere !== ErrorCode.NONE) {
-    out.errorCode = notHere;
+      ? broker.chain.fetchRoute(topic.name, p.partition, rackId)
+      : { code: ErrorCode.NONE, preferred: -1 };
+  if (route.code !== ErrorCode.NONE) {
+    out.errorCode = route.code;
     return slot;
   }
   const log =
@@ -135,6 +143,12 @@ function prepare(
   if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== epoch) {
     out.errorCode =
       p.currentLeaderEpoch < epoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    return slot;
+  }
+  if (route.preferred >= 0) {
+    // No records: the client fetches from the preferred replica from now on.
+    out.preferredReadReplica = route.preferred;
+    setOffsets(out, log);
     return slot;
   }
   slot.log = log;
