@@ -5,6 +5,7 @@ import { garbageFor, startFakeDns } from './support/fake-dns.js';
 
 const NAME = '_kafka._tcp.chain-a.kilgore.local';
 const MANY = '_kafka._tcp.many.kilgore.local';
+const NONE = '_kafka._tcp.none.kilgore.local';
 
 describe('SRV questions to a real dnsmasq', () => {
   let dns: Dnsmasq;
@@ -12,6 +13,7 @@ describe('SRV questions to a real dnsmasq', () => {
     dns = await startDnsmasq({
       ttl: 7,
       srv: [
+        { name: NONE, target: '', port: 0 },
         { name: NAME, target: 'kilgore-2.chain-a.kilgore.local', port: 9093, priority: 0, weight: 50 },
         { name: NAME, target: 'kilgore-1.chain-a.kilgore.local', port: 9092, priority: 0, weight: 10 },
         // Enough long targets that the answer cannot fit a 512-byte datagram.
@@ -64,6 +66,12 @@ describe('SRV questions to a real dnsmasq', () => {
       (e: unknown) => e,
     );
     expect((err as DnsLookupError).kind).toBe('empty');
+  });
+
+  it('reports a service declared unavailable (target ".") as an empty answer', async () => {
+    const err = await querySrv(NONE, { servers: servers() }).catch((e: unknown) => e);
+    expect((err as DnsLookupError).kind).toBe('empty');
+    expect((err as DnsLookupError).message).toMatch(/declared unavailable/);
   });
 
   it('tries the next server when the first does not answer', async () => {

@@ -118,6 +118,16 @@ export async function querySrv(name: string, options: DnsQueryOptions): Promise<
   if (records.length === 0) {
     throw new DnsLookupError('empty', `SRV ${name}`, packet.server, 'the answer holds no SRV record');
   }
+  // RFC 2782: a lone target of "." says the service is decidedly not available there.
+  if (records.every((r) => r.target === '')) {
+    throw new DnsLookupError(
+      'empty',
+      `SRV ${name}`,
+      packet.server,
+      'the service is declared unavailable (target ".")',
+    );
+  }
+  records.splice(0, records.length, ...records.filter((r) => r.target !== ''));
   return { records, ttl: Math.min(...records.map((r) => r.ttl)), addresses };
 }
 

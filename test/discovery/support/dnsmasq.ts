@@ -11,6 +11,7 @@ import { requireTool } from '../../support/tools.js';
 export interface SrvEntry {
   /** e.g. `_kafka._tcp.chain-a.kilgore.local` */
   name: string;
+  /** '' for "." (the service is declared unavailable). */
   target: string;
   port: number;
   priority?: number;
@@ -76,8 +77,12 @@ export function dnsmasqArgs(port: number, records: DnsmasqRecords): string[] {
     `--local-ttl=${records.ttl ?? 1}`,
     `--local=/${records.domain ?? 'kilgore.local'}/`,
   ];
-  for (const r of records.srv)
-    args.push(`--srv-host=${r.name},${r.target},${r.port},${r.priority ?? 0},${r.weight ?? 0}`);
+  for (const r of records.srv) {
+    // An empty target is RFC 2782's "." (service not available): dnsmasq's --srv-host=NAME alone.
+    const record =
+      r.target === '' ? r.name : `${r.name},${r.target},${r.port},${r.priority ?? 0},${r.weight ?? 0}`;
+    args.push(`--srv-host=${record}`);
+  }
   for (const [name, address] of Object.entries(records.hosts ?? {}))
     args.push(`--host-record=${name},${address}`);
   return args;
