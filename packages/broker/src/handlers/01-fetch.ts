@@ -226,8 +226,11 @@ function hasZstdBatch(records: Buffer): boolean {
 }
 
 /**
- * Resolves true when any partition's high watermark passes its fetch offset, false when the wait
- * expires or the broker stops. Every wait ends by itself (timeout or abort), so none leaks.
+ * Resolves true when any partition gets data it did not have at the last fill (its high watermark
+ * passes both the fetch offset and the current high watermark), false when the wait expires or the
+ * broker stops. Waiting past the current high watermark matters: when the byte limits keep a fill
+ * below min_bytes, data already there must not wake the wait at once, or the loop spins without
+ * ever yielding to the event loop (found by the fuzzer). Every wait ends by itself, so none leaks.
  */
 async function waitForAny(slots: Slot[], timeoutMs: number, shutdown: AbortSignal): Promise<boolean> {
   const stop = new AbortController();
@@ -235,7 +238,7 @@ async function waitForAny(slots: Slot[], timeoutMs: number, shutdown: AbortSigna
   shutdown.addEventListener('abort', onShutdown, { once: true });
   try {
     const waits = slots.flatMap((s) =>
-      s.log ? [s.log.waitForData(s.fetchOffset, timeoutMs, stop.signal)] : [],
+      s.log ? [s.log.waitForData(Math.max(s.fetchOffset, s.log.highWatermark), timeoutMs, stop.signal)] : [],
     );
     return await new Promise<boolean>((resolve) => {
       let left = waits.length;
