@@ -18,7 +18,8 @@ if (!Number.isSafeInteger(count) || count <= 0 || !Number.isSafeInteger(seed)) {
 console.log(
   `fuzzing ${count} inputs, seed ${seed}${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for exact heap figures)'}`,
 );
-const report = await runFuzz({ count, seed, progress: (line) => console.log(line) });
+const progressEvery = Number(process.env.FUZZ_PROGRESS ?? 100_000);
+const report = await runFuzz({ count, seed, progress: (line) => console.log(line), progressEvery });
 console.log(
   `${report.inputs} inputs in ${report.seconds.toFixed(1)} s: ${report.inputsPerSecond} inputs/s (${report.seeds} seeds)`,
 );

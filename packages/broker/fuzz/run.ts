@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { DecodeError, decodeRequest, UnsupportedVersionError } from '@kilgore/protocol';
 import { CloseConnection, type Reply } from '../src/server/connection.js';
@@ -15,8 +16,9 @@ export interface FuzzOptions {
   tcpEvery?: number;
   /** Inputs per broker lifetime; the broker is then stopped (answering parked requests) and replaced. */
   perBroker?: number;
-  /** Progress lines (every ~100k inputs), e.g. console.log. */
+  /** Progress lines, e.g. console.log, every `progressEvery` inputs (default 100,000). */
   progress?: (line: string) => void;
+  progressEvery?: number;
 }
 
 /** An input that made something throw what it must not. */
@@ -58,6 +60,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const seeds = buildSeeds(rng, 3);
   const fresh = freshRequests();
   const tcpEvery = opts.tcpEvery ?? 200;
+  const trace = process.env.FUZZ_TRACE;
   const perBroker = opts.perBroker ?? 100_000;
   const outcomes: Record<string, number> = {};
   const mutations: Record<string, number> = {};
@@ -79,7 +82,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   process.on('unhandledRejection', onUnhandled);
 
   let fb: FuzzBroker = await startFuzzBroker();
-  const pending = new Set<Promise<void>>();
+  /** Requests the router has not answered yet, with their input (reported if never answered). */
+  const pending = new Map<Promise<void>, { index: number; mutation: MutationKind; input: Buffer }>();
   const tcpPending = new Set<Promise<void>>();
   const heapStartMB = heapMB();
   let heapPeakMB = heapStartMB;
@@ -87,7 +91,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   try {
     for (let i = 0; i < opts.count; i++) {
       if ((i > 0 && i % perBroker === 0) || pending.size > MAX_PENDING) {
-        fb = await replace(fb, pending);
+        fb = await replace(fb, pending, crash);
         heapPeakMB = Math.max(heapPeakMB, heapMB());
       }
       // One in five: a fresh well-formed request (reaches a handler); else a mutated seed.
@@ -97,6 +101,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         : mutate(rng.pick(seeds), seeds, rng);
       mutations[kind] = (mutations[kind] ?? 0) + 1;
 
+      // A hang (a handler that never yields) stops the run with no report: FUZZ_TRACE=<file> keeps
+      // the input being processed in that file, to find and replay it.
+      if (trace) writeFileSync(trace, `${i} ${kind} ${input.toString('hex')}\n`);
       // (a) the decoder alone
       try {
         decodeRequest(input);
@@ -122,7 +129,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         const result = fb.route(input, fb.connection);
         if (result instanceof Promise) {
           const p: Promise<void> = result.then(judge, fail).finally(() => pending.delete(p));
-          pending.add(p);
+          pending.set(p, { index: i, mutation: kind, input });
         } else {
           judge(result);
         }
@@ -143,17 +150,18 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
 
       // Let the event loop run now and then (async handlers, timers, sockets).
       if (i % 256 === 255) await new Promise<void>((r) => setImmediate(r));
-      if (opts.progress && i > 0 && i % 100_000 === 0) {
+      if (opts.progress && i > 0 && i % (opts.progressEvery ?? 100_000) === 0) {
         const s = (performance.now() - started) / 1000;
+        const topics = fb.broker.context.topics.list();
         opts.progress(
-          `${i} inputs, ${Math.round(i / s)}/s, crashes ${crashCount}, heap ${heapMB().toFixed(0)} MB`,
+          `${i} inputs, ${Math.round(i / s)}/s, crashes ${crashCount}, heap ${heapMB().toFixed(0)} MB, ` +
+            `pending ${pending.size}, topics ${topics.length} (${topics.reduce((n, t) => n + t.partitions, 0)} partitions)`,
         );
       }
     }
     await Promise.all(tcpPending);
   } finally {
-    await fb.stop();
-    await Promise.all(pending);
+    await settle(fb, pending, crash);
     process.off('unhandledRejection', onUnhandled);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -171,11 +179,42 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   };
 }
 
+type Pending = Map<Promise<void>, { index: number; mutation: MutationKind; input: Buffer }>;
+type CrashFn = (c: Omit<FuzzCrash, 'inputHex'> & { input: Buffer }) => void;
+
+/** How long a stopped broker gets to answer what it still holds. */
+const SETTLE_MS = 10_000;
+
 /** Stops the broker (parked fetches and joins answer at once), waits for every answer, starts anew. */
-async function replace(fb: FuzzBroker, pending: Set<Promise<void>>): Promise<FuzzBroker> {
-  await fb.stop();
-  await Promise.all(pending);
+async function replace(fb: FuzzBroker, pending: Pending, crash: CrashFn): Promise<FuzzBroker> {
+  await settle(fb, pending, crash);
   return startFuzzBroker();
+}
+
+/** Stops the broker; a request still unanswered SETTLE_MS later is a crash ("never answered"). */
+async function settle(fb: FuzzBroker, pending: Pending, crash: CrashFn): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), SETTLE_MS);
+  });
+  const stopped = await Promise.race([fb.stop().then(() => 'stopped' as const), timeout]);
+  if (stopped === 'timeout') {
+    crash({
+      target: 'router',
+      index: -1,
+      mutation: 'none',
+      error: 'the broker did not stop',
+      input: Buffer.alloc(0),
+    });
+  }
+  const answered = await Promise.race([Promise.all(pending.keys()).then(() => 'answered' as const), timeout]);
+  clearTimeout(timer);
+  if (answered === 'timeout') {
+    for (const p of pending.values()) {
+      crash({ ...p, target: 'router', error: 'never answered, even after the broker stopped' });
+    }
+    pending.clear();
+  }
 }
 
 /** Why a reply is not a response frame for the request (size prefix, correlation id), or null. */

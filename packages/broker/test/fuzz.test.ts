@@ -68,6 +68,30 @@ describe('inputs the fuzzer found', () => {
     expect(fb.broker.context.topics.get('fuzz')!.partitions).toBe(2);
   });
 
+  it('Fetch whose byte limits keep it below min_bytes waits out max_wait_ms instead of spinning', async () => {
+    // Was a loop of microtasks that never yielded: the data already there woke each wait at once.
+    const started = Date.now();
+    const res = await ask<{ responses: { partitions: { errorCode: number; records: Buffer }[] }[] }>(
+      ApiKey.Fetch,
+      6,
+      {
+        replicaId: -1,
+        maxWaitMs: 150,
+        minBytes: 518_548_460,
+        maxBytes: -0x80000000,
+        isolationLevel: 1,
+        topics: [
+          {
+            topic: 'fuzz',
+            partitions: [{ partition: 0, fetchOffset: 0n, logStartOffset: 0n, partitionMaxBytes: -1 }],
+          },
+        ],
+      },
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(res.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
+  });
+
   it('Metadata v10/v11 naming a topic by id only (null name) closes the connection, as Kafka does', async () => {
     // Was an EncodeError: the answer's topic name is not nullable before v12.
     for (const hex of [
