@@ -224,6 +224,55 @@ describe('SRV membership from a real dnsmasq', () => {
     expect((await changed).chains[0]?.members.map((m) => m.nodeId)).toEqual([2]);
   });
 
+  it('applies a change to one chain while another chain whose lookup fails keeps its members', async () => {
+    const dns = await dnsmasq(records([node(A, 'a', 1), node(A, 'a', 2), node(B, 'b', 11)], 1));
+    const log = recordingLogger();
+    const s = source({
+      chains: [
+        { chain: 'a', srvName: A, nodeIdOffset: 0 },
+        { chain: 'b', srvName: B, nodeIdOffset: 0 },
+      ],
+      servers: [parseDnsServer(dns.server)],
+      timing: fast,
+      log,
+    });
+    await s.start();
+    const changed = nextChange(s);
+    // Chain b's name is gone (NXDOMAIN) and chain a lost node 2, in the same answer set.
+    await dns.restart(records([node(A, 'a', 1)], 1));
+    expect(formatChains(await changed).replace(/\.chain-.\.kilgore\.local/g, '')).toBe(
+      'a=1@kilgore-1:9091;b=11@kilgore-11:9101',
+    );
+    await s.refreshNow();
+    expect(firstProblem(log.lines.filter((l) => l.level === 'warn').at(-1))).toMatch(/^chain b: .*nxdomain/);
+  });
+
+  // A refused answer (colliding ids) is never what a failing chain falls back to later.
+  it('never falls back to an answer it refused', async () => {
+    const dns = await dnsmasq(records([node(A, 'a', 1), node(B, 'b', 11)], 1));
+    const log = recordingLogger();
+    const s = source({
+      chains: [
+        { chain: 'a', srvName: A, nodeIdOffset: 0 },
+        { chain: 'b', srvName: B, nodeIdOffset: 0 },
+      ],
+      servers: [parseDnsServer(dns.server)],
+      timing: fast,
+      log,
+    });
+    await s.start();
+    const before = s.current();
+    let changes = 0;
+    s.onChange(() => changes++);
+    // b now claims node 1 too: refused. Then b's lookups fail: b must stay 11, not become 1.
+    await dns.restart(records([node(A, 'a', 1), { ...node(B, 'b', 1), port: 9201 }], 1));
+    await s.refreshNow();
+    await dns.restart(records([node(A, 'a', 1)], 1));
+    await s.refreshNow();
+    expect(s.current()).toBe(before);
+    expect(changes).toBe(0);
+  });
+
   it('refuses an answer in which two targets would share a node id', async () => {
     const dns = await dnsmasq(records([node(A, 'a', 1), node(B, 'b', 1)], 1));
     const log = recordingLogger();

@@ -60,8 +60,6 @@ export class SrvMembershipSource implements MembershipSource {
   private readonly timing: RefreshTiming;
   private readonly log: DiscoveryLogger;
   private membership: Membership | undefined;
-  /** Per chain, its last good members: a chain whose lookup fails keeps them. */
-  private readonly lastGood = new Map<string, Chain>();
   private readonly listeners = new Set<(membership: Membership) => void>();
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -183,27 +181,28 @@ export class SrvMembershipSource implements MembershipSource {
     this.schedule(retryInMs);
   }
 
-  /** One lookup per chain; a chain whose lookup fails keeps its last good members. */
+  /**
+   * One lookup per chain; a chain whose lookup fails keeps its members from the membership in
+   * force (the last good answer that was applied, never one refused by the checks).
+   */
   private async resolveChains(problems: string[]): Promise<{ chains: Chain[]; ttl: number }> {
     let ttl = Number.POSITIVE_INFINITY;
-    const chains: Chain[] = [];
+    const fresh = new Map<string, Chain>();
     await Promise.all(
       this.chainNames.map(async (name) => {
         try {
           const answer = await querySrv(name.srvName, this.query);
           ttl = Math.min(ttl, answer.ttl);
-          const chain = {
-            name: name.chain,
-            members: await this.members(orderSrvRecords(answer.records), answer, name.nodeIdOffset),
-          };
-          this.lastGood.set(name.chain, chain);
+          const members = await this.members(orderSrvRecords(answer.records), answer, name.nodeIdOffset);
+          fresh.set(name.chain, { name: name.chain, members });
         } catch (err) {
           problems.push(`chain ${name.chain}: ${describeError(err)}`);
         }
       }),
     );
+    const chains: Chain[] = [];
     for (const name of this.chainNames) {
-      const chain = this.lastGood.get(name.chain);
+      const chain = fresh.get(name.chain) ?? this.membership?.chains.find((c) => c.name === name.chain);
       if (chain === undefined) throw new RefreshFailure(`chain ${name.chain} has never resolved`);
       chains.push(chain);
     }
