@@ -65,8 +65,10 @@ describe('a 3-node chain under harsher faults', () => {
         await workload.waitForMoreAcks(BETWEEN);
 
         await cluster.kill(3);
+        const outageStart = workload.writes.length;
         // Past the produce timeout: the head appended writes that time out unacknowledged.
         await sleep(PRODUCE_TIMEOUT_MS + 2000);
+        const outageEnd = workload.writes.length;
         expect(
           ackedMissingFrom(cluster, 3, workload),
           'acknowledged writes missing on the dead tail',
@@ -82,6 +84,11 @@ describe('a 3-node chain under harsher faults', () => {
         }
         await cluster.restart(3);
         await moreAcks(workload, 'after the tail came back from a long outage');
+        // The head answered the stalled writes itself when their timeout ran out (REQUEST_TIMED_OUT
+        // or NOT_ENOUGH_REPLICAS), rather than leaving the client to give up on its own.
+        const stalled = workload.writes.slice(outageStart, outageEnd).filter((w) => w.outcome !== 'acked');
+        expect(stalled.length, 'writes sent while the tail was down').toBeGreaterThan(0);
+        for (const w of stalled) expect(w.error, w.value).toMatch(/REQUEST_TIMED_OUT|NOT_ENOUGH_REPLICAS/);
 
         await Promise.all([cluster.kill(2), cluster.kill(3)]);
         await sleep(1000);
