@@ -5,7 +5,7 @@
  * configuration kept.
  */
 import { readFileSync } from 'node:fs';
-import { type Broker, type BrokerConfig, loadConfig } from '@kilgore/broker';
+import { type Broker, type BrokerConfig, loadConfig, NodeNotInChainsError } from '@kilgore/broker';
 import type { Logger } from 'pino';
 
 export function reloadOnSighup(
@@ -34,6 +34,20 @@ export function reloadConfig(
       configFile === undefined ? undefined : { path: configFile, text: readFileSync(configFile, 'utf8') };
     next = loadConfig({ flags, env: process.env, file }).config;
   } catch (err) {
+    if (err instanceof NodeNotInChainsError && broker.context.chain) {
+      // Removed from the cluster: take the new membership and leave replication, so this node
+      // no longer leads anything or sends clients to itself (keeping the old view would).
+      log.warn({ err: err.message }, 'SIGHUP: this node is in no chain now; it serves no partitions');
+      try {
+        broker.context.chain.setMembership(err.membership);
+      } catch (e) {
+        log.error(
+          { err: (e as Error).message },
+          'SIGHUP: kilgore.chains refused; keeping the running membership',
+        );
+      }
+      return current;
+    }
     log.error({ err: (err as Error).message }, 'SIGHUP: configuration refused; keeping the running one');
     return current;
   }

@@ -71,10 +71,14 @@ describe('kilgore serve --chains', () => {
     const run = collect(child);
     try {
       await waitFor(() => run.out().includes('head opened a new chain epoch'));
-      write('a=2@127.0.0.2:1'); // this node in no chain: refused
+      write('a=1@127.0.0.1:1,1@127.0.0.1:2'); // malformed (node 1 twice): refused, old list kept
       child.kill('SIGHUP');
       await waitFor(() => run.out().includes('SIGHUP: configuration refused'));
-      expect(run.out()).toMatch(/node 1 is in no chain/);
+      expect(run.out()).toMatch(/node 1 appears twice/);
+      write('a=2@127.0.0.2:1'); // removed from the cluster: taken, and the node leaves replication
+      child.kill('SIGHUP');
+      await waitFor(() => run.out().includes('SIGHUP: this node is in no chain now'));
+      await waitFor(() => run.out().includes('this node is in no chain; it replicates nothing'));
       write(`a=1@127.0.0.1:${port},2@127.0.0.2:1`, 'num.partitions=4\n');
       child.kill('SIGHUP');
       await waitFor(() => run.out().includes('SIGHUP: membership changed'));

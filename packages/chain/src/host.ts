@@ -19,6 +19,8 @@ export interface ReplicaHost {
   beforeStream(peer: PeerConnection): Promise<void>;
   /** Called after each membership change is applied (create logs now placed here, and so on). */
   membershipApplied(): void;
+  /** This node, as head, opened `epoch` of `chain` (tell the other nodes, for Metadata). */
+  epochOpened?(chain: string, epoch: number): void;
 }
 
 /** A pino-compatible logger (the engine does not depend on pino). */

@@ -303,6 +303,7 @@ export class ChainReplicator {
     if (gen !== this.#generation) return;
     const next = this.#epochs.raise(chain.name, epoch + 1);
     this.#open = true;
+    this.#o.host.epochOpened?.(chain.name, next);
     this.#o.log.info(
       { chain: chain.name, epoch: next, members: chain.members.map((m) => m.nodeId) },
       'head opened a new chain epoch',
@@ -605,9 +606,14 @@ export class ChainReplicator {
   #onPosition(req: PositionRequest): PositionResponse {
     const chain = this.#membership.chains.find((c) => c.name === req.chainName);
     const epoch = this.#epochs.get(req.chainName);
-    if (!chain) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, chainEpoch: epoch, topics: [] };
+    // Named partitions are answered whatever this node's view (a new chain's head asks the nodes
+    // that had them, which may not have applied the new membership yet); "all of the chain's"
+    // needs the chain.
+    if (!chain && req.topics === null) {
+      return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, chainEpoch: epoch, topics: [] };
+    }
     const asked: Array<{ topic: string; partitions: number[] }> = [];
-    if (req.topics === null) {
+    if (req.topics === null && chain) {
       const byTopic = new Map<string, number[]>();
       for (const t of this.#o.host.topics()) {
         for (let p = 0; p < t.partitions; p++) {
@@ -619,7 +625,7 @@ export class ChainReplicator {
       }
       for (const [topic, partitions] of byTopic) asked.push({ topic, partitions });
     } else {
-      for (const t of req.topics) asked.push({ topic: t.name, partitions: t.partitions });
+      for (const t of req.topics ?? []) asked.push({ topic: t.name, partitions: t.partitions });
     }
     return {
       errorCode: ErrorCode.NONE,

@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import {
   ChainApiKey,
+  type ChainEpochEntry,
   type ChainMember,
   ChainReplicator,
   PeerConnection as Peer,
@@ -40,6 +41,14 @@ export class BrokerChain {
   /** Per peer node id: topic changes not yet acknowledged by it. */
   readonly #outbox = new Map<number, Map<string, SyncTopic>>();
   readonly #pushing = new Set<number>();
+  /** Per peer node id: chain epochs not yet acknowledged by it (chain name -> epoch). */
+  readonly #epochOutbox = new Map<number, Map<string, number>>();
+  /**
+   * The newest epoch each chain's head opened, as heard from the heads (TopicSync): what
+   * Metadata reports, so every node gives clients the same leader epoch. Fencing uses the
+   * replicator's own epochs, never these.
+   */
+  readonly #knownEpochs = new Map<string, number>();
   #stopped = false;
   #offsetsLoaded = false;
 
@@ -56,6 +65,7 @@ export class BrokerChain {
       topicSync: (req) => this.#onTopicSync(req),
       beforeStream: (peer) => this.#pushTable(peer),
       membershipApplied: () => this.#membershipApplied(),
+      epochOpened: (chain, epoch) => this.#epochOpened(chain, epoch),
     };
     this.replicator = new ChainReplicator({
       nodeId: config.nodeId,
@@ -155,8 +165,36 @@ export class BrokerChain {
     return {
       leader: c.members[0]!.nodeId,
       replicas: c.members.map((m) => m.nodeId),
-      epoch: this.replicator.epochOf(c.name),
+      epoch: this.epochOf(c.name),
     };
+  }
+
+  /** The chain's epoch for clients: the newest this node has seen or heard of. */
+  epochOf(chain: string): number {
+    return Math.max(this.replicator.epochOf(chain), this.#knownEpochs.get(chain) ?? 0);
+  }
+
+  #learnEpochs(entries: readonly ChainEpochEntry[] | undefined): void {
+    for (const e of entries ?? []) {
+      if (e.epoch > (this.#knownEpochs.get(e.chainName) ?? -1)) this.#knownEpochs.set(e.chainName, e.epoch);
+    }
+  }
+
+  #epochList(): ChainEpochEntry[] {
+    const names = new Set([...this.#knownEpochs.keys(), ...this.membership.chains.map((c) => c.name)]);
+    return [...names].map((chainName) => ({ chainName, epoch: this.epochOf(chainName) }));
+  }
+
+  /** This node opened an epoch as head: every other node hears of it (retried until acked). */
+  #epochOpened(chain: string, epoch: number): void {
+    this.#learnEpochs([{ chainName: chain, epoch }]);
+    for (const m of this.brokers()) {
+      if (m.nodeId === this.config.nodeId) continue;
+      const box = this.#epochOutbox.get(m.nodeId) ?? new Map<string, number>();
+      this.#epochOutbox.set(m.nodeId, box);
+      box.set(chain, epoch);
+      void this.#drain(m.nodeId);
+    }
   }
 
   /**
@@ -296,14 +334,17 @@ export class BrokerChain {
     let backoff = 200;
     try {
       while (!this.#stopped) {
-        const box = this.#outbox.get(nodeId);
-        if (!box || box.size === 0) return;
+        const box = this.#outbox.get(nodeId) ?? new Map<string, SyncTopic>();
+        const epochs = this.#epochOutbox.get(nodeId) ?? new Map<string, number>();
+        if (box.size === 0 && epochs.size === 0) return;
         const member = this.brokers().find((m) => m.nodeId === nodeId);
         if (!member) {
           this.#outbox.delete(nodeId); // no longer in the cluster
+          this.#epochOutbox.delete(nodeId);
           return;
         }
         const sent = [...box.values()];
+        const sentEpochs = [...epochs].map(([chainName, epoch]) => ({ chainName, epoch }));
         let peer: PeerConnection | undefined;
         try {
           peer = await Peer.connect(member.host, member.port, 3000);
@@ -311,9 +352,11 @@ export class BrokerChain {
             senderId: this.config.nodeId,
             pull: false,
             topics: sent,
+            chainEpochs: sentEpochs,
           });
           if (res.errorCode !== ErrorCode.NONE) throw new Error(`error ${res.errorCode}`);
           for (const s of sent) if (box.get(s.name) === s) box.delete(s.name);
+          for (const e of sentEpochs) if (epochs.get(e.chainName) === e.epoch) epochs.delete(e.chainName);
           backoff = 200;
         } catch (err) {
           this.log.debug(
@@ -338,7 +381,9 @@ export class BrokerChain {
       senderId: this.config.nodeId,
       pull: true,
       topics,
+      chainEpochs: this.#epochList(),
     });
+    this.#learnEpochs(res.chainEpochs);
     await this.#merge(res.topics, true);
   }
 
@@ -353,7 +398,9 @@ export class BrokerChain {
           senderId: this.config.nodeId,
           pull: true,
           topics: [],
+          chainEpochs: [],
         });
+        this.#learnEpochs(res.chainEpochs);
         await this.#merge(res.topics, true);
         this.log.info({ from: m.nodeId, topics: res.topics.length }, 'topic table pulled from a peer');
         return;
@@ -366,9 +413,10 @@ export class BrokerChain {
   }
 
   async #onTopicSync(req: TopicSyncRequest): Promise<TopicSyncResponse> {
+    this.#learnEpochs(req.chainEpochs);
     await this.#merge(req.topics, req.pull);
     const topics = req.pull ? (this.#topics?.list() ?? []).map((t) => this.#entry(t.name)) : [];
-    return { errorCode: ErrorCode.NONE, topics };
+    return { errorCode: ErrorCode.NONE, topics, chainEpochs: req.pull ? this.#epochList() : [] };
   }
 
   /**

@@ -9,6 +9,21 @@ export interface ChainConfig {
   requestTimeoutMs: number;
 }
 
+/**
+ * A well-formed `kilgore.chains` without this node: refused at start (exit 2); on a reload the
+ * node takes it and leaves replication (see reload.ts), so `membership` is kept here.
+ */
+export class NodeNotInChainsError extends ConfigError {
+  constructor(
+    origin: string,
+    reason: string,
+    readonly membership: Membership,
+  ) {
+    super('kilgore.chains', origin, reason);
+    this.name = 'NodeNotInChainsError';
+  }
+}
+
 /** Reads and checks `kilgore.chains` for `nodeId`; a bad list is a ConfigError naming the setting. */
 export function buildChainConfig(
   settings: ReadonlyMap<string, ResolvedSetting>,
@@ -20,8 +35,14 @@ export function buildChainConfig(
   if (s !== undefined && typeof s.value === 'string' && s.value.trim() !== '') {
     try {
       membership = parseChains(s.value);
+    } catch (err) {
+      if (err instanceof ChainsError) throw new ConfigError('kilgore.chains', s.origin, err.message);
+      throw err;
+    }
+    try {
       checkNodeInMembership(membership, nodeId);
     } catch (err) {
+      if (err instanceof ChainsError) throw new NodeNotInChainsError(s.origin, err.message, membership);
       if (err instanceof ChainsError) throw new ConfigError('kilgore.chains', s.origin, err.message);
       throw err;
     }

@@ -151,13 +151,26 @@ const TOPIC_ENTRY = (name: string): FieldSpec =>
     ],
   });
 
+/** The newest epoch each chain's head opened, as far as the sender knows (Metadata reports it). */
+const CHAIN_EPOCHS = (name: string): FieldSpec =>
+  f('chainEpochs', `[]${name}`, { fields: [f('chainName', 'string'), f('epoch', 'int32')] });
+
 export const TopicSyncSchema: ApiSchema = {
   name: 'TopicSync',
   apiKey: ChainApiKey.TopicSync,
   validVersions: '0',
   flexibleVersions: 'none',
-  request: { fields: [f('senderId', 'int32'), f('pull', 'bool'), TOPIC_ENTRY('SyncTopic')] },
-  response: { fields: [f('errorCode', 'int16'), TOPIC_ENTRY('SyncTopicResult')] },
+  request: {
+    fields: [
+      f('senderId', 'int32'),
+      f('pull', 'bool'),
+      TOPIC_ENTRY('SyncTopic'),
+      CHAIN_EPOCHS('SyncChainEpoch'),
+    ],
+  },
+  response: {
+    fields: [f('errorCode', 'int16'), TOPIC_ENTRY('SyncTopicResult'), CHAIN_EPOCHS('SyncChainEpochResult')],
+  },
 };
 
 export const CHAIN_SCHEMAS: ReadonlyMap<number, ApiSchema> = new Map(
@@ -235,14 +248,21 @@ export interface SyncTopic {
   configs: { name: string; value: string }[];
 }
 
+export interface ChainEpochEntry {
+  chainName: string;
+  epoch: number;
+}
+
 export interface TopicSyncRequest {
   senderId: number;
   /** True: answer with the receiver's whole table. */
   pull: boolean;
   topics: SyncTopic[];
+  chainEpochs: ChainEpochEntry[];
 }
 
 export interface TopicSyncResponse {
   errorCode: number;
   topics: SyncTopic[];
+  chainEpochs: ChainEpochEntry[];
 }
