@@ -91,6 +91,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   try {
     for (let i = 0; i < opts.count; i++) {
       if ((i > 0 && i % perBroker === 0) || pending.size > MAX_PENDING) {
+        await Promise.all(tcpPending); // their sockets go to this broker
         fb = await replace(fb, pending, crash);
         heapPeakMB = Math.max(heapPeakMB, heapMB());
       }
