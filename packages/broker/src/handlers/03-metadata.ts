@@ -72,7 +72,8 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
       throttleTimeMs: 0,
       brokers,
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
+      // Under chain replication every node names the same one (any node takes topic admin).
+      controllerId: broker.chain ? (broker.chain.coordinator()?.nodeId ?? broker.nodeId) : broker.nodeId,
       topics,
       clusterAuthorizedOperations: clusterOperations(
         broker,
