@@ -2,7 +2,7 @@ import { chainFor } from '@kilgore/chain';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { committedView, createTopic, diskViews, onCluster, placementFrom } from '../support/chain-views.js';
-import { waitFor } from '../support/cluster.js';
+import { type ChainCluster, waitFor } from '../support/cluster.js';
 import { checkHistory } from '../support/history.js';
 import { partitionDirs } from '../support/log-dirs.js';
 import { Workload } from '../support/workload.js';
@@ -17,6 +17,19 @@ const CHAINS = [
   { name: 'a', nodes: [1, 2, 3] },
   { name: 'b', nodes: [4, 5, 6] },
 ];
+
+/**
+ * Heads take writes once they have reconciled with their members and opened an epoch (until
+ * then produce gets NOT_LEADER_OR_FOLLOWER): wait until each head reports an epoch above 0.
+ */
+async function waitForOpenHeads(cluster: ChainCluster): Promise<void> {
+  await waitFor('both heads to open an epoch', async () => {
+    const a = await placementFrom(cluster, 1, TOPIC);
+    const b = await placementFrom(cluster, 4, TOPIC);
+    const mine = [...a.filter((p) => p.leader === 1), ...b.filter((p) => p.leader === 4)];
+    return mine.length === PARTITIONS && mine.every((p) => p.leaderEpoch > 0) ? true : undefined;
+  });
+}
 
 describe('two chains of three nodes', () => {
   it('split the partitions, route produce and fetch to the right heads, and run a consumer group', async () => {
@@ -44,6 +57,7 @@ describe('two chains of three nodes', () => {
       const placements = await placementFrom(cluster, 1, TOPIC);
       const leaders = new Set(placements.map((p) => p.leader));
       expect([...leaders].sort(), 'both chains lead some partitions').toEqual([1, 4]);
+      await waitForOpenHeads(cluster);
 
       // Writes to every partition, each lane one send at a time with acks=all.
       const workload = new Workload({
@@ -111,13 +125,7 @@ describe('two chains of three nodes', () => {
   it('report the same leader epoch for a partition from every node, members or not', async () => {
     await onCluster({ chains: CHAINS }, async (cluster) => {
       await createTopic(cluster, TOPIC, PARTITIONS);
-      // Heads open their epoch after reconciling: wait until both have, as their members say.
-      await waitFor('both heads to open an epoch', async () => {
-        const a = await placementFrom(cluster, 1, TOPIC);
-        const b = await placementFrom(cluster, 4, TOPIC);
-        const mine = [...a.filter((p) => p.leader === 1), ...b.filter((p) => p.leader === 4)];
-        return mine.length === PARTITIONS && mine.every((p) => p.leaderEpoch > 0) ? true : undefined;
-      });
+      await waitForOpenHeads(cluster);
       // Java clients and librdkafka keep the highest leader epoch seen per partition and send it
       // in Fetch: a lower one from another node is stale metadata to them (KIP-320).
       const byNode = new Map<number, string[]>();
