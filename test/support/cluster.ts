@@ -270,14 +270,23 @@ export class ChainCluster {
    * A new membership: every node's config file is rewritten and every running node gets SIGHUP.
    * Nodes left out of every chain keep running (and keep their file up to date too).
    */
-  setMembership(chains: ChainSpec[]): void {
+  setMembership(chains: ChainSpec[], options: { sighup?: boolean } = {}): void {
     for (const c of chains) for (const id of c.nodes) this.node(id);
     this.chains = chains.map((c) => ({ name: c.name, nodes: [...c.nodes] }));
     this.writeConfigs();
     for (const node of this.nodes.values()) {
-      node.note(`membership now ${this.chainsSetting}`);
-      if (node.running) node.child!.kill('SIGHUP');
+      node.note(
+        `membership now ${this.chainsSetting}${options.sighup === false ? ' (file only, no SIGHUP yet)' : ''}`,
+      );
+      if (options.sighup !== false && node.running) node.child!.kill('SIGHUP');
     }
+  }
+
+  /** SIGHUP to one node: it re-reads its config file (as rewritten by setMembership). */
+  reload(id: number): void {
+    const node = this.node(id);
+    node.note('sending SIGHUP');
+    if (node.running) node.child!.kill('SIGHUP');
   }
 
   /** kill -9: no shutdown, no flush; what is on disk is what the kernel had. */
