@@ -248,6 +248,25 @@ describe('ACLs with kafkajs 2.2.4 (SASL PLAIN principals)', () => {
     });
   });
 
+  it('SCRAM credentials: describing needs DESCRIBE and altering ALTER on the cluster', async () => {
+    const describe = (user: string) =>
+      rawRequest<{ errorCode: number }>(kb.bootstrap, user, ApiKey.DescribeUserScramCredentials, 0, {
+        users: null,
+      });
+    expect((await describe('writer')).errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    expect((await describe(ADMIN)).errorCode).toBe(ErrorCode.NONE);
+    const alter = await rawRequest<{ results: { user: string; errorCode: number }[] }>(
+      kb.bootstrap,
+      'writer',
+      ApiKey.AlterUserScramCredentials,
+      0,
+      { deletions: [{ name: 'admin', mechanism: 1 }], upsertions: [] },
+    );
+    expect(alter.results).toEqual([
+      expect.objectContaining({ user: 'admin', errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED }),
+    ]);
+  });
+
   it('Create/Describe/DeleteAcls through kafkajs admin, which needs ALTER/DESCRIBE on the cluster', async () => {
     const described = await admin.describeAcls({
       resourceType: AclResourceTypes.ANY,

@@ -5,6 +5,8 @@ import {
   ErrorCode,
   type DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult as UserResult,
 } from '@kilgore/protocol';
+import { mayCluster } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import { SCRAM_MECHANISMS, type ScramCredential, type ScramMechanism } from '../security/scram-credential.js';
 import { defineHandler } from './types.js';
 
@@ -20,7 +22,16 @@ export const describeUserScramCredentialsHandler = defineHandler<
   apiKey: ApiKey.DescribeUserScramCredentials,
   minVersion: 0,
   maxVersion: 0,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
+    // Kafka: DESCRIBE on the cluster.
+    if (!mayCluster(broker, info, AclOperation.DESCRIBE)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        errorMessage: 'Cluster authorization failed.',
+        results: [],
+      };
+    }
     const stored =
       broker.scramCredentials?.list() ?? new Map<string, ReadonlyMap<ScramMechanism, ScramCredential>>();
     const describe = (

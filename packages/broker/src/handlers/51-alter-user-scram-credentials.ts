@@ -5,6 +5,8 @@ import {
   ErrorCode,
   type AlterUserScramCredentialsResponseAlterUserScramCredentialsResult as UserResult,
 } from '@kilgore/protocol';
+import { mayCluster } from '../acl/checks.js';
+import { AclOperation } from '../acl/types.js';
 import {
   credentialFromSaltedPassword,
   MAX_ITERATIONS,
@@ -35,7 +37,19 @@ export const alterUserScramCredentialsHandler = defineHandler<
   apiKey: ApiKey.AlterUserScramCredentials,
   minVersion: 0,
   maxVersion: 0,
-  handle(request, _info, broker) {
+  handle(request, info, broker) {
+    // Kafka: ALTER on the cluster, else every user named answers CLUSTER_AUTHORIZATION_FAILED.
+    if (!mayCluster(broker, info, AclOperation.ALTER)) {
+      const users = new Set([...request.deletions, ...request.upsertions].map((o) => o.name));
+      return {
+        throttleTimeMs: 0,
+        results: [...users].map((user) => ({
+          user,
+          errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+          errorMessage: 'Cluster authorization failed.',
+        })),
+      };
+    }
     const store = broker.scramCredentials;
     const errors = new Map<string, { code: number; message: string }>();
     const fail = (user: string, code: number, message: string) => {
