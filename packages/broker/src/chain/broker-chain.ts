@@ -239,6 +239,11 @@ export class BrokerChain {
     return this.replicator.leaderOf(OFFSETS_TOPIC, 0);
   }
 
+  /** At the coordinator: committed offsets were read from the replicated log since it became one. */
+  get offsetsLoaded(): boolean {
+    return this.#offsetsLoaded;
+  }
+
   isCoordinator(): boolean {
     return this.coordinator()?.nodeId === this.config.nodeId;
   }
@@ -289,7 +294,7 @@ export class BrokerChain {
         } else {
           this.#offsetsLoaded = false;
         }
-        await sleep(200);
+        await sleep(this.#offsetsLoaded || !this.isCoordinator() ? 200 : 20);
       }
     };
     void check();

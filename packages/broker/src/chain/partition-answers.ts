@@ -2,6 +2,7 @@
  * What the client-facing handlers say about a partition when the node is part of a chain (and
  * what a single node says, so handlers ask one place).
  */
+import { ErrorCode } from '@kilgore/protocol';
 import type { BrokerContext } from '../context.js';
 import type { PartitionLogView } from '../logs/partition-log.js';
 
@@ -54,8 +55,12 @@ export function epochEndOffset(
 
 /**
  * Under chain replication only the head of the chain owning `__consumer_offsets` coordinates
- * groups; elsewhere group requests get NOT_COORDINATOR and clients look the coordinator up again.
+ * groups: elsewhere group requests get NOT_COORDINATOR (clients look the coordinator up again),
+ * and at a new coordinator COORDINATOR_LOAD_IN_PROGRESS until it has read the committed offsets
+ * from the replicated log (clients retry). NONE otherwise (and always on a single node).
  */
-export function notCoordinator(broker: BrokerContext): boolean {
-  return broker.chain !== undefined && !broker.chain.isCoordinator();
+export function coordinatorError(broker: BrokerContext): number {
+  if (broker.chain === undefined) return ErrorCode.NONE;
+  if (!broker.chain.isCoordinator()) return ErrorCode.NOT_COORDINATOR;
+  return broker.chain.offsetsLoaded ? ErrorCode.NONE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
 }

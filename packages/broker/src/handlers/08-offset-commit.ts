@@ -1,7 +1,7 @@
 import { ApiKey, ErrorCode, type OffsetCommitRequest, type OffsetCommitResponse } from '@kilgore/protocol';
 import { mayGroup, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { notCoordinator } from '../chain/partition-answers.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 /**
@@ -20,8 +20,8 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
         name: t.name,
         partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
       }));
-    if (notCoordinator(broker))
-      return { throttleTimeMs: 0, topics: refuse(ErrorCode.NOT_COORDINATOR, request.topics) };
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE) return { throttleTimeMs: 0, topics: refuse(notHere, request.topics) };
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return { throttleTimeMs: 0, topics: refuse(ErrorCode.GROUP_AUTHORIZATION_FAILED, request.topics) };
     }

@@ -1,6 +1,7 @@
 import { ApiKey, ErrorCode, type OffsetFetchRequest, type OffsetFetchResponse } from '@kilgore/protocol';
 import { mayGroup, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import type { FetchedOffset } from '../groups/offsets.js';
 import { defineHandler } from './types.js';
 
@@ -30,6 +31,18 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
                 ),
               },
         );
+    // Under chain replication: only at the coordinator, once it has loaded the offsets (v2+ carry
+    // a top-level error; v0-1 clients only ever ask the coordinator they found).
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE && info.apiVersion >= 2) {
+      if (info.apiVersion >= 8) {
+        return {
+          throttleTimeMs: 0,
+          groups: request.groups.map((g) => ({ groupId: g.groupId, errorCode: notHere, topics: [] })),
+        };
+      }
+      return { throttleTimeMs: 0, errorCode: notHere, topics: [] };
+    }
     if (info.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,

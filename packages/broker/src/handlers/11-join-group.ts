@@ -1,7 +1,7 @@
 import { ApiKey, ErrorCode, type JoinGroupRequest, type JoinGroupResponse } from '@kilgore/protocol';
 import { mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { notCoordinator } from '../chain/partition-answers.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import type { JoinResult } from '../groups/group.js';
 import { defineHandler } from './types.js';
 
@@ -17,8 +17,8 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return shape(DENIED, info.apiVersion);
     }
-    if (notCoordinator(broker))
-      return shape({ ...DENIED, errorCode: ErrorCode.NOT_COORDINATOR }, info.apiVersion);
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE) return shape({ ...DENIED, errorCode: notHere }, info.apiVersion);
     const result = await broker.groups.coordinator.join({
       groupId: request.groupId,
       memberId: request.memberId,

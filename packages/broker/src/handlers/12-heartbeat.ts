@@ -1,7 +1,7 @@
 import { ApiKey, ErrorCode, type HeartbeatRequest, type HeartbeatResponse } from '@kilgore/protocol';
 import { mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { notCoordinator } from '../chain/partition-answers.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 /** Heartbeat: keeps a member's session alive and tells it when a rebalance has begun. */
@@ -13,7 +13,8 @@ export const heartbeatHandler = defineHandler<HeartbeatRequest, HeartbeatRespons
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     }
-    if (notCoordinator(broker)) return { throttleTimeMs: 0, errorCode: ErrorCode.NOT_COORDINATOR };
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notHere };
     return {
       throttleTimeMs: 0,
       errorCode: broker.groups.coordinator.heartbeat(

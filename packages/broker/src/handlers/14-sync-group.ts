@@ -1,7 +1,7 @@
 import { ApiKey, ErrorCode, type SyncGroupRequest, type SyncGroupResponse } from '@kilgore/protocol';
 import { mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { notCoordinator } from '../chain/partition-answers.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 /** SyncGroup: the leader hands in the assignment; every member waits for its own share. */
@@ -19,10 +19,11 @@ export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupRespons
         assignment: Buffer.alloc(0),
       };
     }
-    if (notCoordinator(broker)) {
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE) {
       return {
         throttleTimeMs: 0,
-        errorCode: ErrorCode.NOT_COORDINATOR,
+        errorCode: notHere,
         protocolType: null,
         protocolName: null,
         assignment: Buffer.alloc(0),
