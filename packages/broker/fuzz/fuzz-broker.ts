@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecordBatchSync } from '@kilgore/protocol';
@@ -13,7 +13,10 @@ export interface FuzzBroker {
   broker: Broker;
   route: FrameHandler;
   connection: Connection;
+  /** The PLAINTEXT listener. */
   port: number;
+  /** A SASL_PLAINTEXT listener (PLAIN, SCRAM): fuzzed frames meet the authentication gate there. */
+  saslPort: number;
   stop(): Promise<void>;
 }
 
@@ -24,9 +27,13 @@ export interface FuzzBroker {
  */
 export async function startFuzzBroker(): Promise<FuzzBroker> {
   const logDir = mkdtempSync(join(tmpdir(), 'kilgore-fuzz-'));
+  const usersFile = join(logDir, 'fuzz-users.properties');
+  writeFileSync(usersFile, 'fuzz=fuzz-secret\n');
   const { config } = loadConfig({
     flags: {
-      listeners: 'PLAINTEXT://127.0.0.1:0',
+      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0',
+      'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+      'kilgore.sasl.users.file': usersFile,
       'log.dirs': logDir,
       'logger.level': 'silent',
       'authorizer.class.name': 'kilgore-fuzz',
@@ -57,7 +64,8 @@ export async function startFuzzBroker(): Promise<FuzzBroker> {
     broker,
     route: createRouter(broker.context),
     connection,
-    port: broker.listeners[0]!.boundPort,
+    port: broker.listeners.find((l) => l.name === 'PLAINTEXT')!.boundPort,
+    saslPort: broker.listeners.find((l) => l.name === 'SASL_PLAINTEXT')!.boundPort,
     async stop() {
       await broker.stop();
       rmSync(logDir, { recursive: true, force: true });

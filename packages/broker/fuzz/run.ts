@@ -140,8 +140,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
 
       // (c) a share over a real socket
       if (tcpEvery > 0 && i % tcpEvery === 0) {
-        const p: Promise<void> = overTcp(fb.port, input).then(
-          (o) => count(`tcp:${o}`),
+        // Alternately the plain listener and the SASL one (where the input meets the auth gate).
+        const sasl = (i / tcpEvery) % 2 === 1;
+        const p: Promise<void> = overTcp(sasl ? fb.saslPort : fb.port, input).then(
+          (o) => count(`${sasl ? 'tcp-sasl' : 'tcp'}:${o}`),
           (err) => crash({ target: 'tcp', index: i, mutation: kind, error: describe(err), input }),
         );
         const tracked = p.finally(() => tcpPending.delete(tracked));
