@@ -328,7 +328,9 @@ export class Forwarder {
       } else {
         let records: Buffer | null = null;
         if (s.sent < end) {
-          const r = log.read(s.sent, PARTITION_BYTES, end, true);
+          // Catching up (reading back from the log): as much as the message still has room for,
+          // so a far-behind successor gets segment-sized chunks, not 1 MiB ones.
+          const r = log.read(s.sent, Math.max(PARTITION_BYTES, MESSAGE_BYTES - total), end, true);
           if (r.records.length > 0) {
             records = r.records;
             s.sent = r.nextOffset;
