@@ -17,7 +17,7 @@ import {
   type TopicSyncResponse,
 } from '@kilgore/chain';
 import { type Membership, type MembershipSource, StaticMembership } from '@kilgore/discovery';
-import { ErrorCode } from '@kilgore/protocol';
+import { ErrorCode, iterateBatches } from '@kilgore/protocol';
 import type { PartitionLog } from '@kilgore/storage';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
@@ -27,6 +27,9 @@ import type { StorageLogStore } from '../logs/storage-log-store.js';
 import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
 import { ReplicatedLogStore } from './replicated-log-store.js';
 import { readTopicTable, writeTopicTable } from './topic-table.js';
+
+/** How far back a new head looks for idempotent producers' batches. */
+const PRODUCER_TAIL_OFFSETS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -187,6 +190,7 @@ export class BrokerChain {
 
   /** This node opened an epoch as head: every other node hears of it (retried until acked). */
   #epochOpened(chain: string, epoch: number): void {
+    this.#rebuildProducerState();
     this.#learnEpochs([{ chainName: chain, epoch }]);
     for (const m of this.brokers()) {
       if (m.nodeId === this.config.nodeId) continue;
@@ -298,6 +302,40 @@ export class BrokerChain {
       }
     };
     void check();
+  }
+
+  /**
+   * A new head knows nothing of the idempotent producers the old head served: it rebuilds their
+   * sequence state from the tail of each of its partitions (the last PRODUCER_TAIL_OFFSETS
+   * offsets), so a producer's retry of a batch written before the change is still recognised as
+   * a duplicate, and its next batch is checked against its last one. Runs synchronously when the
+   * epoch opens, before any produce is taken.
+   */
+  #rebuildProducerState(): void {
+    const ctx = this.#ctx;
+    if (!ctx) return;
+    for (const t of this.#topics?.list() ?? []) ctx.producerStates.dropTopic(t.name);
+    let batches = 0;
+    for (const { topic, partition } of this.replicator.localPartitions()) {
+      const log = this.#raw(topic, partition);
+      if (!log) continue;
+      let offset = Math.max(log.logStartOffset, log.logEndOffset - PRODUCER_TAIL_OFFSETS);
+      while (offset < log.logEndOffset) {
+        const { records, nextOffset } = log.read(offset, 1 << 20, log.logEndOffset, true);
+        if (records.length === 0 || nextOffset <= offset) break;
+        for (const b of iterateBatches(records)) {
+          if (b.magic !== 2) continue;
+          const batch = records.subarray(b.position, b.position + b.size);
+          const check = ctx.producerStates.check(topic, partition, batch);
+          if (check.kind === 'append') {
+            check.commit(Number(batch.readBigInt64BE(0)));
+            batches++;
+          }
+        }
+        offset = nextOffset;
+      }
+    }
+    if (batches > 0) this.log.info({ batches }, 'idempotent producer state rebuilt from the log tail');
   }
 
   // ---- topic table ----
