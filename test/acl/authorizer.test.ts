@@ -208,6 +208,17 @@ describe('AclStore', () => {
     expect(JSON.parse(readFileSync(join(dir, ACL_FILE), 'utf8')).acls).toHaveLength(2);
   });
 
+  it('apply installs a change from another node: persisted, not reported again (no echo)', () => {
+    const { store, dir } = setup([binding({})]);
+    const reported: unknown[] = [];
+    store.onChange((c) => reported.push(c));
+    store.apply({ added: [binding({ principal: 'User:bob' })], removed: [binding({})] });
+    expect(reported).toEqual([]);
+    const reloaded = new AclStore(dir, log);
+    reloaded.load();
+    expect(reloaded.list().map((b) => b.principal)).toEqual(['User:bob']);
+  });
+
   it('refuses to start from an unreadable file rather than forget every ACL', () => {
     const { dir } = setup([]);
     writeFileSync(join(dir, ACL_FILE), '{"acls": [');
