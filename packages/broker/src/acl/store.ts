@@ -22,8 +22,10 @@ export type AclChangeListener = (change: AclChange) => void;
  *
  * Replication seam: a multi-node cluster must send each change to every node. `onChange` reports
  * every local change (after it is on disk) and `apply` installs a change received from a peer
- * without reporting it again; the chain layer's "send topic changes to every node" mechanism is
- * the intended carrier. Not wired yet: each node has only its own ACLs.
+ * without reporting it again. The intended carrier is the chain's topic table
+ * (src/chain/broker-chain.ts: pushed to every node on change, pulled from a peer at start): an
+ * `acls` entry beside the topics, with a pulled table replacing the whole set as `apply` would.
+ * Not wired yet: each node has only its own ACLs.
  */
 export class AclStore {
   private bindings: AclBinding[] = [];
