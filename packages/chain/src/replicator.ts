@@ -39,6 +39,9 @@ export interface ChainReplicatorOptions {
   connectTimeoutMs?: number;
 }
 
+/** How long a new chain's head waits for the previous owners of its partitions to let go. */
+const MOVE_WAIT_MS = 30_000;
+
 /** What the head's reconciliation copies per ChainRead. */
 const READ_BYTES = 8 * 1024 * 1024;
 
@@ -333,7 +336,9 @@ export class ChainReplicator {
         if (this.chainFor(t.name, p)?.name !== chain.name) continue;
         const k = `${t.name}\u0000${p}`;
         const mine = this.#o.host.log(t.name, p);
-        if (!best.has(k) && (mine === undefined || mine.logEndOffset === 0))
+        const members = best.get(k);
+        // Empty here and on every member (a member's empty log is one created for the move).
+        if ((!members || members.pos.logEndOffset === 0) && (mine === undefined || mine.logEndOffset === 0))
           missing.push({ topic: t.name, partition: p });
       }
     }
@@ -344,33 +349,42 @@ export class ChainReplicator {
     const outside = this.#membership.chains.filter((c) => c.name !== chain.name).flatMap((c) => c.members);
     for (const node of outside) {
       if (gen !== this.#generation) return;
-      let conn: PeerConnection | undefined;
-      try {
-        conn = await PeerConnection.connect(node.host, node.port, this.#o.connectTimeoutMs);
-        const res = await conn.request<PositionResponse>(ChainApiKey.Position, {
-          chainName: chain.name,
-          chainEpoch: this.#epochs.get(chain.name),
-          senderId: this.#o.nodeId,
-          topics,
-        });
-        if (res.errorCode !== ErrorCode.NONE) continue;
-        for (const t of res.topics) {
-          for (const p of t.partitions) {
-            const pos = wirePosition(p);
-            if (p.errorCode !== ErrorCode.NONE || pos.logEndOffset === 0) continue;
-            const k = `${t.name}\u0000${p.index}`;
-            const cur = best.get(k);
-            if (!cur || isAhead(pos, cur.pos))
-              best.set(k, { member: node, pos, topic: t.name, partition: p.index });
-          }
+      // A node that has not applied the membership with this chain yet may still take writes
+      // for these partitions: ask again until it has (bounded), so the copy includes them.
+      const deadline = Date.now() + MOVE_WAIT_MS;
+      let res: PositionResponse | undefined;
+      while (gen === this.#generation) {
+        let conn: PeerConnection | undefined;
+        try {
+          conn = await PeerConnection.connect(node.host, node.port, this.#o.connectTimeoutMs);
+          res = await conn.request<PositionResponse>(ChainApiKey.Position, {
+            chainName: chain.name,
+            chainEpoch: this.#epochs.get(chain.name),
+            senderId: this.#o.nodeId,
+            topics,
+          });
+        } catch (err) {
+          this.#o.log.warn(
+            { node: node.nodeId, err: (err as Error).message },
+            'could not ask a node for partitions that moved here',
+          );
+          res = undefined;
+        } finally {
+          conn?.close();
         }
-      } catch (err) {
-        this.#o.log.warn(
-          { node: node.nodeId, err: (err as Error).message },
-          'could not ask a node for partitions that moved here',
-        );
-      } finally {
-        conn?.close();
+        if (res?.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER || Date.now() > deadline) break;
+        await sleep(200);
+      }
+      if (res === undefined || gen !== this.#generation) continue;
+      for (const t of res.topics) {
+        for (const p of t.partitions) {
+          const pos = wirePosition(p);
+          if (p.errorCode !== ErrorCode.NONE || pos.logEndOffset === 0) continue;
+          const k = `${t.name}\u0000${p.index}`;
+          const cur = best.get(k);
+          if (!cur || isAhead(pos, cur.pos))
+            best.set(k, { member: node, pos, topic: t.name, partition: p.index });
+        }
       }
     }
     for (const b of best.values()) {
@@ -613,6 +627,9 @@ export class ChainReplicator {
       return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, chainEpoch: epoch, topics: [] };
     }
     const asked: Array<{ topic: string; partitions: number[] }> = [];
+    // Not knowing the chain yet says "I have not applied that membership" (the positions still
+    // come along, for a caller that cannot wait).
+    const errorCode = chain ? ErrorCode.NONE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
     if (req.topics === null && chain) {
       const byTopic = new Map<string, number[]>();
       for (const t of this.#o.host.topics()) {
@@ -628,7 +645,7 @@ export class ChainReplicator {
       for (const t of req.topics ?? []) asked.push({ topic: t.name, partitions: t.partitions });
     }
     return {
-      errorCode: ErrorCode.NONE,
+      errorCode,
       chainEpoch: epoch,
       topics: asked.map(({ topic, partitions }) => ({
         name: topic,
