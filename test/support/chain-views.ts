@@ -110,6 +110,11 @@ export async function onCluster(
   body: (cluster: ChainCluster) => Promise<void>,
 ): Promise<void> {
   const cluster = await Cluster.start(options);
+  // KILGORE_TEST_KEEP=1 keeps the directories (configs, data, output.log) of passing tests too.
+  if (process.env.KILGORE_TEST_KEEP === '1') {
+    cluster.keep();
+    console.log(`node directories kept in ${cluster.root}`);
+  }
   try {
     await body(cluster);
   } catch (err) {

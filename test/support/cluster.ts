@@ -282,6 +282,22 @@ export class ChainCluster {
     }
   }
 
+  /**
+   * SIGSTOP: the process freezes with its sockets open (peers' connections stay up, requests
+   * queue in the kernel), as a node stuck in a long GC pause or a VM migration; resume() thaws it.
+   */
+  pause(id: number): void {
+    const node = this.node(id);
+    node.note('sending SIGSTOP');
+    node.child?.kill('SIGSTOP');
+  }
+
+  resume(id: number): void {
+    const node = this.node(id);
+    node.note('sending SIGCONT');
+    node.child?.kill('SIGCONT');
+  }
+
   /** SIGHUP to one node: it re-reads its config file (as rewritten by setMembership). */
   reload(id: number): void {
     const node = this.node(id);
