@@ -10,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 export const ADMIN = 'admin';
 /** Every user the brokers here know (SASL PLAIN users file); each password is `<name>-secret`. */
 const USERS = [ADMIN, 'writer', 'reader', 'mallory', 'someone', 'nobody'];
-const password = (user: string) => `${user}-secret`;
+export const password = (user: string): string => `${user}-secret`;
 
 export interface AclBroker {
   broker: Broker;
