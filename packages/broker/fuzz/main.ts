@@ -19,7 +19,13 @@ console.log(
   `fuzzing ${count} inputs, seed ${seed}${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for exact heap figures)'}`,
 );
 const progressEvery = Number(process.env.FUZZ_PROGRESS ?? 100_000);
-const report = await runFuzz({ count, seed, progress: (line) => console.log(line), progressEvery });
+const report = await runFuzz({
+  count,
+  seed,
+  hangMs: 30_000,
+  progress: (line) => console.log(line),
+  progressEvery,
+});
 console.log(
   `${report.inputs} inputs in ${report.seconds.toFixed(1)} s: ${report.inputsPerSecond} inputs/s (${report.seeds} seeds)`,
 );

@@ -6,6 +6,7 @@ import { type FuzzBroker, startFuzzBroker } from './fuzz-broker.js';
 import { type MutationKind, mutate } from './mutate.js';
 import { Rng } from './rng.js';
 import { buildSeeds, freshRequests } from './seeds.js';
+import { Watchdog } from './watchdog.js';
 
 export interface FuzzOptions {
   /** Inputs to generate. */
@@ -16,6 +17,11 @@ export interface FuzzOptions {
   tcpEvery?: number;
   /** Inputs per broker lifetime; the broker is then stopped (answering parked requests) and replaced. */
   perBroker?: number;
+  /**
+   * Kill the process, printing the input, when no input completes for this long (a handler that
+   * never yields). Default 0: off (tests have their own timeouts); `pnpm fuzz` uses 30 s.
+   */
+  hangMs?: number;
   /** Progress lines, e.g. console.log, every `progressEvery` inputs (default 100,000). */
   progress?: (line: string) => void;
   progressEvery?: number;
@@ -81,6 +87,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     crash({ target: 'unhandled', index: -1, mutation: 'none', error: describe(err), input: Buffer.alloc(0) });
   process.on('unhandledRejection', onUnhandled);
 
+  const watchdog = opts.hangMs ? await Watchdog.start(opts.hangMs) : undefined;
   let fb: FuzzBroker = await startFuzzBroker();
   /** Requests the router has not answered yet, with their input (reported if never answered). */
   const pending = new Map<Promise<void>, { index: number; mutation: MutationKind; input: Buffer }>();
@@ -102,8 +109,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         : mutate(rng.pick(seeds), seeds, rng);
       mutations[kind] = (mutations[kind] ?? 0) + 1;
 
-      // A hang (a handler that never yields) stops the run with no report: FUZZ_TRACE=<file> keeps
-      // the input being processed in that file, to find and replay it.
+      watchdog?.beat(i, input);
+      // FUZZ_TRACE=<file> keeps the input being processed in that file (to replay a hang by hand).
       if (trace) writeFileSync(trace, `${i} ${kind} ${input.toString('hex')}\n`);
       // (a) the decoder alone
       try {
@@ -166,6 +173,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   } finally {
     await settle(fb, pending, crash);
     process.off('unhandledRejection', onUnhandled);
+    await watchdog?.stop();
   }
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ApiKey, decodeResponse, ErrorCode, encodeRequest } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzBroker, startFuzzBroker } from '../fuzz/fuzz-broker.js';
@@ -18,6 +20,27 @@ describe('fuzz harness (short, seeded run)', () => {
     expect((o['tcp-sasl:answer'] ?? 0) + (o['tcp-sasl:close'] ?? 0)).toBeGreaterThan(75);
     expect(report.heapEndMB - report.heapStartMB).toBeLessThan(64);
   }, 120_000);
+});
+
+describe('fuzz watchdog', () => {
+  it('kills a process whose main thread stopped yielding, printing the input it was on', () => {
+    const watchdog = fileURLToPath(new URL('../fuzz/watchdog.ts', import.meta.url));
+    const code = `
+      const { Watchdog } = await import(${JSON.stringify(watchdog)});
+      const w = await Watchdog.start(300);
+      w.beat(7, Buffer.from('cafe', 'hex'));
+      const t = Date.now();
+      while (Date.now() - t < 20_000) {}
+      console.log('still alive');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.signal).toBe('SIGKILL');
+    expect(r.stdout).not.toContain('still alive');
+    expect(r.stderr).toContain('CRASH [hang] input #7: no progress for 300 ms');
+    expect(r.stderr).toContain('input: cafe');
+  }, 40_000);
 });
 
 describe('inputs the fuzzer found', () => {
