@@ -117,6 +117,26 @@ describe('ACLs with kafkajs 2.2.4 (SASL PLAIN principals)', () => {
     }>(kb.bootstrap, 'writer', ApiKey.Fetch, 11, fetchBody('orders'));
     expect(fetched.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     expect(fetched.responses[0]!.partitions[0]!.records.length).toBe(0);
+    // Nor commit offsets for it, though the group is its own: OffsetCommit needs READ on the topic.
+    const committed = await rawRequest<{ topics: { name: string; partitions: { errorCode: number }[] }[] }>(
+      kb.bootstrap,
+      'writer',
+      ApiKey.OffsetCommit,
+      2,
+      {
+        groupId: 'writer-group',
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        retentionTimeMs: -1n,
+        topics: [
+          {
+            name: 'orders',
+            partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }],
+          },
+        ],
+      },
+    );
+    expect(committed.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   });
 
   it('... cannot touch another topic', async () => {
