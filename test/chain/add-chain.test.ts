@@ -36,7 +36,9 @@ async function waitForPlacement(cluster: ChainCluster): Promise<void> {
   });
 }
 
-async function addChainUnderLoad(order: 'old nodes reload first' | 'new nodes start first'): Promise<void> {
+type Rollout = 'old nodes reload first' | 'new nodes start first' | 'old nodes reload one by one, tail first';
+
+async function addChainUnderLoad(order: Rollout): Promise<void> {
   await onCluster({ chains: [OLD] }, async (cluster) => {
     await createTopic(cluster, TOPIC, PARTITIONS);
     const workload = new Workload({
@@ -53,16 +55,26 @@ async function addChainUnderLoad(order: 'old nodes reload first' | 'new nodes st
       if (order === 'old nodes reload first') {
         cluster.setMembership([OLD, NEW]);
         await Promise.all(NEW.nodes.map((id) => cluster.restart(id)));
-      } else {
+      } else if (order === 'new nodes start first') {
         cluster.setMembership([OLD, NEW], { sighup: false });
         await Promise.all(NEW.nodes.map((id) => cluster.restart(id)));
         await sleep(1000); // the old chain still leads every partition, and takes writes
         for (const id of OLD.nodes) cluster.reload(id);
+      } else {
+        cluster.setMembership([OLD, NEW], { sighup: false });
+        await Promise.all(NEW.nodes.map((id) => cluster.restart(id)));
+        // Each old node learns the news at its own time: the tail first, the head last.
+        for (const id of [...OLD.nodes].reverse()) {
+          await sleep(700);
+          cluster.reload(id);
+        }
       }
       await waitForPlacement(cluster);
       moved = (await placementFrom(cluster, 1, TOPIC)).filter((p) => p.leader === 4).map((p) => p.partition);
       expect(moved.length, 'partitions that moved to the new chain').toBeGreaterThan(0);
       try {
+        // Every partition, moved or not, takes writes again soon after the membership settled.
+        await workload.waitForEveryPartition(10, 15_000);
         await workload.waitForMoreAcks(BETWEEN, 25_000);
       } catch (err) {
         throw new Error(`writes after the new chain joined: ${(err as Error).message}`);
@@ -90,6 +102,11 @@ describe('a chain added to a running cluster', () => {
   it(
     'takes over its partitions with their data when the new nodes start first',
     () => addChainUnderLoad('new nodes start first'),
+    120_000,
+  );
+  it(
+    'takes over its partitions with their data when the old nodes reload one by one',
+    () => addChainUnderLoad('old nodes reload one by one, tail first'),
     120_000,
   );
 });

@@ -29,6 +29,9 @@ export interface Write {
   outcome: Outcome;
   /** Why it failed or is unknown, for the report. */
   error?: string;
+  /** When it was sent and answered (Date.now()), to place a violation in the test's timeline. */
+  sentAt?: number;
+  answeredAt?: number;
 }
 
 /** One view of the partitions: a node's log dir, or what consumers can fetch from a head. */

@@ -112,6 +112,7 @@ export class Workload {
       seq,
       value,
       outcome: 'unknown',
+      sentAt: Date.now(),
     };
     this.writes.push(write);
     try {
@@ -125,6 +126,7 @@ export class Workload {
     } catch (err) {
       Object.assign(write, classifySendError(err));
     }
+    write.answeredAt = Date.now();
     return write;
   }
 
@@ -167,6 +169,41 @@ export class Workload {
         throw new Error(
           `only ${this.acked} of ${target} writes acknowledged after ${timeoutMs} ms; last errors: ${this.lastErrors()}`,
         );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private ackedOn(partition: number): number {
+    let n = 0;
+    for (const w of this.writes) if (w.partition === partition && w.outcome === 'acked') n++;
+    return n;
+  }
+
+  /**
+   * Resolves once EVERY partition has had `more` further writes acknowledged: a partition that
+   * stalls cannot hide behind the others' progress. Fails after timeoutMs naming the laggards.
+   */
+  async waitForEveryPartition(more: number, timeoutMs = 15_000): Promise<void> {
+    const partitions = Array.from({ length: this.opts.partitions }, (_, p) => p);
+    const target = partitions.map((p) => this.ackedOn(p) + more);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const behind = partitions.filter((p) => this.ackedOn(p) < target[p]!);
+      if (behind.length === 0) return;
+      if (Date.now() > deadline) {
+        const detail = behind.map((p) => {
+          const mine = this.writes.filter((w) => w.partition === p);
+          const waiting = mine
+            .filter((w) => w.answeredAt === undefined)
+            .map((w) => Date.now() - (w.sentAt ?? 0));
+          const lastError = mine.filter((w) => w.error !== undefined).at(-1)?.error ?? 'none';
+          const inFlight = waiting.length > 0 ? `a write unanswered for ${Math.max(...waiting)} ms; ` : '';
+          return `${this.opts.topic}-${p} (${more - (target[p]! - this.ackedOn(p))}/${more}; ${inFlight}last error: ${lastError})`;
+        });
+        throw new Error(
+          `partitions without ${more} more acknowledged writes after ${timeoutMs} ms: ${detail.join('; ')}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
