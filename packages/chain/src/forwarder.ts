@@ -21,6 +21,12 @@ export const MAX_IN_FLIGHT = 8;
 /** Per partition per message: bounds a catch-up message. */
 export const PARTITION_BYTES = 1024 * 1024;
 export const MESSAGE_BYTES = 8 * 1024 * 1024;
+/**
+ * Live traffic (bytes just appended) goes in messages of about this size; catch-up from the log
+ * uses MESSAGE_BYTES. (Smaller live messages, 64-256 KiB, so the hops would work on a burst in
+ * pieces, measured no better on the loaded 2-core test machine.)
+ */
+export const LIVE_MESSAGE_BYTES = 1024 * 1024;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 2000;
 
@@ -295,8 +301,9 @@ export class Forwarder {
   #build(): AppendRequest | undefined {
     const byTopic = new Map<string, AppendRequest['topics'][number]>();
     let total = 0;
+    let live = false;
     for (const s of this.#parts.values()) {
-      if (total >= MESSAGE_BYTES) break;
+      if (total >= MESSAGE_BYTES || (live && total >= LIVE_MESSAGE_BYTES)) break;
       const log = this.#o.host.log(s.topic, s.partition);
       if (!log) continue;
       const end = log.logEndOffset;
@@ -312,7 +319,11 @@ export class Forwarder {
         // The bytes just appended, as they are: one entry per append, in order (no copy).
         let bytes = 0;
         let first = true;
-        while (s.kept.length > 0 && s.kept[0]!.base === s.sent && bytes < PARTITION_BYTES) {
+        while (
+          s.kept.length > 0 &&
+          s.kept[0]!.base === s.sent &&
+          (bytes === 0 || total + bytes < LIVE_MESSAGE_BYTES)
+        ) {
           const a = s.kept.shift()!;
           s.keptBytes -= a.buf.length;
           t.partitions.push({
@@ -325,6 +336,7 @@ export class Forwarder {
           s.sent = a.end;
         }
         total += bytes;
+        live = true;
       } else {
         let records: Buffer | null = null;
         if (s.sent < end) {
