@@ -54,6 +54,7 @@ describe('a 3-node chain under load', () => {
           if (role === 'tail') await expectHeadServesOnlyWhatTheTailHas(cluster, id);
           await cluster.restart(id);
           try {
+            await workload.waitForEveryPartition(10, 20_000);
             await workload.waitForMoreAcks(BETWEEN, 25_000);
           } catch (err) {
             throw new Error(

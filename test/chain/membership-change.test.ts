@@ -53,6 +53,7 @@ async function leaveAndReturn(role: string, leaving: number): Promise<void> {
         // ...the removed node included: its Metadata now sends clients to the new head.
         await waitForChain(cluster, full, without);
         try {
+          await workload.waitForEveryPartition(10, 20_000);
           await workload.waitForMoreAcks(BETWEEN, 25_000);
         } catch (err) {
           throw new Error(`writes through the chain ${without.join(' -> ')}: ${(err as Error).message}`);
@@ -64,6 +65,7 @@ async function leaveAndReturn(role: string, leaving: number): Promise<void> {
         await cluster.restart(leaving, { emptyDisk: true });
         await waitForChain(cluster, full, full);
         try {
+          await workload.waitForEveryPartition(10, 20_000);
           await workload.waitForMoreAcks(BETWEEN, 25_000);
         } catch (err) {
           throw new Error(`writes through the re-formed chain 1 -> 2 -> 3: ${(err as Error).message}`);

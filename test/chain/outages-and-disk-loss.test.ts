@@ -16,6 +16,7 @@ const PRODUCE_TIMEOUT_MS = 3000;
 
 async function moreAcks(workload: Workload, what: string): Promise<void> {
   try {
+    await workload.waitForEveryPartition(10, 20_000);
     await workload.waitForMoreAcks(BETWEEN, 25_000);
   } catch (err) {
     throw new Error(`${what}: ${(err as Error).message}`);
