@@ -34,6 +34,11 @@ console.log('mutations:', JSON.stringify(sorted(report.mutations)));
 console.log(
   `heap: ${report.heapStartMB.toFixed(1)} MB at start, ${report.heapPeakMB.toFixed(1)} MB peak, ${report.heapEndMB.toFixed(1)} MB at end`,
 );
+for (const [name, hex] of Object.entries(report.waitingSamples)) {
+  console.log(
+    `first ${name} input (Produce acks=0, a parked Fetch or JoinGroup may legitimately stay silent): ${hex.slice(0, 400)}`,
+  );
+}
 if (report.crashes.length > 0) {
   for (const c of report.crashes)
     console.log(`CRASH [${c.target}] input #${c.index} (${c.mutation}): ${c.error}\n  input: ${c.inputHex}`);

@@ -45,6 +45,8 @@ export interface FuzzReport {
   outcomes: Record<string, number>;
   mutations: Record<string, number>;
   crashes: FuzzCrash[];
+  /** The first input (hex) of each TCP outcome that is neither an answer nor a close, to look at. */
+  waitingSamples: Record<string, string>;
   /** Heap used (MB) after the seeds and first broker, at the peak between brokers, and at the end. */
   heapStartMB: number;
   heapPeakMB: number;
@@ -71,6 +73,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const outcomes: Record<string, number> = {};
   const mutations: Record<string, number> = {};
   const crashes: FuzzCrash[] = [];
+  const waitingSamples: Record<string, string> = {};
   let crashCount = 0;
   const count = (name: string) => {
     outcomes[name] = (outcomes[name] ?? 0) + 1;
@@ -150,7 +153,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         // Alternately the plain listener and the SASL one (where the input meets the auth gate).
         const sasl = (i / tcpEvery) % 2 === 1;
         const p: Promise<void> = overTcp(sasl ? fb.saslPort : fb.port, input).then(
-          (o) => count(`${sasl ? 'tcp-sasl' : 'tcp'}:${o}`),
+          (o) => {
+            const name = `${sasl ? 'tcp-sasl' : 'tcp'}:${o}`;
+            count(name);
+            if (o === 'waiting') waitingSamples[name] ??= input.toString('hex');
+          },
           (err) => crash({ target: 'tcp', index: i, mutation: kind, error: describe(err), input }),
         );
         const tracked = p.finally(() => tcpPending.delete(tracked));
@@ -184,6 +191,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     outcomes,
     mutations,
     crashes,
+    waitingSamples,
     heapStartMB,
     heapPeakMB: Math.max(heapPeakMB, heapMB()),
     heapEndMB: heapMB(),
