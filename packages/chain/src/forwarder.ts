@@ -54,7 +54,12 @@ interface PartitionState {
   /** Recent appends not yet sent, in offset order (a cache: the log is the truth). */
   kept: Appended[];
   keptBytes: number;
+  /** The successor refused this partition (it does not host it in its view): skipped until then. */
+  refusedUntil: number;
 }
+
+/** How long a partition the successor refused is left out before it is tried again. */
+const REFUSED_RETRY_MS = 1000;
 
 export interface ForwarderOptions {
   chainName: string;
@@ -66,6 +71,8 @@ export interface ForwarderOptions {
   epoch: () => number;
   /** The partitions of this chain that this node hosts. */
   partitions: () => Array<{ topic: string; partition: number }>;
+  /** Whether this node still replicates a partition (the membership may have moved it away). */
+  owns: (topic: string, partition: number) => boolean;
   /** The successor answered FENCED_LEADER_EPOCH: this node is stale. */
   onFenced: (theirEpoch: number) => void;
   connectTimeoutMs: number;
@@ -83,6 +90,8 @@ export class Forwarder {
   #inFlight = 0;
   #scheduled = false;
   readonly #parts = new Map<string, PartitionState>();
+  /** Per partition: aborted when the successor refuses it, so waits for its ack end at once. */
+  readonly #refusals = new Map<string, AbortController>();
   /** Messages sent and answered (tests and figures). */
   stats = { messages: 0, bytes: 0, handshakes: 0 };
 
@@ -131,6 +140,17 @@ export class Forwarder {
     this.#schedule();
   }
 
+  /** Aborted if the successor refuses the partition (a wait for its ack would never end). */
+  refusalSignal(topic: string, partition: number): AbortSignal {
+    const k = key(topic, partition);
+    let c = this.#refusals.get(k);
+    if (c === undefined) {
+      c = new AbortController();
+      this.#refusals.set(k, c);
+    }
+    return c.signal;
+  }
+
   /** Ask the successor for its ack of a partition even if there is nothing new to send. */
   probe(topic: string, partition: number): void {
     this.#state(topic, partition).probe = true;
@@ -153,6 +173,7 @@ export class Forwarder {
         probe: true,
         kept: [],
         keptBytes: 0,
+        refusedUntil: 0,
       };
       this.#parts.set(k, s);
       // Likely a new topic: the table goes ahead of the first records on the same connection,
@@ -188,7 +209,6 @@ export class Forwarder {
         this.#handshake(pos);
         this.#conn = conn;
         this.#phase = 'streaming';
-        this.#backoff = BACKOFF_MIN_MS;
         this.stats.handshakes++;
         conn.onClose((err) => this.#reset(gen, `connection lost: ${err.message}`));
         this.#o.log.info(
@@ -245,6 +265,7 @@ export class Forwarder {
         probe: true,
         kept: [],
         keptBytes: 0,
+        refusedUntil: 0,
       });
       if (truncateTo >= 0 || point < log.logEndOffset) {
         this.#o.log.info(
@@ -306,6 +327,12 @@ export class Forwarder {
       if (total >= MESSAGE_BYTES || (live && total >= LIVE_MESSAGE_BYTES)) break;
       const log = this.#o.host.log(s.topic, s.partition);
       if (!log) continue;
+      if (s.refusedUntil > Date.now()) continue;
+      if (!this.#o.owns(s.topic, s.partition)) {
+        // Moved to another chain by a membership change: nothing more to send.
+        this.#parts.delete(key(s.topic, s.partition));
+        continue;
+      }
       const end = log.logEndOffset;
       if (s.sent >= end && !s.probe && s.truncateTo < 0) continue;
       let t = byTopic.get(s.topic);
@@ -392,8 +419,16 @@ export class Forwarder {
       return;
     }
     let failed: string | undefined;
+    this.#backoff = BACKOFF_MIN_MS;
     for (const t of res.topics) {
       for (const p of t.partitions) {
+        if (
+          p.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+          p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER
+        ) {
+          this.#refused(t.name, p.index);
+          continue;
+        }
         if (p.errorCode !== ErrorCode.NONE) {
           failed ??= `${t.name}-${p.index}: error ${p.errorCode} (their end ${p.logEndOffset})`;
           continue;
@@ -407,6 +442,32 @@ export class Forwarder {
       }
     }
     if (failed) this.#reset(gen, failed);
+  }
+
+  /**
+   * The successor does not host a partition in its view (views differ while a membership change
+   * spreads, or the topic has not reached it yet): the partition alone is set aside and tried
+   * again later from what the tail has; the rest of the stream goes on. Waits for its ack end.
+   */
+  #refused(topic: string, partition: number): void {
+    const k = key(topic, partition);
+    const s = this.#parts.get(k);
+    if (s) {
+      if (s.refusedUntil <= Date.now()) {
+        this.#o.log.warn(
+          { chain: this.#o.chainName, successor: this.#o.successor.nodeId, topic, partition },
+          'successor does not take this partition; retrying it later',
+        );
+      }
+      s.sent = Math.min(s.sent, s.acked);
+      s.kept = [];
+      s.keptBytes = 0;
+      s.probe = true;
+      s.refusedUntil = Date.now() + REFUSED_RETRY_MS;
+      setTimeout(() => this.#schedule(), REFUSED_RETRY_MS + 10).unref();
+    }
+    this.#refusals.get(k)?.abort();
+    this.#refusals.delete(k);
   }
 }
 

@@ -61,6 +61,7 @@ export class ChainReplicator {
   /** Per partition: receiving work runs in arrival order (truncations are async). */
   readonly #queues = new Map<string, Promise<unknown>>();
   #stopped = false;
+  #membershipAbort = new AbortController();
   /** Resolves each time the head opens an epoch (tests, startup). */
   #openWaiters: Array<() => void> = [];
 
@@ -185,6 +186,9 @@ export class ChainReplicator {
 
   #apply(membership: Membership): void {
     if (this.#stopped) return;
+    // Waits for acks under the old view end now (the placement of partitions may have changed).
+    this.#membershipAbort.abort();
+    this.#membershipAbort = new AbortController();
     const before = this.#chain;
     this.#membership = membership;
     const chain = chainOfNode(membership, this.#o.nodeId);
@@ -232,6 +236,7 @@ export class ChainReplicator {
       log: this.#o.log,
       epoch: () => this.#epochs.get(chain.name),
       partitions: () => this.localPartitions(),
+      owns: (t, p) => this.hosts(t, p),
       onFenced: (theirs) => {
         this.#epochs.raise(chain.name, theirs);
         if (this.isHead) {
@@ -602,9 +607,15 @@ export class ChainReplicator {
         }
       }
       const waits: Array<Promise<unknown>> = [];
+      const membershipChanged = this.#membershipAbort.signal;
       for (const { topic, partition, end } of targets.values()) {
         const log = this.#o.host.log(topic, partition)!;
-        if (end > 0 && log.highWatermark < end) waits.push(log.waitForData(end - 1, this.#o.ackTimeoutMs));
+        if (end <= 0 || log.highWatermark >= end) continue;
+        // Ends early if the successor refuses the partition or the membership changes: then the
+        // answer carries what the tail has so far (cumulative acks make that safe).
+        const refused = this.#forwarder?.refusalSignal(topic, partition);
+        const signal = refused ? AbortSignal.any([refused, membershipChanged]) : membershipChanged;
+        waits.push(log.waitForData(end - 1, this.#o.ackTimeoutMs, signal));
       }
       if (waits.length > 0) await Promise.all(waits);
     }
