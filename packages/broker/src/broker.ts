@@ -110,7 +110,7 @@ export class Broker {
       topics,
       apiVersions: advertisedVersions(),
       logs,
-      producerIds: new ProducerIds(),
+      producerIds: new ProducerIds(Date.now(), chain ? config.nodeId : undefined),
       producerStates,
       shutdown: shutdown.signal,
       topicConfigs,
