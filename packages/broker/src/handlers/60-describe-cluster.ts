@@ -35,10 +35,13 @@ export const describeClusterHandler = defineHandler<DescribeClusterRequest, Desc
       errorMessage: null,
       endpointType: BROKERS,
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
-      brokers: [
-        { brokerId: broker.nodeId, host: address.host, port: address.port, rack: null, isFenced: false },
-      ],
+      controllerId: broker.chain ? (broker.chain.coordinator()?.nodeId ?? broker.nodeId) : broker.nodeId,
+      // Under chain replication: every node of every chain, as Metadata lists them.
+      brokers: broker.chain
+        ? broker.chain
+            .brokers()
+            .map((m) => ({ brokerId: m.nodeId, host: m.host, port: m.port, rack: null, isFenced: false }))
+        : [{ brokerId: broker.nodeId, host: address.host, port: address.port, rack: null, isFenced: false }],
       // As in Kafka, anyone may ask; the operations are 0 without DESCRIBE on the cluster.
       clusterAuthorizedOperations: clusterOperations(
         broker,
