@@ -14,13 +14,20 @@
  *
  *   pnpm bench:produce   (env: SECONDS=4 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384;
  *   FLUSH_MS=<ms> sets the bench topic's flush.ms, 9223372036854775807 = no timed fsync;
- *   RATE=<requests/s> runs only the paced comparison, after one unprinted warm-up run)
+ *   RATE=<requests/s>[,<requests/s>...] runs only the paced comparison at those loads, after one
+ *   unprinted warm-up run, and MAX_RPS=<requests/s> then names the measured maximum so that each
+ *   load is shown as a fraction of it; GENERATOR=process runs the load generator in a child
+ *   process instead of a worker thread; TRACE=1 prints, per paced run, this thread's file writes
+ *   (and those that met an fdatasync), fdatasyncs and GC pauses: see latency-trace.ts)
  *
- * The paced lines also show this thread's event-loop delay (p99, max) during the run: the raw
- * loop stalls too (a writev blocked in the kernel), so compare Kilgore's with it.
+ * Each paced load runs ROUNDS rounds of raw and Kilgore (order alternating) and prints the
+ * medians and the median per-round p99 ratio. The paced lines also show this thread's
+ * event-loop delay (p99, max) during the run: the raw loop stalls too (a writev blocked in the
+ * kernel), so compare Kilgore's with it; and how late the generator itself sent (its timer
+ * ticks every ~1 ms, and it shares the machine): a floor under every latency figure.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writevSync } from 'node:fs';
+import { execFileSync, fork } from 'node:child_process';
+import fs, { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +35,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { encodeRecordBatchSync, encodeRequest, FrameSplitter } from '@kilgore/protocol';
+import { installTrace, resetTrace, traceLine } from './latency-trace.js';
 
 const seconds = Number(process.env.SECONDS ?? 4);
 const rounds = Number(process.env.ROUNDS ?? 3);
@@ -37,6 +45,11 @@ const batchBytes = Number(process.env.BATCH ?? 16384);
 const recordSize = 100;
 /** Optional flush.ms for the bench topic (e.g. 9223372036854775807 = never fsync on a timer). */
 const flushMs = process.env.FLUSH_MS;
+/** GENERATOR=process runs the load generator in a child process instead of a worker thread. */
+const generatorInProcess = process.env.GENERATOR !== 'process';
+/** TRACE=1: per paced run, the file writes, fdatasyncs and GC pauses of this thread. */
+const trace = process.env.TRACE === '1';
+if (trace) installTrace();
 
 const perBatch = Math.max(1, Math.floor(batchBytes / (recordSize + 10)));
 const value = Buffer.alloc(recordSize, 'x');
@@ -59,20 +72,31 @@ function produceFrame(acks: number, correlationId: number): Buffer {
 interface Result {
   requests: number;
   latencies: number[];
+  /** Paced runs: how late the generator's timer sent each tick's oldest due request (ms). */
+  sendLateness: number[];
   elapsed: number;
 }
 
 /**
- * Runs the load generator in a worker thread, so it does not share the broker's event loop (the
- * broker under test gets one core, the generator the other, as with a separate client process).
+ * Runs the load generator in a worker thread (or a child process), so it does not share the
+ * broker's event loop (the broker under test gets one core, the generator the other).
  */
 function load(port: number, frame: Buffer, rate = 0): Promise<Result> {
+  const opts = { port, frame, seconds, connections, inflight, rate };
+  const script = new URL('./load-generator.mjs', import.meta.url);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-generator.mjs', import.meta.url), {
-      workerData: { port, frame, seconds, connections, inflight, rate },
-    });
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    if (generatorInProcess) {
+      const worker = new Worker(script, { workerData: opts });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      return;
+    }
+    // 'advanced' serialization carries the frame as bytes and the latencies as numbers.
+    const child = fork(script, { serialization: 'advanced', execArgv: [] });
+    child.once('message', (r) => resolve(r as Result));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.send(opts);
   });
 }
 
@@ -90,7 +114,7 @@ async function rawAppendServer(dir: string): Promise<{ port: number; close: () =
     socket.on('data', (chunk: Buffer) => {
       const frames = splitter.push(chunk);
       if (frames.length === 0) return;
-      writevSync(fd, frames);
+      fs.writevSync(fd, frames); // through the default export, so that TRACE=1 sees it
       socket.write(frames.length === 1 ? ack : Buffer.concat(frames.map(() => ack)));
     });
   });
@@ -159,9 +183,11 @@ async function main(): Promise<void> {
     const ratios: number[] = [];
     let rps1 = 0;
     // RATE=<requests/s> skips the closed-loop rounds and runs only the paced comparison.
-    const fixedRate = Number(process.env.RATE ?? 0);
+    const fixedRates = (process.env.RATE ?? '').split(',').filter(Boolean).map(Number);
+    const fixedRate = fixedRates.length;
     // ...after one unprinted closed-loop run, so that the broker's code is warm as it is otherwise.
     if (fixedRate > 0) await withBroker(dir, (port) => load(port, produceFrame(1, 1)));
+    else if (process.env.MAX_RPS) throw new Error('MAX_RPS is for RATE runs (the closed loop measures it)');
     for (let r = 0; r < (fixedRate > 0 ? 0 : rounds); r++) {
       const runRaw = async () => {
         const server = await rawAppendServer(dir);
@@ -201,37 +227,77 @@ async function main(): Promise<void> {
       );
     }
     // Latency at half of the best acks=1 rate: an open-loop schedule, latency from the due time.
-    const rate = fixedRate > 0 ? fixedRate : Math.round(rps1 / 2);
-    // The event-loop delay of this thread (where the broker or the raw loop runs) during the run.
-    const elDelay = monitorEventLoopDelay({ resolution: 1 });
-    const pacedLine = (name: string, r: Result) => {
-      const sorted = r.latencies.sort((a, b) => a - b);
-      console.log(
-        `${name.padEnd(26)} ${Math.round(r.requests / r.elapsed).toLocaleString()} replies/s  p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms  p999 ${pct(sorted, 0.999)} ms` +
-          `   (event-loop delay p99 ${(elDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(elDelay.max / 1e6).toFixed(1)} ms)`,
-      );
-      elDelay.disable();
-      elDelay.reset();
-    };
-    console.log(
-      `paced at ${rate.toLocaleString()} requests/s (${Math.round(rate * perBatch).toLocaleString()} records/s, half of the acks=1 max), latency from each request's due time:`,
-    );
-    const server = await rawAppendServer(dir);
-    settle();
-    try {
-      elDelay.enable();
-      pacedLine('raw append (the floor)', await load(server.port, produceFrame(1, 1), rate));
-    } finally {
-      server.close();
-    }
-    pacedLine(
-      'kilgore acks=1 (goal p99 < 5 ms)',
-      await withBroker(dir, (port) => {
-        elDelay.enable();
-        return load(port, produceFrame(1, 1), rate);
-      }),
-    );
+    // RATE may list several loads (RATE=13000,6500,3000); MAX_RPS names the measured maximum
+    // (requests/s) when the closed-loop rounds are skipped, to print each load's fraction of it.
+    const maxRps = fixedRates.length > 0 ? Number(process.env.MAX_RPS ?? 0) : rps1;
+    const rates = fixedRates.length > 0 ? fixedRates : [Math.round(rps1 / 2)];
+    for (const rate of rates) await pacedComparison(dir, rate, maxRps);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * ROUNDS paced runs at `rate` of the raw loop and of Kilgore (order alternating), each from a
+ * fresh directory; prints each run, then the medians and the median per-round p99 ratio.
+ */
+async function pacedComparison(dir: string, rate: number, maxRps: number): Promise<void> {
+  const fraction =
+    maxRps > 0
+      ? `${Math.round((100 * rate) / maxRps)}% of the acks=1 max of ${Math.round(maxRps).toLocaleString()}/s`
+      : 'fraction of the max unknown: set MAX_RPS';
+  console.log(
+    `paced at ${rate.toLocaleString()} requests/s (${Math.round(rate * perBatch).toLocaleString()} records/s, ${((rate * batch.length) / 1e6).toFixed(0)} MB/s; ${fraction}), latency from each request's due time:`,
+  );
+  // The event-loop delay of this thread (where the broker or the raw loop runs) during the run.
+  const elDelay = monitorEventLoopDelay({ resolution: 1 });
+  const stats = { raw: [] as number[][], kilgore: [] as number[][] };
+  const pacedLine = (name: string, r: Result): number[] => {
+    const sorted = r.latencies.sort((a, b) => a - b);
+    const late = r.sendLateness.sort((a, b) => a - b);
+    console.log(
+      `  ${name.padEnd(28)} ${Math.round(r.requests / r.elapsed).toLocaleString()} replies/s  p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms  p999 ${pct(sorted, 0.999)} ms` +
+        `   (event-loop delay p99 ${(elDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(elDelay.max / 1e6).toFixed(1)} ms;` +
+        ` generator sends late p99 ${pct(late, 0.99)} ms, max ${pct(late, 1)} ms)`,
+    );
+    if (trace) console.log(traceLine());
+    elDelay.disable();
+    elDelay.reset();
+    return [0.5, 0.99, 0.999].map((p) => Number(pct(sorted, p)));
+  };
+  for (let r = 0; r < rounds; r++) {
+    const runRaw = async () => {
+      const server = await rawAppendServer(dir);
+      settle();
+      try {
+        elDelay.enable();
+        resetTrace();
+        stats.raw.push(
+          pacedLine(`raw append, round ${r + 1}`, await load(server.port, produceFrame(1, 1), rate)),
+        );
+      } finally {
+        server.close();
+      }
+    };
+    if (r % 2 === 0) await runRaw();
+    const k = await withBroker(dir, (port) => {
+      elDelay.enable();
+      resetTrace();
+      return load(port, produceFrame(1, 1), rate);
+    });
+    stats.kilgore.push(pacedLine(`kilgore acks=1, round ${r + 1}`, k));
+    if (r % 2 === 1) await runRaw();
+  }
+  const med = (rows: number[][], i: number) => median(rows.map((x) => x[i]!)).toFixed(2);
+  const medLine = (name: string, rows: number[][]) =>
+    console.log(
+      `  ${name.padEnd(28)} p50 ${med(rows, 0)} ms  p99 ${med(rows, 1)} ms  p999 ${med(rows, 2)} ms`,
+    );
+  console.log(`  medians of ${rounds} rounds at ${rate.toLocaleString()} requests/s:`);
+  medLine('raw append (the floor)', stats.raw);
+  medLine('kilgore acks=1 (goal p99<5)', stats.kilgore);
+  const ratios = stats.kilgore.map((k, i) => k[1]! / stats.raw[i]![1]!);
+  console.log(
+    `  p99 kilgore / raw: ${median(ratios).toFixed(2)} (per round ${ratios.map((x) => x.toFixed(2)).join(' ')})`,
+  );
 }
