@@ -9,6 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { chainFor } from '@kilgore/chain';
+import {
+  type DescribeClusterResponse,
+  decodeResponse,
+  encodeRequest,
+  FrameSplitter,
+} from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +25,26 @@ async function freePort(): Promise<number> {
   const port = (s.address() as net.AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+async function describeCluster(host: string, port: number): Promise<DescribeClusterResponse> {
+  const socket = net.connect({ host, port });
+  await new Promise((r) => socket.once('connect', r));
+  const splitter = new FrameSplitter({ maxFrameSize: 1 << 20 });
+  const frame = new Promise<Buffer>((resolve) =>
+    socket.on('data', (d: Buffer) => {
+      const f = splitter.push(d)[0];
+      if (f) resolve(f);
+    }),
+  );
+  for (const c of encodeRequest({
+    header: { apiKey: 60, apiVersion: 0, correlationId: 1, clientId: 't' },
+    body: { includeClusterAuthorizedOperations: false },
+  }))
+    socket.write(c);
+  const body = decodeResponse<DescribeClusterResponse>(60, 0, await frame).body;
+  socket.destroy();
+  return body;
 }
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
@@ -92,6 +118,16 @@ describe('topics across two chains of one node each', () => {
     await admin.createTopics({ topics: [{ topic: 'later', numPartitions: 2 }] });
     await until(() => one.context.topics.get('later') !== undefined);
     await admin.disconnect();
+
+    // DescribeCluster from either node: both nodes, the same controller.
+    for (const host of ['127.0.0.1', '127.0.0.2']) {
+      const res = await describeCluster(host, port);
+      expect(res.brokers.map((b) => `${b.brokerId}@${b.host}:${b.port}`).sort()).toEqual([
+        `1@127.0.0.1:${port}`,
+        `2@127.0.0.2:${port}`,
+      ]);
+      expect(res.controllerId).toBe(one.context.chain!.coordinator()!.nodeId);
+    }
 
     // Node 1 comes back with an empty disk: it pulls the table from node 2.
     await one.stop();
