@@ -61,6 +61,7 @@ export {
   type PartitionLogOptions,
   type ReadResult,
   type TimestampOffset,
+  WRITEBACK_STEP_BYTES,
 } from './partition-log.js';
 export { allocReadBuffer, releaseReadBuffer } from './read-pool.js';
 export { type RetentionSegment, segmentsToDelete } from './retention.js';

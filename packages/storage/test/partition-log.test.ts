@@ -8,8 +8,9 @@ import {
   resolveLogConfig,
   StorageError,
   verifySegmentFiles,
+  WRITEBACK_STEP_BYTES,
 } from '@kilgore/storage';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { batchOffsets, makeBatch, tempDir } from './helpers/batches.js';
 
 async function open(config: Parameters<typeof resolveLogConfig>[0] = {}) {
@@ -359,6 +360,27 @@ describe('high watermark and long polling', () => {
     const rs = await Promise.all(Array.from({ length: 20 }, () => log.append(makeBatch(1))));
     expect(rs.map((r) => r.baseOffset)).toEqual(Array.from({ length: 20 }, (_, i) => 2 + i));
     expect(log.durableOffset).toBe(22);
+  });
+
+  it('under a timed flush, fdatasyncs in the background every WRITEBACK_STEP_BYTES appended', async () => {
+    // An hour's flush.ms and no background timer: only the write-back step can make data durable.
+    const { m, log } = await open({ flushMs: 3_600_000 });
+    let appended = 0;
+    while (appended <= WRITEBACK_STEP_BYTES)
+      appended += (await log.append(makeBatch(64, { valueSize: 1000 }))).bytes;
+    expect(log.highWatermark).toBe(log.logEndOffset); // appends did not wait for it
+    await vi.waitFor(() => expect(log.durableOffset).toBeGreaterThan(0));
+    await m.close();
+  });
+
+  it('leaves write-back to the OS when flush.ms is off (Kafka default)', async () => {
+    const { m, log } = await open({ flushMs: Number.POSITIVE_INFINITY });
+    let appended = 0;
+    while (appended <= 2 * WRITEBACK_STEP_BYTES)
+      appended += (await log.append(makeBatch(64, { valueSize: 1000 }))).bytes;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(log.durableOffset).toBe(0);
+    await m.close();
   });
 });
 
