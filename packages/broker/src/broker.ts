@@ -59,8 +59,12 @@ export class Broker {
   static async start(opts: BrokerOptions): Promise<Broker> {
     const { config } = opts;
     const log = opts.log ?? pino({ level: config.loggerLevel });
-    const meta = loadOrCreateMetaProperties(config.logDir, config.nodeId);
     const chain = await BrokerChain.create(config, log, opts.membership);
+    const meta = loadOrCreateMetaProperties(
+      config.logDir,
+      config.nodeId,
+      await chain?.clusterIdForNewLogDir(config.logDir),
+    );
     const topics = new TopicRegistry(config.logDir, log);
     chain?.attachTopics(topics);
     topics.load();

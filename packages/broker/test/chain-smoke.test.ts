@@ -61,6 +61,8 @@ describe('a 3-node chain in one process', () => {
     brokers.push(...(await Promise.all([1, 2, 3].map((id) => startNode(id, port, chains, dirs[id - 1]!)))));
     const head = brokers[0]!.context.chain!.replicator;
     await head.whenOpen();
+    // Formatted together, the three log dirs got one cluster id.
+    expect(new Set(brokers.map((b) => b.context.clusterId)).size).toBe(1);
 
     const kafka = new Kafka({
       clientId: 'chain-smoke',

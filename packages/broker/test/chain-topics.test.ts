@@ -135,5 +135,7 @@ describe('topics across two chains of one node each', () => {
     brokers[0] = await start(1, chains, port);
     expect(brokers[0].context.topics.get('later')?.id).toBe(two.context.topics.get('later')!.id);
     expect(brokers[0].context.topics.get('shared')).toBeUndefined();
+    // Its new log dir took the cluster's id from the peer.
+    expect(brokers[0].context.clusterId).toBe(two.context.clusterId);
   }, 60_000);
 });

@@ -3,7 +3,10 @@
  * the topic table shared by every node, and the answers handlers need (who leads a partition,
  * who coordinates groups, may this node take a write).
  */
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   ChainApiKey,
   type ChainEpochEntry,
@@ -16,7 +19,7 @@ import {
   type TopicSyncRequest,
   type TopicSyncResponse,
 } from '@kilgore/chain';
-import { type Membership, type MembershipSource, StaticMembership } from '@kilgore/discovery';
+import { formatChains, type Membership, type MembershipSource, StaticMembership } from '@kilgore/discovery';
 import { ErrorCode, iterateBatches } from '@kilgore/protocol';
 import type { PartitionLog } from '@kilgore/storage';
 import type { Logger } from 'pino';
@@ -107,6 +110,38 @@ export class BrokerChain {
 
   get membership(): Membership {
     return this.source.current() ?? { chains: [] };
+  }
+
+  /**
+   * The cluster id for a log dir being formatted (no meta.properties yet), so every node of the
+   * cluster reports the same one: a reachable peer's, else one derived from the chain list (nodes
+   * of a new cluster started together agree). Undefined when the log dir has its id already.
+   */
+  async clusterIdForNewLogDir(logDir: string): Promise<string | undefined> {
+    if (fs.existsSync(path.join(logDir, 'meta.properties'))) return undefined;
+    for (const m of this.brokers()) {
+      if (m.nodeId === this.config.nodeId) continue;
+      let peer: PeerConnection | undefined;
+      try {
+        peer = await Peer.connect(m.host, m.port, 1000);
+        const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
+          senderId: this.config.nodeId,
+          pull: true,
+          topics: [],
+          chainEpochs: [],
+        });
+        if (/^[A-Za-z0-9_-]{22}$/.test(res.clusterId)) return res.clusterId;
+      } catch {
+        // next peer
+      } finally {
+        peer?.close();
+      }
+    }
+    const names = [...this.membership.chains].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const digest = createHash('sha256')
+      .update(formatChains({ chains: names }))
+      .digest();
+    return digest.subarray(0, 16).toString('base64url');
   }
 
   /** Before `topics.load()`: only this chain's partitions get dirs. */
@@ -459,7 +494,12 @@ export class BrokerChain {
     this.#learnEpochs(req.chainEpochs);
     await this.#merge(req.topics, req.pull);
     const topics = req.pull ? (this.#topics?.list() ?? []).map((t) => this.#entry(t.name)) : [];
-    return { errorCode: ErrorCode.NONE, topics, chainEpochs: req.pull ? this.#epochList() : [] };
+    return {
+      errorCode: ErrorCode.NONE,
+      topics,
+      chainEpochs: req.pull ? this.#epochList() : [],
+      clusterId: this.#ctx?.clusterId ?? '',
+    };
   }
 
   /**

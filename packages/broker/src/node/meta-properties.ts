@@ -24,7 +24,12 @@ export class MetaPropertiesError extends Error {
  * `kafka-storage.sh format` does for Kafka). A stored node.id that differs from the configured
  * one is refused, as Kafka refuses it: the data belongs to another node.
  */
-export function loadOrCreateMetaProperties(logDir: string, nodeId: number): MetaProperties {
+export function loadOrCreateMetaProperties(
+  logDir: string,
+  nodeId: number,
+  /** The cluster id for a new log dir (a chain node joins its cluster's); random if absent. */
+  newClusterId?: string,
+): MetaProperties {
   const path = join(logDir, 'meta.properties');
   if (existsSync(path)) {
     const p = parseProperties(readFileSync(path, 'utf8'));
@@ -39,7 +44,11 @@ export function loadOrCreateMetaProperties(logDir: string, nodeId: number): Meta
     return { clusterId, nodeId, directoryId: p.get('directory.id') ?? randomKafkaId() };
   }
   mkdirSync(logDir, { recursive: true });
-  const meta: MetaProperties = { clusterId: randomKafkaId(), nodeId, directoryId: randomKafkaId() };
+  const meta: MetaProperties = {
+    clusterId: newClusterId ?? randomKafkaId(),
+    nodeId,
+    directoryId: randomKafkaId(),
+  };
   const text = [
     '#',
     `#${new Date().toString()}`,

@@ -169,7 +169,13 @@ export const TopicSyncSchema: ApiSchema = {
     ],
   },
   response: {
-    fields: [f('errorCode', 'int16'), TOPIC_ENTRY('SyncTopicResult'), CHAIN_EPOCHS('SyncChainEpochResult')],
+    fields: [
+      f('errorCode', 'int16'),
+      TOPIC_ENTRY('SyncTopicResult'),
+      CHAIN_EPOCHS('SyncChainEpochResult'),
+      // The answering node's cluster id: a node formatting a new log dir takes it.
+      f('clusterId', 'string'),
+    ],
   },
 };
 
@@ -265,4 +271,5 @@ export interface TopicSyncResponse {
   errorCode: number;
   topics: SyncTopic[];
   chainEpochs: ChainEpochEntry[];
+  clusterId: string;
 }

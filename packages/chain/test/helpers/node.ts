@@ -42,7 +42,7 @@ export async function startNode(
       return manager.createPartition(t, p);
     },
     topics: () => [...topics].map(([name, partitions]) => ({ name, partitions })),
-    topicSync: async () => ({ errorCode: 0, topics: [] as SyncTopic[], chainEpochs: [] }),
+    topicSync: async () => ({ errorCode: 0, topics: [] as SyncTopic[], chainEpochs: [], clusterId: '' }),
     beforeStream: async () => {},
     membershipApplied: () => {
       for (const [t, n] of topics)
