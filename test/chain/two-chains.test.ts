@@ -122,7 +122,7 @@ describe('two chains of three nodes', () => {
       }
     });
   }, 90_000);
-  it('report the same leader epoch for a partition from every node, members or not', async () => {
+  it('report the same leader epoch per partition, cluster id and controller from every node', async () => {
     await onCluster({ chains: CHAINS }, async (cluster) => {
       await createTopic(cluster, TOPIC, PARTITIONS);
       await waitForOpenHeads(cluster);
@@ -138,6 +138,13 @@ describe('two chains of three nodes', () => {
         );
       }
       for (const id of [2, 3, 4, 5, 6]) expect(byNode.get(id), `node ${id} vs node 1`).toEqual(byNode.get(1));
+      // One cluster, one cluster id and one controller id, whichever node is asked.
+      const ids = new Set<string>();
+      for (const id of [1, 2, 3, 4, 5, 6]) {
+        const md = await cluster.metadataFrom(id, []);
+        ids.add(`cluster ${md.clusterId} controller ${md.controllerId}`);
+      }
+      expect([...ids], 'cluster and controller ids as the six nodes report them').toHaveLength(1);
     });
   }, 60_000);
 });
