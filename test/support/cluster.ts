@@ -49,6 +49,8 @@ export class ClusterNode {
   private out = '';
   /** How many times this node has been started. */
   starts = 0;
+  /** How the last run ended (undefined while it runs or before the first start). */
+  lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
   constructor(
     readonly nodeId: number,
@@ -98,6 +100,7 @@ export class ClusterNode {
     }
     mkdirSync(this.logDir, { recursive: true });
     this.starts++;
+    this.lastExit = undefined;
     this.note(`start #${this.starts} of node ${this.nodeId} on ${this.bootstrap}`);
     const child = spawn(
       process.execPath,
@@ -121,6 +124,7 @@ export class ClusterNode {
     this.exitedPromise = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         live.delete(child);
+        this.lastExit = { code, signal };
         this.note(`node ${this.nodeId} exited (code ${code}, signal ${signal})`);
         resolve();
       }),
