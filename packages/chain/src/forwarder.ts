@@ -39,6 +39,8 @@ export interface Appended {
 
 /** Above this many bytes waiting per partition (a slow successor), forward from the log instead. */
 const MAX_KEPT_BYTES = 16 * 1024 * 1024;
+/** The same bound over every partition of the chain. */
+const MAX_KEPT_TOTAL_BYTES = 64 * 1024 * 1024;
 
 interface PartitionState {
   topic: string;
@@ -90,6 +92,8 @@ export class Forwarder {
   #inFlight = 0;
   #scheduled = false;
   readonly #parts = new Map<string, PartitionState>();
+  /** Bytes kept over all partitions (recounted at every message built; a bound, not a ledger). */
+  #keptSum = 0;
   /** Per partition: aborted when the successor refuses it, so waits for its ack end at once. */
   readonly #refusals = new Map<string, AbortController>();
   /** Messages sent and answered (tests and figures). */
@@ -126,15 +130,25 @@ export class Forwarder {
    */
   notify(topic: string, partition: number, appended?: Appended): void {
     const s = this.#state(topic, partition);
-    if (appended && appended.end > appended.base) {
+    // Kept only while streaming: a handshake starts every partition afresh from the log anyway.
+    if (appended && appended.end > appended.base && this.#phase === 'streaming') {
+      if (this.#keptSum + appended.buf.length > MAX_KEPT_TOTAL_BYTES) {
+        for (const p of this.#parts.values()) {
+          p.kept = [];
+          p.keptBytes = 0;
+        }
+        this.#keptSum = 0;
+      }
       const last = s.kept.at(-1);
       if ((last !== undefined && last.end !== appended.base) || s.keptBytes > MAX_KEPT_BYTES) {
+        this.#keptSum -= s.keptBytes;
         s.kept = [];
         s.keptBytes = 0;
       }
       if (appended.base >= s.sent) {
         s.kept.push(appended);
         s.keptBytes += appended.buf.length;
+        this.#keptSum += appended.buf.length;
       }
     }
     this.#schedule();
@@ -320,6 +334,9 @@ export class Forwarder {
   }
 
   #build(): AppendRequest | undefined {
+    let kept = 0;
+    for (const p of this.#parts.values()) kept += p.keptBytes;
+    this.#keptSum = kept;
     const byTopic = new Map<string, AppendRequest['topics'][number]>();
     let total = 0;
     let live = false;
