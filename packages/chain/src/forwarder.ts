@@ -9,7 +9,7 @@ import { ErrorCode } from '@kilgore/protocol';
 import type { PartitionLog } from '@kilgore/storage';
 import { divergencePoint, type ReplicaPosition } from './divergence.js';
 import type { ChainLogger, ReplicaHost } from './host.js';
-import { PeerConnection } from './wire/peer.js';
+import { PeerConnection, type PeerDialer } from './wire/peer.js';
 import {
   type AppendRequest,
   type AppendResponse,
@@ -78,6 +78,8 @@ export interface ForwarderOptions {
   /** The successor answered FENCED_LEADER_EPOCH: this node is stale. */
   onFenced: (theirEpoch: number) => void;
   connectTimeoutMs: number;
+  /** Opens the connection to the successor (plain TCP when absent). */
+  dialer?: PeerDialer;
 }
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -203,7 +205,12 @@ export class Forwarder {
     while (gen === this.#generation && this.#phase !== 'stopped') {
       let conn: PeerConnection | undefined;
       try {
-        conn = await PeerConnection.connect(successor.host, successor.port, this.#o.connectTimeoutMs);
+        conn = await PeerConnection.connect(
+          successor.host,
+          successor.port,
+          this.#o.connectTimeoutMs,
+          this.#o.dialer,
+        );
         if (gen !== this.#generation) {
           conn.close();
           return;

@@ -17,5 +17,5 @@ export {
   encodeChainRequest,
   encodeChainResponse,
 } from './wire/frames.js';
-export { PeerClosedError, PeerConnection } from './wire/peer.js';
+export { dialPlain, PeerClosedError, PeerConnection, type PeerDialer } from './wire/peer.js';
 export * from './wire/schemas.js';

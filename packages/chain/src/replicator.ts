@@ -13,7 +13,7 @@ import { type Appended, Forwarder, positionOf, raiseHighWatermark } from './forw
 import type { ChainLogger, ReplicaHost } from './host.js';
 import { chainFor, chainOfNode } from './placement.js';
 import { decodeChainRequest, encodeChainResponse } from './wire/frames.js';
-import { PeerConnection } from './wire/peer.js';
+import { dialPlain, PeerConnection, type PeerDialer } from './wire/peer.js';
 import {
   type AppendPartitionResult,
   type AppendRequest,
@@ -37,6 +37,8 @@ export interface ChainReplicatorOptions {
   /** How long a middle node waits for its successor's ack before answering with what it has. */
   ackTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Opens connections to other nodes (the broker's does TLS and SASL on secured listeners). */
+  dialer?: PeerDialer;
 }
 
 /** How long a new chain's head waits for the previous owners of its partitions to let go. */
@@ -66,7 +68,7 @@ export class ChainReplicator {
   #openWaiters: Array<() => void> = [];
 
   constructor(opts: ChainReplicatorOptions) {
-    this.#o = { ackTimeoutMs: 30_000, connectTimeoutMs: 3_000, ...opts };
+    this.#o = { ackTimeoutMs: 30_000, connectTimeoutMs: 3_000, dialer: dialPlain, ...opts };
     this.#epochs = new EpochStore(opts.stateDir);
   }
 
@@ -248,6 +250,7 @@ export class ChainReplicator {
         }
       },
       connectTimeoutMs: this.#o.connectTimeoutMs,
+      dialer: this.#o.dialer,
     });
     this.#forwarder = f;
     f.start();
@@ -361,7 +364,7 @@ export class ChainReplicator {
       while (gen === this.#generation) {
         let conn: PeerConnection | undefined;
         try {
-          conn = await PeerConnection.connect(node.host, node.port, this.#o.connectTimeoutMs);
+          conn = await PeerConnection.connect(node.host, node.port, this.#o.connectTimeoutMs, this.#o.dialer);
           res = await conn.request<PositionResponse>(ChainApiKey.Position, {
             chainName: chain.name,
             chainEpoch: this.#epochs.get(chain.name),
@@ -411,7 +414,12 @@ export class ChainReplicator {
     while (gen === this.#generation) {
       let conn: PeerConnection | undefined;
       try {
-        conn = await PeerConnection.connect(member.host, member.port, this.#o.connectTimeoutMs);
+        conn = await PeerConnection.connect(
+          member.host,
+          member.port,
+          this.#o.connectTimeoutMs,
+          this.#o.dialer,
+        );
         const res = await conn.request<PositionResponse>(ChainApiKey.Position, {
           chainName: chain.name,
           chainEpoch: this.#epochs.get(chain.name),
@@ -455,7 +463,12 @@ export class ChainReplicator {
       },
       'head copies from a member that is ahead',
     );
-    const conn = await PeerConnection.connect(member.host, member.port, this.#o.connectTimeoutMs);
+    const conn = await PeerConnection.connect(
+      member.host,
+      member.port,
+      this.#o.connectTimeoutMs,
+      this.#o.dialer,
+    );
     try {
       while (log.logEndOffset < theirs.logEndOffset && gen === this.#generation) {
         const res = await conn.request<ReadResponse>(ChainApiKey.Read, {

@@ -11,6 +11,33 @@ export class PeerClosedError extends Error {
   override readonly name = 'PeerClosedError';
 }
 
+/**
+ * Opens a socket to a node, ready for chain requests (on a secured listener: TLS handshake and
+ * SASL authentication done, nothing unread left on it), or rejects within `timeoutMs`.
+ */
+export type PeerDialer = (host: string, port: number, timeoutMs: number) => Promise<net.Socket>;
+
+/** A plain TCP connection (PLAINTEXT listeners). */
+export function dialPlain(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new PeerClosedError(`connect to ${host}:${port} timed out`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new PeerClosedError(`connect to ${host}:${port}: ${err.message}`));
+    });
+  });
+}
+
 interface Pending {
   apiKey: number;
   resolve: (body: unknown) => void;
@@ -33,25 +60,22 @@ export class PeerConnection {
     socket.on('close', () => this.#fail(new PeerClosedError('connection closed')));
   }
 
-  /** Connects, or rejects after `timeoutMs`. */
-  static connect(host: string, port: number, timeoutMs: number): Promise<PeerConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new PeerClosedError(`connect to ${host}:${port} timed out`));
-      }, timeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(new PeerConnection(socket));
-      });
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new PeerClosedError(`connect to ${host}:${port}: ${err.message}`));
-      });
-    });
+  /**
+   * Connects, or rejects after `timeoutMs`. `dial` opens the socket: plain TCP by default; the
+   * broker passes one that does TLS and SASL when the cluster's listeners are secured.
+   */
+  static async connect(
+    host: string,
+    port: number,
+    timeoutMs: number,
+    dial: PeerDialer = dialPlain,
+  ): Promise<PeerConnection> {
+    try {
+      return new PeerConnection(await dial(host, port, timeoutMs));
+    } catch (err) {
+      if (err instanceof PeerClosedError) throw err;
+      throw new PeerClosedError(`connect to ${host}:${port}: ${(err as Error).message}`);
+    }
   }
 
   get closed(): boolean {
