@@ -7,6 +7,8 @@ import {
   peekRequestApi,
   type RequestApi,
 } from '@kilgore/protocol';
+import { mayCluster } from './acl/checks.js';
+import { AclOperation } from './acl/types.js';
 import type { BrokerContext } from './context.js';
 import { handlers as defaultHandlers, handlerTable } from './handlers/index.js';
 import type { ApiHandler, RequestInfo } from './handlers/types.js';
@@ -34,6 +36,14 @@ export function createRouter(
     }
     if (api.apiKey >= FIRST_CHAIN_API_KEY && broker.chain !== undefined) {
       // Replication between nodes (docs/replication.md): never advertised, not a client API.
+      // Only nodes may send it: with the authorizer on, CLUSTER_ACTION on the cluster (Kafka's
+      // rule for inter-broker requests); node principals are super users or hold that ACL.
+      const who = { principal: connection.principal, clientHost: connection.socket.remoteAddress ?? '' };
+      if (!mayCluster(broker, who, AclOperation.CLUSTER_ACTION)) {
+        throw new CloseConnection(
+          `chain request (api key ${api.apiKey}) from ${broker.authorizer.principalOf(who)}, which lacks CLUSTER_ACTION on the cluster`,
+        );
+      }
       return broker.chain.handleFrame(frame).catch((err: unknown) => {
         throw new CloseConnection(`chain request (api key ${api.apiKey}) failed: ${(err as Error).message}`);
       });

@@ -14,6 +14,7 @@ import {
   ChainReplicator,
   PeerConnection as Peer,
   type PeerConnection,
+  type PeerDialer,
   type ReplicaHost,
   type SyncTopic,
   type TopicSyncRequest,
@@ -29,6 +30,7 @@ import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
 import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
 import { ReplicatedLogStore } from './replicated-log-store.js';
+import { interBrokerDialer } from './secure-dialer.js';
 import { readTopicTable, writeTopicTable } from './topic-table.js';
 
 /** How far back a new head looks for idempotent producers' batches. */
@@ -57,6 +59,8 @@ export class BrokerChain {
   readonly #knownEpochs = new Map<string, number>();
   #stopped = false;
   #offsetsLoaded = false;
+  /** Opens connections to other nodes: TLS and SASL when the inter-broker listener wants them. */
+  readonly #dial: PeerDialer;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -64,6 +68,7 @@ export class BrokerChain {
     source: MembershipSource,
   ) {
     this.source = source;
+    this.#dial = interBrokerDialer(config.security?.interBroker);
     const host: ReplicaHost = {
       log: (t, p) => this.#raw(t, p),
       ensureLog: (t, p) => this.#ensureLog(t, p),
@@ -80,6 +85,7 @@ export class BrokerChain {
       stateDir: config.logDir,
       log: log.child({ component: 'chain' }),
       ackTimeoutMs: config.chain?.replicaLagTimeMaxMs ?? 30_000,
+      dialer: this.#dial,
     });
   }
 
@@ -92,6 +98,8 @@ export class BrokerChain {
     const membership = config.chain?.membership;
     const s = source ?? (membership ? new StaticMembership(membership) : undefined);
     if (!s) return undefined;
+    const problem = config.security?.interBroker?.problem;
+    if (problem !== undefined) throw new Error(problem);
     // Placement needs a membership from the start (DNS: the first answer).
     await s.start();
     return new BrokerChain(config, log, s);
@@ -123,7 +131,7 @@ export class BrokerChain {
       if (m.nodeId === this.config.nodeId) continue;
       let peer: PeerConnection | undefined;
       try {
-        peer = await Peer.connect(m.host, m.port, 1000);
+        peer = await Peer.connect(m.host, m.port, 1000, this.#dial);
         const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
           senderId: this.config.nodeId,
           pull: true,
@@ -425,7 +433,7 @@ export class BrokerChain {
         const sentEpochs = [...epochs].map(([chainName, epoch]) => ({ chainName, epoch }));
         let peer: PeerConnection | undefined;
         try {
-          peer = await Peer.connect(member.host, member.port, 3000);
+          peer = await Peer.connect(member.host, member.port, 3000, this.#dial);
           const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
             senderId: this.config.nodeId,
             pull: false,
@@ -471,7 +479,7 @@ export class BrokerChain {
       if (m.nodeId === this.config.nodeId) continue;
       let peer: PeerConnection | undefined;
       try {
-        peer = await Peer.connect(m.host, m.port, 1000);
+        peer = await Peer.connect(m.host, m.port, 1000, this.#dial);
         const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
           senderId: this.config.nodeId,
           pull: true,

@@ -130,4 +130,29 @@ export const SECURITY_CONFIG_DEFS: readonly ConfigDef[] = [
     default: null,
     doc: "Host names AWS_MSK_IAM clients may sign besides the listener's own (advertised and bound).",
   },
+  {
+    name: 'inter.broker.listener.name',
+    type: 'string',
+    default: null,
+    doc: 'The listener nodes reach each other on for chain replication (its protocol, TLS and SASL apply). Default: the listener of security.inter.broker.protocol, else the first listener.',
+  },
+  {
+    name: 'security.inter.broker.protocol',
+    type: 'string',
+    default: null,
+    oneOf: ['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'],
+    doc: 'Security protocol between nodes: the first listener with it is used. Not with inter.broker.listener.name.',
+  },
+  {
+    name: 'sasl.mechanism.inter.broker.protocol',
+    type: 'string',
+    default: 'PLAIN',
+    doc: 'SASL mechanism a node authenticates to other nodes with (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512); its credentials are the username and password options of listener.name.<listener>.<mechanism>.sasl.jaas.config.',
+  },
+  {
+    name: 'ssl.endpoint.identification.algorithm',
+    type: 'string',
+    default: 'https',
+    doc: 'https: a node checks that the certificate of the node it connects to names its host; empty: the chain of trust only.',
+  },
 ];

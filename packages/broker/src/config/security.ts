@@ -5,6 +5,7 @@ import { type JaasEntry, parseJaasConfig, plainUsersFromJaas } from '../security
 import type { AwsAccessKey } from '../security/msk-iam.js';
 import { isSupportedMechanism } from '../security/sasl-mechanism.js';
 import { ConfigError, type ConfigValue, type ResolvedSetting } from './broker-config.js';
+import { type InterBrokerSecurity, interBrokerSecurity } from './inter-broker.js';
 import type { Listener } from './listeners.js';
 import { parseProperties } from './properties.js';
 
@@ -47,6 +48,8 @@ export interface SecurityConfig {
   mskIamKeys: ReadonlyMap<string, AwsAccessKey>;
   /** Extra host names AWS_MSK_IAM clients may sign. */
   mskIamHosts: readonly string[];
+  /** How this node connects to other nodes (chain replication); see inter-broker.ts. */
+  interBroker?: InterBrokerSecurity;
 }
 
 /** A `listener.name.<listener>.<setting>` entry as given (such names are not in the settings table). */
@@ -149,6 +152,7 @@ export function buildSecurityConfig(
     saslMaxReceiveSize: get('sasl.server.max.receive.size').value as number,
     mskIamKeys,
     mskIamHosts: (get('kilgore.aws.msk.iam.hosts').value as string[] | null) ?? [],
+    interBroker: interBrokerSecurity(get, out, prefixed, readJaas),
   };
 }
 
