@@ -31,6 +31,7 @@ import type { StorageLogStore } from '../logs/storage-log-store.js';
 import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
 import { ReplicatedLogStore } from './replicated-log-store.js';
 import { interBrokerDialer } from './secure-dialer.js';
+import { SecuritySync } from './security-sync.js';
 import { readTopicTable, writeTopicTable } from './topic-table.js';
 
 /** How far back a new head looks for idempotent producers' batches. */
@@ -61,6 +62,8 @@ export class BrokerChain {
   #offsetsLoaded = false;
   /** Opens connections to other nodes: TLS and SASL when the inter-broker listener wants them. */
   readonly #dial: PeerDialer;
+  /** ACLs and SCRAM credentials, carried by TopicSync beside the topics. */
+  #security: SecuritySync | undefined;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -177,6 +180,13 @@ export class BrokerChain {
     this.#ctx = ctx;
     // Every acks=all produce waiting for the chain listens on it (removed when answered).
     setMaxListeners(0, ctx.shutdown);
+    this.#security = new SecuritySync(
+      ctx.authorizer.store,
+      ctx.scramCredentials,
+      this.log,
+      () => this.brokers().flatMap((m) => (m.nodeId === this.config.nodeId ? [] : [m.nodeId])),
+      (nodeId) => void this.#drain(nodeId),
+    );
     await this.#pullTable();
     await this.replicator.start();
     this.#watchCoordinator();
@@ -422,11 +432,13 @@ export class BrokerChain {
       while (!this.#stopped) {
         const box = this.#outbox.get(nodeId) ?? new Map<string, SyncTopic>();
         const epochs = this.#epochOutbox.get(nodeId) ?? new Map<string, number>();
-        if (box.size === 0 && epochs.size === 0) return;
+        const security = this.#security?.pending(nodeId) ?? { payload: null, count: 0 };
+        if (box.size === 0 && epochs.size === 0 && security.count === 0) return;
         const member = this.brokers().find((m) => m.nodeId === nodeId);
         if (!member) {
           this.#outbox.delete(nodeId); // no longer in the cluster
           this.#epochOutbox.delete(nodeId);
+          this.#security?.forget(nodeId);
           return;
         }
         const sent = [...box.values()];
@@ -439,8 +451,10 @@ export class BrokerChain {
             pull: false,
             topics: sent,
             chainEpochs: sentEpochs,
+            security: security.payload,
           });
           if (res.errorCode !== ErrorCode.NONE) throw new Error(`error ${res.errorCode}`);
+          this.#security?.delivered(nodeId, security.count);
           for (const s of sent) if (box.get(s.name) === s) box.delete(s.name);
           for (const e of sentEpochs) if (epochs.get(e.chainName) === e.epoch) epochs.delete(e.chainName);
           backoff = 200;
@@ -488,6 +502,7 @@ export class BrokerChain {
         });
         this.#learnEpochs(res.chainEpochs);
         await this.#merge(res.topics, true);
+        this.#security?.receive(res.security, m.nodeId);
         this.log.info({ from: m.nodeId, topics: res.topics.length }, 'topic table pulled from a peer');
         return;
       } catch {
@@ -499,14 +514,20 @@ export class BrokerChain {
   }
 
   async #onTopicSync(req: TopicSyncRequest): Promise<TopicSyncResponse> {
+    if (req.security && this.#security === undefined) {
+      // Not started yet: refuse, so the sender keeps the ACL/credential changes and retries.
+      return { errorCode: ErrorCode.BROKER_NOT_AVAILABLE, topics: [], chainEpochs: [], clusterId: '' };
+    }
     this.#learnEpochs(req.chainEpochs);
     await this.#merge(req.topics, req.pull);
+    this.#security?.receive(req.security, req.senderId);
     const topics = req.pull ? (this.#topics?.list() ?? []).map((t) => this.#entry(t.name)) : [];
     return {
       errorCode: ErrorCode.NONE,
       topics,
       chainEpochs: req.pull ? this.#epochList() : [],
       clusterId: this.#ctx?.clusterId ?? '',
+      security: req.pull ? (this.#security?.snapshot() ?? null) : null,
     };
   }
 

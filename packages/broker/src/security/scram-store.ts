@@ -26,8 +26,17 @@ export class ScramStoreError extends Error {
  * key, server key, iterations in Kafka's field names; never a password). Every change rewrites
  * the file atomically: a temp file, fsync, rename, fsync of the directory.
  */
+/** A change to SCRAM credentials (null: deleted), as `apply` takes it. */
+export interface ScramChange {
+  user: string;
+  mechanism: ScramMechanism;
+  credential: ScramCredential | null;
+}
+
 export class ScramCredentialStore {
   private readonly users = new Map<string, Map<ScramMechanism, ScramCredential>>();
+  /** Told of each local change once it is on disk (chain replication sends it to every node). */
+  private readonly listeners: ((changes: readonly ScramChange[]) => void)[] = [];
   readonly path: string;
 
   constructor(logDir: string) {
@@ -73,10 +82,13 @@ export class ScramCredentialStore {
     return this.users;
   }
 
-  /** Applies a batch of changes in memory, then persists once. */
-  apply(
-    changes: readonly { user: string; mechanism: ScramMechanism; credential: ScramCredential | null }[],
-  ): void {
+  /** Called after each local change is on disk; changes from other nodes (`remote`) are not reported. */
+  onChange(listener: (changes: readonly ScramChange[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Applies a batch of changes in memory, then persists once. `remote`: made on another node. */
+  apply(changes: readonly ScramChange[], remote = false): void {
     for (const c of changes) {
       if (c.credential === null) {
         const m = this.users.get(c.user);
@@ -86,7 +98,9 @@ export class ScramCredentialStore {
         this.put(c.user, c.mechanism, c.credential);
       }
     }
-    if (changes.length > 0) this.save();
+    if (changes.length === 0) return;
+    this.save();
+    if (!remote) for (const l of this.listeners) l(changes);
   }
 
   private put(user: string, mechanism: ScramMechanism, credential: ScramCredential): void {

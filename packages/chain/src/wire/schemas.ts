@@ -166,6 +166,8 @@ export const TopicSyncSchema: ApiSchema = {
       f('pull', 'bool'),
       TOPIC_ENTRY('SyncTopic'),
       CHAIN_EPOCHS('SyncChainEpoch'),
+      // The host's own cluster-wide state (the broker: ACL and SCRAM credential changes, JSON).
+      f('security', 'string', { nullableVersions: '0+' }),
     ],
   },
   response: {
@@ -175,6 +177,8 @@ export const TopicSyncSchema: ApiSchema = {
       CHAIN_EPOCHS('SyncChainEpochResult'),
       // The answering node's cluster id: a node formatting a new log dir takes it.
       f('clusterId', 'string'),
+      // A pull's answer: the host's whole cluster-wide state (the broker: ACLs, SCRAM credentials).
+      f('security', 'string', { nullableVersions: '0+' }),
     ],
   },
 };
@@ -265,6 +269,8 @@ export interface TopicSyncRequest {
   pull: boolean;
   topics: SyncTopic[];
   chainEpochs: ChainEpochEntry[];
+  /** Opaque to the engine: the host's ACL/credential changes (JSON text), or null. */
+  security?: string | null;
 }
 
 export interface TopicSyncResponse {
@@ -272,4 +278,6 @@ export interface TopicSyncResponse {
   topics: SyncTopic[];
   chainEpochs: ChainEpochEntry[];
   clusterId: string;
+  /** Opaque to the engine: a pull's answer carries the host's whole ACL/credential set. */
+  security?: string | null;
 }
