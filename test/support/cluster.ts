@@ -31,6 +31,8 @@ export interface ClusterOptions {
   settings?: Record<string, string>;
   /** false: leave kilgore.chains out, so each node is a plain single broker (a baseline). */
   replication?: boolean;
+  /** How to tell a node is up (default: it answers Metadata on a plain connection). */
+  probe?: (address: Address) => Promise<unknown>;
 }
 
 /** Keep at most this much of a node's output (the tail is what explains a failure). */
@@ -51,6 +53,8 @@ export class ClusterNode {
   starts = 0;
   /** How the last run ended (undefined while it runs or before the first start). */
   lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** ClusterOptions.probe: how waitReady tells the node is up (secured listeners need their own). */
+  probe: ((address: Address) => Promise<unknown>) | undefined;
 
   constructor(
     readonly nodeId: number,
@@ -153,6 +157,10 @@ export class ClusterNode {
     for (;;) {
       if (!this.running) throw new Error(`node ${this.nodeId} exited while starting:\n${this.tail()}`);
       try {
+        if (this.probe) {
+          await this.probe(this.address);
+          return { brokers: [], topics: [] } as unknown as MetadataResponse;
+        }
         return await metadata(this.address, []);
       } catch (err) {
         last = err;
@@ -200,7 +208,9 @@ export class ChainCluster {
         seen.add(id);
         const dir = join(root, `node-${id}`);
         mkdirSync(dir, { recursive: true });
-        cluster.nodes.set(id, new ClusterNode(id, `127.0.0.${(i % 3) + 1}`, 0, dir));
+        const node = new ClusterNode(id, `127.0.0.${(i % 3) + 1}`, 0, dir);
+        node.probe = options.probe;
+        cluster.nodes.set(id, node);
       });
     }
     for (let attempt = 1; ; attempt++) {

@@ -14,8 +14,9 @@ export interface InterBrokerSecurity {
   /** TLS listeners: the listener's trust store (and key store, offered as a client certificate). */
   tls?: {
     ca?: string;
-    key: string;
-    cert: string;
+    /** Absent: no client certificate (a listener that does not ask for one). */
+    key?: string;
+    cert?: string;
     passphrase?: string;
     minVersion: 'TLSv1.2' | 'TLSv1.3';
     /** ssl.endpoint.identification.algorithm=https (the default): the peer's name must match. */
