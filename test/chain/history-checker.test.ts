@@ -181,7 +181,7 @@ describe('send outcome classification', () => {
     expect(classifySendError(protocol(7, 'REQUEST_TIMED_OUT')).outcome).toBe('unknown');
     expect(
       classifySendError({ name: 'KafkaJSConnectionError', code: 'ECONNREFUSED', message: 'x' }).outcome,
-    ).toBe('failed');
+    ).toBe('unknown');
     expect(
       classifySendError({ name: 'KafkaJSConnectionError', code: 'ECONNRESET', message: 'x' }).outcome,
     ).toBe('unknown');

@@ -57,8 +57,8 @@ export function classifySendError(err: unknown): { outcome: Exclude<Outcome, 'ac
   const error = `${e?.name ?? 'Error'}: ${e?.type ?? ''} ${e?.message ?? String(err)}`.replace(/\s+/g, ' ');
   if (e?.name === 'KafkaJSProtocolError' && typeof e.code === 'number' && NOT_APPENDED_CODES.has(e.code))
     return { outcome: 'failed', error };
-  // A connection refused at connect time never carried the request.
-  if (e?.name === 'KafkaJSConnectionError' && e.code === 'ECONNREFUSED') return { outcome: 'failed', error };
+  // Not even ECONNREFUSED proves a write was never sent: kafkajs refreshes metadata after a
+  // request it had already written, and reports the refused reconnect instead of the lost reply.
   if (e?.name !== undefined && NOT_SENT_ERRORS.has(e.name)) return { outcome: 'failed', error };
   return { outcome: 'unknown', error };
 }
