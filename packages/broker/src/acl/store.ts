@@ -20,12 +20,10 @@ export type AclChangeListener = (change: AclChange) => void;
  * `<log.dirs>/kilgore-acls.json`, rewritten atomically (temp file, fsync, rename, fsync of the
  * dir) on each change, so a crash leaves the old set or the new one.
  *
- * Replication seam: a multi-node cluster must send each change to every node. `onChange` reports
- * every local change (after it is on disk) and `apply` installs a change received from a peer
- * without reporting it again. The intended carrier is the chain's topic table
- * (src/chain/broker-chain.ts: pushed to every node on change, pulled from a peer at start): an
- * `acls` entry beside the topics, with a pulled table replacing the whole set as `apply` would.
- * Not wired yet: each node has only its own ACLs.
+ * Replication: `onChange` reports every local change (after it is on disk) and `apply` installs
+ * a change received from a peer without reporting it again. Under chain replication
+ * src/chain/security-sync.ts carries them with the topic table (pushed to every node on change;
+ * a node pulling at start takes a peer's whole set).
  */
 export class AclStore {
   private bindings: AclBinding[] = [];
