@@ -70,8 +70,6 @@ export class Connection {
   private closing = false;
   private draining: (() => void) | null = null;
   private pumping = false;
-  /** A flush is scheduled for the end of this tick (see flushSoon). */
-  private flushQueued = false;
   /** Close once every pending reply is written (a refused authentication). */
   private endWhenFlushed = false;
   private readonly tracker: FrameTracker | undefined;
@@ -230,7 +228,7 @@ export class Connection {
       if (result instanceof Promise) {
         result.then((reply) => {
           slot.reply = reply;
-          this.flushSoon();
+          this.flush();
         }, fail);
       } else {
         slot.reply = result;
@@ -239,20 +237,6 @@ export class Connection {
     } catch (err) {
       fail(err);
     }
-  }
-
-  /**
-   * Flushes once the promise callbacks running now have all run (process.nextTick runs after
-   * the microtask queue drains): pipelined requests that finish together (produce appends
-   * written with one writev) then go out with one socket write instead of one each.
-   */
-  private flushSoon(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    process.nextTick(() => {
-      this.flushQueued = false;
-      this.flush();
-    });
   }
 
   /** Writes every reply at the head of the queue that is ready, in request order. */
