@@ -4,8 +4,8 @@
  */
 export * from './acl/index.js';
 export { type AdvertisedAddress, Broker, type BrokerOptions } from './broker.js';
-export * from './config/index.js';
 export { interBrokerDialer } from './chain/secure-dialer.js';
+export * from './config/index.js';
 export type { InterBrokerSecurity } from './config/inter-broker.js';
 export type { BrokerContext } from './context.js';
 export type { RequestInfo } from './handlers/types.js';
