@@ -25,6 +25,10 @@
  * event-loop delay (p99, max) during the run: the raw loop stalls too (a writev blocked in the
  * kernel), so compare Kilgore's with it; and how late the generator itself sent (its timer
  * ticks every ~1 ms, and it shares the machine): a floor under every latency figure.
+ *
+ * The broker under test is the packages' dist (what `@kilgore/*` resolve to), not their src:
+ * `pnpm bench:produce` runs `tsc -b` first; run that too before calling this file directly, or
+ * the figures are those of whatever was last built. Results and what they taught: PERFORMANCE.md.
  */
 import { execFileSync, fork } from 'node:child_process';
 import fs, { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
