@@ -8,7 +8,8 @@
  * several requests in flight, each reply counted with its latency. Every run gets fresh nodes on
  * fresh directories, after a system-wide `sync` so a run does not pay for the previous one's
  * dirty pages; single node and chain alternate order across rounds; medians are printed.
- * Each line also shows every node's CPU use during the run (share of one core, head first), and
+ * Each line also shows every node's CPU use during the run (share of one core, head first), the
+ * share of the run each spent runnable but waiting for a core (run-queue wait), and
  * a third row per round, the chain with acks=1, separates the cost of forwarding from the wait
  * for the tail's ack.
  *
@@ -17,7 +18,7 @@
  * Needs the build (npx tsc -b): the nodes run apps/kilgore/dist/main.js.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { encodeRecordBatchSync, encodeRequest } from '@kilgore/protocol';
 import { createTopic } from '../../../test/support/chain-views.js';
@@ -67,24 +68,37 @@ function load(port: number, frame: Buffer): Promise<Result> {
   });
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+/**
+ * [CPU seconds, seconds runnable but waiting for a core] a process has had, over its threads,
+ * from /proc/<pid>/task/<tid>/schedstat (Linux). The wait shows a machine short of cores: three
+ * nodes and the load generator share this one's two, and every hop of the chain wakes a process.
+ */
+function schedSeconds(pid: number | undefined): [number, number] {
+  if (pid === undefined) return [0, 0];
+  let cpu = 0;
+  let wait = 0;
   try {
-    // Fields after the command name (which ends at the last ')'): utime and stime are 14 and 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const [run, queued] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+        cpu += Number(run) / 1e9;
+        wait += Number(queued) / 1e9;
+      } catch {
+        // the thread ended
+      }
+    }
   } catch {
-    return 0;
+    // the process ended
   }
+  return [cpu, wait];
 }
-const CLOCK_TICKS = 100;
 
 interface Run {
   result: Result;
   /** Per node, the share of one core it used during the load (1 = a whole core). */
   cpu: number[];
+  /** Per node, the share of the run it spent runnable but waiting for a core. */
+  wait: number[];
 }
 
 /**
@@ -97,10 +111,12 @@ async function withNodes(options: ClusterOptions, frame: Buffer): Promise<Run> {
     await createTopic(cluster, 'bench', 1);
     execFileSync('sync');
     const nodes = [...cluster.nodes.values()];
-    const before = nodes.map((n) => cpuSeconds(n.child?.pid));
+    const before = nodes.map((n) => schedSeconds(n.child?.pid));
     const result = await load(cluster.node(1).port, frame);
-    const cpu = nodes.map((n, i) => (cpuSeconds(n.child?.pid) - before[i]!) / result.elapsed);
-    return { result, cpu };
+    const after = nodes.map((n) => schedSeconds(n.child?.pid));
+    const cpu = nodes.map((_, i) => (after[i]![0] - before[i]![0]) / result.elapsed);
+    const wait = nodes.map((_, i) => (after[i]![1] - before[i]![1]) / result.elapsed);
+    return { result, cpu, wait };
   } catch (err) {
     console.error(cluster.outputs(3000));
     throw err;
@@ -131,13 +147,14 @@ function report(name: string, run: Run): Figures {
   const sorted = r.latencies.sort((a, b) => a - b);
   console.log(
     `${name.padEnd(34)} ${Math.round(records).toLocaleString().padStart(12)} records/s ${mb.toFixed(1).padStart(7)} MB/s` +
-      `   p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms   cpu ${run.cpu.map((c) => `${Math.round(c * 100)}%`).join(' ')}`,
+      `   p50 ${pct(sorted, 0.5)} ms  p99 ${pct(sorted, 0.99)} ms   cpu ${run.cpu.map((c) => `${Math.round(c * 100)}%`).join(' ')}` +
+      `  wait ${run.wait.map((c) => `${Math.round(c * 100)}%`).join(' ')}`,
   );
   return { mb, p50: Number(pct(sorted, 0.5)), p99: Number(pct(sorted, 0.99)) };
 }
 
 console.log(
-  `chain: ${perBatch} records of ${recordSize} B per batch (${batch.length} B), ${connections} connections x ${inflight} in flight, ${seconds} s per run, ${rounds} rounds (medians); cpu = each node's share of a core (head first)`,
+  `chain: ${perBatch} records of ${recordSize} B per batch (${batch.length} B), ${connections} connections x ${inflight} in flight, ${seconds} s per run, ${rounds} rounds (medians); cpu = each node's share of a core (head first), wait = share of the run it waited for a core`,
 );
 const singles: Figures[] = [];
 const chains: Figures[] = [];

@@ -9,6 +9,7 @@ import { ErrorCode } from '@kilgore/protocol';
 import type { PartitionLog } from '@kilgore/storage';
 import { divergencePoint, type ReplicaPosition } from './divergence.js';
 import type { ChainLogger, ReplicaHost } from './host.js';
+import { TRACE_ENABLED, traceSent } from './trace.js';
 import { PeerConnection, type PeerDialer } from './wire/peer.js';
 import {
   type AppendRequest,
@@ -100,9 +101,11 @@ export class Forwarder {
   readonly #refusals = new Map<string, AbortController>();
   /** Messages sent and answered (tests and figures). */
   stats = { messages: 0, bytes: 0, handshakes: 0 };
+  readonly #trace: ReturnType<typeof traceSent> | undefined;
 
   constructor(opts: ForwarderOptions) {
     this.#o = opts;
+    if (TRACE_ENABLED) this.#trace = traceSent(opts.nodeId);
   }
 
   get successorId(): number {
@@ -420,8 +423,21 @@ export class Forwarder {
     if (!conn) return;
     const gen = this.#generation;
     this.#inFlight++;
+    const sentAt = this.#trace ? performance.now() : 0;
+    const inFlight = this.#inFlight;
     conn.request<AppendResponse>(ChainApiKey.Append, msg).then(
       (res) => {
+        if (this.#trace) {
+          let bytes = 0;
+          let entries = 0;
+          for (const t of msg.topics) {
+            for (const p of t.partitions) {
+              entries++;
+              bytes += p.records?.length ?? 0;
+            }
+          }
+          this.#trace.add({ bytes, entries, rttMs: performance.now() - sentAt, inFlight });
+        }
         if (gen !== this.#generation) return;
         this.#inFlight--;
         this.stats.messages++;

@@ -12,6 +12,7 @@ import { EpochStore } from './epoch-store.js';
 import { type Appended, Forwarder, positionOf, raiseHighWatermark } from './forwarder.js';
 import type { ChainLogger, ReplicaHost } from './host.js';
 import { chainFor, chainOfNode } from './placement.js';
+import { TRACE_ENABLED, traceReceived } from './trace.js';
 import { decodeChainRequest, encodeChainResponse } from './wire/frames.js';
 import { dialPlain, PeerConnection, type PeerDialer } from './wire/peer.js';
 import {
@@ -66,10 +67,13 @@ export class ChainReplicator {
   #membershipAbort = new AbortController();
   /** Resolves each time the head opens an epoch (tests, startup). */
   #openWaiters: Array<() => void> = [];
+  /** KILGORE_CHAIN_TRACE=1: where received messages spend their time. */
+  readonly #trace: ReturnType<typeof traceReceived> | undefined;
 
   constructor(opts: ChainReplicatorOptions) {
     this.#o = { ackTimeoutMs: 30_000, connectTimeoutMs: 3_000, dialer: dialPlain, ...opts };
     this.#epochs = new EpochStore(opts.stateDir);
+    if (TRACE_ENABLED) this.#trace = traceReceived(opts.nodeId);
   }
 
   get nodeId(): number {
@@ -541,6 +545,7 @@ export class ChainReplicator {
     }
     if (req.chainEpoch > mine) this.#epochs.raise(chain.name, req.chainEpoch);
     const isTail = idx === chain.members.length - 1;
+    const receivedAt = this.#trace ? performance.now() : 0;
     const work: Array<Promise<void>> = [];
     const topics: AppendResponse['topics'] = [];
     for (const t of req.topics) {
@@ -605,6 +610,7 @@ export class ChainReplicator {
       }
     }
     await Promise.all(work);
+    const appendedAt = this.#trace ? performance.now() : 0;
     // Answer once the tail has what this message carried (or after the ack timeout, with what it
     // has: acks are cumulative, a later answer covers this one).
     if (!isTail) {
@@ -632,6 +638,7 @@ export class ChainReplicator {
       }
       if (waits.length > 0) await Promise.all(waits);
     }
+    this.#trace?.add({ appendMs: appendedAt - receivedAt, ackWaitMs: performance.now() - appendedAt });
     for (const t of topics) {
       for (const r of t.partitions) {
         if (r.errorCode !== ErrorCode.NONE) continue;
