@@ -11,21 +11,13 @@
  *
  * Needs the build (npx tsc -b): the nodes run apps/kilgore/dist/main.js.
  */
-import cp from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { encodeRecordBatchSync, encodeRequest } from '@kilgore/protocol';
+import { nodeFlags } from './node-flags.js';
 
-// The harness spawns `node main.js ...`; extra flags go in front of the script (the harness
-// has no option for it, and NODE_OPTIONS refuses most V8 flags).
-const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
-if (nodeFlags.length > 0) {
-  const original = cp.spawn;
-  (cp as { spawn: unknown }).spawn = (cmd: string, args: string[], opts: cp.SpawnOptions) =>
-    original(cmd, cmd === process.execPath ? [...nodeFlags, ...args] : args, opts);
-  syncBuiltinESMExports();
-}
+// After node-flags (it wraps spawn for the harness).
 const { createTopic } = await import('../../../test/support/chain-views.js');
 const { ChainCluster } = await import('../../../test/support/cluster.js');
 
@@ -66,7 +58,7 @@ const cluster = await ChainCluster.start({
 });
 try {
   await createTopic(cluster, 'bench', 1);
-  cp.execFileSync('sync');
+  execFileSync('sync');
   const pids = [...cluster.nodes.values()].map((n) => n.child!.pid!);
   const before = pids.map(schedstat);
   const result = await new Promise<{ requests: number; latencies: number[]; elapsed: number }>(

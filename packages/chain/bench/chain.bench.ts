@@ -13,7 +13,8 @@
  * a third row per round, the chain with acks=1, separates the cost of forwarding from the wait
  * for the tail's ack.
  *
- *   pnpm bench:chain   (env: SECONDS=4 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384)
+ *   pnpm bench:chain   (env: SECONDS=4 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384;
+ *                       NODE_FLAGS="--initial-old-space-size=256" adds flags to every node)
  *
  * Needs the build (npx tsc -b): the nodes run apps/kilgore/dist/main.js.
  */
@@ -21,8 +22,12 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { encodeRecordBatchSync, encodeRequest } from '@kilgore/protocol';
-import { createTopic } from '../../../test/support/chain-views.js';
-import { ChainCluster, type ClusterOptions } from '../../../test/support/cluster.js';
+import type { ClusterOptions } from '../../../test/support/cluster.js';
+import { nodeFlags } from './node-flags.js';
+
+// After node-flags, which wraps spawn for the harness (NODE_FLAGS).
+const { createTopic } = await import('../../../test/support/chain-views.js');
+const { ChainCluster } = await import('../../../test/support/cluster.js');
 
 const seconds = Number(process.env.SECONDS ?? 4);
 const rounds = Number(process.env.ROUNDS ?? 3);
@@ -154,7 +159,7 @@ function report(name: string, run: Run): Figures {
 }
 
 console.log(
-  `chain: ${perBatch} records of ${recordSize} B per batch (${batch.length} B), ${connections} connections x ${inflight} in flight, ${seconds} s per run, ${rounds} rounds (medians); cpu = each node's share of a core (head first), wait = share of the run it waited for a core`,
+  `chain: ${nodeFlags.length > 0 ? `node flags ${nodeFlags.join(' ')}; ` : ''}${perBatch} records of ${recordSize} B per batch (${batch.length} B), ${connections} connections x ${inflight} in flight, ${seconds} s per run, ${rounds} rounds (medians); cpu = each node's share of a core (head first), wait = share of the run it waited for a core`,
 );
 const singles: Figures[] = [];
 const chains: Figures[] = [];
