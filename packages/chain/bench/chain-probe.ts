@@ -2,9 +2,10 @@
  * Diagnosis companion to chain.bench.ts: ONE run of the bench's load (same frame, 4 connections
  * x INFLIGHT requests, 8 by default) against a fresh 3-node chain, printing per node the CPU it
  * used and the time it spent runnable but waiting for a core (run-queue wait, summed over its
- * threads from /proc/<pid>/task/<tid>/schedstat), and its wake-ups (time slices). With KILGORE_CHAIN_TRACE=1 the nodes' per-hop
- * trace lines (packages/chain/src/trace.ts) are printed; NODE_FLAGS adds flags to the node
- * processes (e.g. NODE_FLAGS="--trace-gc" then GC lines are counted per node).
+ * threads from /proc/<pid>/task/<tid>/schedstat), and its wake-ups (time slices). With
+ * KILGORE_CHAIN_TRACE=1 the nodes' per-hop trace lines (packages/chain/src/trace.ts) are printed;
+ * NODE_FLAGS adds flags to the node processes (e.g. NODE_FLAGS="--trace-gc": GC lines are then
+ * counted per node); PROBE_OUTPUT=<file> keeps every node's whole output.
  *
  *   TSX_TSCONFIG_PATH=packages/chain/bench/tsconfig.json node --import tsx packages/chain/bench/chain-probe.ts
  *   (env: ACKS=-1 SECONDS=4 INFLIGHT=8 KILGORE_CHAIN_TRACE=1 NODE_FLAGS="--trace-gc")
@@ -12,7 +13,7 @@
  * Needs the build (npx tsc -b): the nodes run apps/kilgore/dist/main.js.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { encodeRecordBatchSync, encodeRequest } from '@kilgore/protocol';
 import { nodeFlags } from './node-flags.js';
@@ -84,6 +85,8 @@ try {
   });
   await cluster.stopAll();
   const out = cluster.outputs(4_000_000);
+  // PROBE_OUTPUT=<file>: every node's whole output kept for reading afterwards.
+  if (process.env.PROBE_OUTPUT) writeFileSync(process.env.PROBE_OUTPUT, out);
   if (process.env.KILGORE_CHAIN_TRACE === '1') {
     for (const l of out.split('\n')) if (l.includes('CHAIN_TRACE')) console.log(l);
   }
