@@ -425,19 +425,21 @@ export class Forwarder {
     this.#inFlight++;
     const sentAt = this.#trace ? performance.now() : 0;
     const inFlight = this.#inFlight;
+    let bytes = 0;
+    let entries = 0;
+    if (this.#trace) {
+      for (const t of msg.topics) {
+        for (const p of t.partitions) {
+          entries++;
+          bytes += p.records?.length ?? 0;
+        }
+      }
+    }
+    // The answer's handler does not see `msg`: its records (views of received frames on a middle
+    // node) are let go once written to the socket, not held until the successor's ack.
     conn.request<AppendResponse>(ChainApiKey.Append, msg).then(
       (res) => {
-        if (this.#trace) {
-          let bytes = 0;
-          let entries = 0;
-          for (const t of msg.topics) {
-            for (const p of t.partitions) {
-              entries++;
-              bytes += p.records?.length ?? 0;
-            }
-          }
-          this.#trace.add({ bytes, entries, rttMs: performance.now() - sentAt, inFlight });
-        }
+        this.#trace?.add({ bytes, entries, rttMs: performance.now() - sentAt, inFlight });
         if (gen !== this.#generation) return;
         this.#inFlight--;
         this.stats.messages++;

@@ -10,6 +10,7 @@ import { ErrorCode } from '@kilgore/protocol';
 import { divergencePoint, isAhead, type ReplicaPosition } from './divergence.js';
 import { EpochStore } from './epoch-store.js';
 import { type Appended, Forwarder, positionOf, raiseHighWatermark } from './forwarder.js';
+import { tuneHeapForChainTraffic } from './heap-tuning.js';
 import type { ChainLogger, ReplicaHost } from './host.js';
 import { chainFor, chainOfNode } from './placement.js';
 import { TRACE_ENABLED, traceReceived } from './trace.js';
@@ -114,6 +115,8 @@ export class ChainReplicator {
   }
 
   async start(): Promise<void> {
+    // Every member may receive chain traffic (a head becomes a middle when the membership changes).
+    tuneHeapForChainTraffic();
     await this.#o.source.start();
     const m = this.#o.source.current();
     if (m) this.#apply(m);
@@ -495,27 +498,40 @@ export class ChainReplicator {
 
   // ---- receiving side ----
 
-  /** Answers one request frame with a chain api key (the broker routes them here). */
-  async handleFrame(frame: Buffer): Promise<Buffer[]> {
-    const { header, body } = decodeChainRequest<unknown>(frame);
-    let res: object;
-    switch (header.apiKey) {
-      case ChainApiKey.Append:
-        res = await this.#onAppend(body as AppendRequest);
-        break;
-      case ChainApiKey.Position:
-        res = this.#onPosition(body as PositionRequest);
-        break;
-      case ChainApiKey.Read:
-        res = this.#onRead(body as ReadRequest);
-        break;
-      case ChainApiKey.TopicSync:
-        res = await this.#o.host.topicSync(body as TopicSyncRequest);
-        break;
-      default:
-        throw new Error(`unknown chain api key ${header.apiKey}`);
+  /**
+   * Answers one request frame with a chain api key (the broker routes them here). Not an async
+   * function on purpose: a suspended async function keeps its locals (the frame, the decoded
+   * body with its records) alive until it returns, and a ChainAppend waits milliseconds for the
+   * successor's ack after its records were appended; only the numbers needed to answer are kept.
+   */
+  handleFrame(frame: Buffer): Promise<Buffer[]> {
+    let apiKey: number;
+    let correlationId: number;
+    let res: object | Promise<object>;
+    try {
+      const { header, body } = decodeChainRequest<unknown>(frame);
+      apiKey = header.apiKey;
+      correlationId = header.correlationId;
+      switch (apiKey) {
+        case ChainApiKey.Append:
+          res = this.#onAppend(body as AppendRequest);
+          break;
+        case ChainApiKey.Position:
+          res = this.#onPosition(body as PositionRequest);
+          break;
+        case ChainApiKey.Read:
+          res = this.#onRead(body as ReadRequest);
+          break;
+        case ChainApiKey.TopicSync:
+          res = this.#o.host.topicSync(body as TopicSyncRequest);
+          break;
+        default:
+          throw new Error(`unknown chain api key ${apiKey}`);
+      }
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return encodeChainResponse(header.apiKey, header.correlationId, res);
+    return Promise.resolve(res).then((r) => encodeChainResponse(apiKey, correlationId, r));
   }
 
   #serial<T>(k: string, task: () => Promise<T>): Promise<T> {
@@ -529,7 +545,12 @@ export class ChainReplicator {
     return run;
   }
 
-  async #onAppend(req: AppendRequest): Promise<AppendResponse> {
+  /**
+   * A ChainAppend: the appends start now, the answer comes once they are done and (not at the
+   * tail) the successor acked them. Not async: `req` (views of the received frame) must not stay
+   * reachable during the wait for the ack (see handleFrame).
+   */
+  #onAppend(req: AppendRequest): Promise<AppendResponse> | AppendResponse {
     const chain = this.#chain;
     const refuse = (errorCode: number): AppendResponse => ({
       errorCode,
@@ -546,11 +567,21 @@ export class ChainReplicator {
     if (req.chainEpoch > mine) this.#epochs.raise(chain.name, req.chainEpoch);
     const isTail = idx === chain.members.length - 1;
     const receivedAt = this.#trace ? performance.now() : 0;
+    const { work, topics } = this.#startAppends(req.topics, isTail);
+    return this.#answerAppend(chain, isTail, work, topics, receivedAt);
+  }
+
+  /** Queues each partition's append (in arrival order per partition); the results fill `topics`. */
+  #startAppends(
+    reqTopics: AppendRequest['topics'],
+    isTail: boolean,
+  ): { work: Array<Promise<void>>; topics: AppendResponse['topics'] } {
     const work: Array<Promise<void>> = [];
     const topics: AppendResponse['topics'] = [];
-    for (const t of req.topics) {
+    for (const t of reqTopics) {
+      const name = t.name;
       const partitions: AppendPartitionResult[] = [];
-      topics.push({ name: t.name, partitions });
+      topics.push({ name, partitions });
       for (const p of t.partitions) {
         const r: AppendPartitionResult = {
           index: p.index,
@@ -560,8 +591,8 @@ export class ChainReplicator {
         };
         partitions.push(r);
         work.push(
-          this.#serial(`${t.name}\u0000${p.index}`, async () => {
-            const log = this.#o.host.ensureLog(t.name, p.index);
+          this.#serial(`${name}\u0000${p.index}`, async () => {
+            const log = this.#o.host.ensureLog(name, p.index);
             if (!log) {
               r.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
               return;
@@ -570,7 +601,7 @@ export class ChainReplicator {
               const cut = Number(p.truncateTo);
               if (cut >= 0 && cut < log.logEndOffset) {
                 this.#o.log.info(
-                  { topic: t.name, partition: p.index, from: log.logEndOffset, to: cut },
+                  { topic: name, partition: p.index, from: log.logEndOffset, to: cut },
                   'truncating a divergent suffix',
                 );
                 await log.truncateTo(cut);
@@ -586,7 +617,7 @@ export class ChainReplicator {
                 }
                 const a = await log.appendReplicated(p.records);
                 if (!isTail) {
-                  this.#forwarder?.notify(t.name, p.index, {
+                  this.#forwarder?.notify(name, p.index, {
                     buf: a.bytes === p.records.length ? p.records : p.records.subarray(0, a.bytes),
                     base: a.baseOffset,
                     end: a.lastOffset + 1,
@@ -595,13 +626,13 @@ export class ChainReplicator {
               }
               r.logEndOffset = BigInt(log.logEndOffset);
               if (isTail) raiseHighWatermark(log, log.logEndOffset);
-              else this.#forwarder?.probe(t.name, p.index);
+              else this.#forwarder?.probe(name, p.index);
             } catch (err) {
               const code = (err as { code?: unknown }).code;
               r.errorCode = typeof code === 'number' ? code : ErrorCode.UNKNOWN_SERVER_ERROR;
               r.logEndOffset = BigInt(log.logEndOffset);
               this.#o.log.warn(
-                { topic: t.name, partition: p.index, err: (err as Error).message },
+                { topic: name, partition: p.index, err: (err as Error).message },
                 'replicated append refused',
               );
             }
@@ -609,6 +640,16 @@ export class ChainReplicator {
         );
       }
     }
+    return { work, topics };
+  }
+
+  async #answerAppend(
+    chain: Chain,
+    isTail: boolean,
+    work: Array<Promise<void>>,
+    topics: AppendResponse['topics'],
+    receivedAt: number,
+  ): Promise<AppendResponse> {
     await Promise.all(work);
     const appendedAt = this.#trace ? performance.now() : 0;
     // Answer once the tail has what this message carried (or after the ack timeout, with what it
