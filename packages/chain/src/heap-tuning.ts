@@ -27,13 +27,13 @@ let applied = false;
  * Sets the fixed growing factor once per process, unless the operator chose one
  * (--heap-growing-percent in the node command line or NODE_OPTIONS); returns whether it did.
  */
-export function tuneHeapForChainTraffic(): boolean {
+export function tuneHeapForChainTraffic(percent = HEAP_GROWING_PERCENT): boolean {
   if (applied) return false;
   applied = true;
   const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
     /heap[-_]growing[-_]percent/.test(a),
   );
   if (given) return false;
-  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
   return true;
 }
