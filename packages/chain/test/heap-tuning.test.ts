@@ -19,7 +19,13 @@ function run(flags: string[], percent = ''): { applied: string; factors: string[
   );
   const applied = /applied=(\w+)/.exec(out)?.[1] ?? 'missing';
   const after = out.slice(out.indexOf('applied='));
-  const factors = [...after.matchAll(/\[HeapController\] Limit: .*\(([\d.]+)\)/g)].map((m) => m[1]!);
+  // The factor V8 used: Node 20's V8 prints it after the limit ("Limit: ... (2.5)"; its "factor"
+  // line there is the dynamic one the flag overrides); Node 24's prints only the "factor" line.
+  const limits = [...after.matchAll(/\[HeapController\] Limit: .*\(([\d.]+)\)/g)].map((m) => m[1]!);
+  const factors =
+    limits.length > 0
+      ? limits
+      : [...after.matchAll(/\[HeapController\] factor ([\d.]+) /g)].map((m) => m[1]!);
   return { applied, factors };
 }
 
