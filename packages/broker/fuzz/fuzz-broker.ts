@@ -40,6 +40,8 @@ export async function startFuzzBroker(): Promise<FuzzBroker> {
       'allow.everyone.if.no.acl.found': 'true',
       'group.initial.rebalance.delay.ms': '0',
       'group.min.session.timeout.ms': '1',
+      // Fuzzed CreateTopics and CreatePartitions would otherwise make millions of partition dirs.
+      'kilgore.max.partitions': '2000',
     },
   });
   const broker = await Broker.start({ config, logs: new MemoryLogStore() });

@@ -65,7 +65,7 @@ export class Broker {
       config.nodeId,
       await chain?.clusterIdForNewLogDir(config.logDir),
     );
-    const topics = new TopicRegistry(config.logDir, log);
+    const topics = new TopicRegistry(config.logDir, log, config.maxPartitions);
     chain?.attachTopics(topics);
     topics.load();
     chain?.loadTopicTable();

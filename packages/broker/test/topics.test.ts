@@ -43,6 +43,29 @@ describe('TopicRegistry', () => {
     expect(code(() => r.delete('missing'))).toBe(3);
   });
 
+  it('refuses topics and partitions beyond the node-wide partition limit, and counts deletes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kilgore-topics-'));
+    const r = new TopicRegistry(dir, log, 10);
+    r.load();
+    r.create('a', 6);
+    const failure = (f: () => unknown): TopicError | undefined => {
+      try {
+        f();
+      } catch (e) {
+        return e as TopicError;
+      }
+      return undefined;
+    };
+    expect(failure(() => r.create('b', 5))?.code).toBe(44);
+    expect(failure(() => r.create('b', 5))?.message).toContain('kilgore.max.partitions (10)');
+    expect(existsSync(join(dir, 'b-0'))).toBe(false);
+    r.create('b', 4);
+    expect(failure(() => r.grow('b', 5))?.code).toBe(44);
+    r.delete('a');
+    expect(r.grow('b', 10).partitions).toBe(10);
+    expect(r.totalPartitions()).toBe(10);
+  });
+
   it('deletes partition dirs and grows partitions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kilgore-topics-'));
     const r = new TopicRegistry(dir, log);

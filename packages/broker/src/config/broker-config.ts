@@ -27,6 +27,8 @@ export interface BrokerConfig {
   defaultReplicationFactor: number;
   autoCreateTopicsEnable: boolean;
   deleteTopicEnable: boolean;
+  /** The most partitions all topics together may have; more are refused with POLICY_VIOLATION. */
+  maxPartitions: number;
   logSegmentBytes: number;
   logRollMs: number;
   logRetentionMs: number;

@@ -76,6 +76,13 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   },
   { name: 'delete.topic.enable', type: 'boolean', default: 'true', doc: 'Allow DeleteTopics.' },
   {
+    name: 'kilgore.max.partitions',
+    type: 'int',
+    default: '100000',
+    min: 1,
+    doc: 'The most partitions all topics together may have; a CreateTopics, CreatePartitions or auto-create beyond it is refused (POLICY_VIOLATION). Each partition is a directory and open files.',
+  },
+  {
     name: 'log.segment.bytes',
     type: 'int',
     default: String(1024 * 1024 * 1024),

@@ -227,6 +227,7 @@ function buildConfig(
     defaultReplicationFactor: num('default.replication.factor'),
     autoCreateTopicsEnable: bool('auto.create.topics.enable'),
     deleteTopicEnable: bool('delete.topic.enable'),
+    maxPartitions: num('kilgore.max.partitions'),
     logSegmentBytes: num('log.segment.bytes'),
     logRollMs: num('log.roll.ms'),
     logRetentionMs: num('log.retention.ms'),
