@@ -8,7 +8,7 @@ import { runFuzz } from './run.js';
 const args = process.argv.slice(2);
 const seedAt = args.indexOf('--seed');
 const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : Date.now() % 0x7fffffff;
-const countArg = args.find((a, i) => /^\d[\d_]*$/.test(a) && i !== seedAt + 1);
+const countArg = args.find((a, i) => /^\d[\d_]*$/.test(a) && (seedAt < 0 || i !== seedAt + 1));
 const count = countArg ? Number(countArg.replaceAll('_', '')) : 1_000_000;
 if (!Number.isSafeInteger(count) || count <= 0 || !Number.isSafeInteger(seed)) {
   console.error('usage: pnpm fuzz [count] [--seed N]   (count default 1000000)');
