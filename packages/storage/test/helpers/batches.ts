@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CompressionCodec, encodeRecordBatchSync, type RecordInput } from '@kilgore/protocol';
+import { afterAll } from 'vitest';
 
 /** A producer batch (baseOffset 0) of `count` records of `valueSize` bytes each. */
 export function makeBatch(
@@ -26,8 +27,17 @@ export function makeBatch(
   return encodeRecordBatchSync({ records, compression: opts.compression ?? CompressionCodec.none });
 }
 
+/** Dirs made by tempDir in this test file, removed after it (they used to pile up in /tmp). */
+const madeDirs: string[] = [];
+// Imported while the test file is collected, so this hook belongs to that file.
+afterAll(() => {
+  for (const d of madeDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'kilgore-storage-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 /** Every batch in a records buffer: [baseOffset, lastOffset]. */
