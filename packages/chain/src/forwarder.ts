@@ -59,7 +59,16 @@ interface PartitionState {
   keptBytes: number;
   /** The successor refused this partition (it does not host it in its view): skipped until then. */
   refusedUntil: number;
+  /** The highest log start offset put in an entry (a higher local one is sent, records or not). */
+  startSent: number;
+  /** The lowest log start offset of the successor and the nodes after it (its answers); -1 unknown. */
+  startAcked: number;
+  /** The successor could not take the start offset yet (its high watermark was below): resend then. */
+  startRetryAt: number;
 }
+
+/** How soon a log start offset the successor could not take yet is sent again. */
+const START_RETRY_MS = 100;
 
 /** How long a partition the successor refused is left out before it is tried again. */
 const REFUSED_RETRY_MS = 1000;
@@ -99,6 +108,8 @@ export class Forwarder {
   #keptSum = 0;
   /** Per partition: aborted when the successor refuses it, so waits for its ack end at once. */
   readonly #refusals = new Map<string, AbortController>();
+  /** Per partition: waits for the successor's log start offset to reach a target. */
+  readonly #startWaiters = new Map<string, Array<{ target: number; done: (ok: boolean) => void }>>();
   /** Messages sent and answered (tests and figures). */
   stats = { messages: 0, bytes: 0, handshakes: 0 };
   readonly #trace: ReturnType<typeof traceSent> | undefined;
@@ -126,6 +137,63 @@ export class Forwarder {
     if (this.#timer) clearTimeout(this.#timer);
     this.#conn?.close();
     this.#conn = undefined;
+    for (const list of this.#startWaiters.values()) for (const w of list) w.done(false);
+    this.#startWaiters.clear();
+  }
+
+  /**
+   * The lowest log start offset of the successor and every node after it, as their last answer
+   * said; -1 when not known yet (no answer for the partition since the last handshake).
+   */
+  startAckedOf(topic: string, partition: number): number {
+    return this.#parts.get(key(topic, partition))?.startAcked ?? -1;
+  }
+
+  /**
+   * Resolves true once the successor (and every node after it) has a log start offset of at least
+   * `target`; false after `timeoutMs`, when `signal` aborts, or when the forwarder stops. The
+   * local log start offset is sent with the next message (call after moving it).
+   */
+  waitForStartAck(
+    topic: string,
+    partition: number,
+    target: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    if (this.startAckedOf(topic, partition) >= target) return Promise.resolve(true);
+    if (this.#phase === 'stopped' || signal?.aborted) return Promise.resolve(false);
+    this.notify(topic, partition);
+    const k = key(topic, partition);
+    return new Promise<boolean>((resolve) => {
+      let list = this.#startWaiters.get(k);
+      if (list === undefined) {
+        list = [];
+        this.#startWaiters.set(k, list);
+      }
+      const waiter = {
+        target,
+        done: (ok: boolean) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          const l = this.#startWaiters.get(k);
+          const i = l?.indexOf(waiter) ?? -1;
+          if (i >= 0) l!.splice(i, 1);
+          if (l?.length === 0) this.#startWaiters.delete(k);
+          resolve(ok);
+        },
+      };
+      const onAbort = () => waiter.done(false);
+      const timer = setTimeout(onAbort, Math.max(0, timeoutMs));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      list.push(waiter);
+    });
+  }
+
+  #startAdvanced(k: string, acked: number): void {
+    const list = this.#startWaiters.get(k);
+    if (list === undefined) return;
+    for (const w of [...list]) if (acked >= w.target) w.done(true);
   }
 
   /**
@@ -193,6 +261,9 @@ export class Forwarder {
         kept: [],
         keptBytes: 0,
         refusedUntil: 0,
+        startSent: -1,
+        startAcked: -1,
+        startRetryAt: 0,
       };
       this.#parts.set(k, s);
       // Likely a new topic: the table goes ahead of the first records on the same connection,
@@ -290,7 +361,12 @@ export class Forwarder {
         kept: [],
         keptBytes: 0,
         refusedUntil: 0,
+        // The first message carries our log start offset anyway (probe).
+        startSent: them.logStartOffset,
+        startAcked: them.logStartOffset,
+        startRetryAt: 0,
       });
+      this.#startAdvanced(key(topic, partition), them.logStartOffset);
       if (truncateTo >= 0 || point < log.logEndOffset) {
         this.#o.log.info(
           {
@@ -361,7 +437,11 @@ export class Forwarder {
         continue;
       }
       const end = log.logEndOffset;
-      if (s.sent >= end && !s.probe && s.truncateTo < 0) continue;
+      const start = log.logStartOffset;
+      // A log start offset the successor lacks goes even without records ("just the start").
+      const startDue = start > s.startSent && s.startRetryAt <= Date.now();
+      if (s.sent >= end && !s.probe && s.truncateTo < 0 && !startDue) continue;
+      const logStartOffset = BigInt(start);
       let t = byTopic.get(s.topic);
       if (t === undefined) {
         t = { name: s.topic, partitions: [] };
@@ -407,6 +487,7 @@ export class Forwarder {
             index: s.partition,
             truncateTo: BigInt(first ? s.truncateTo : -1),
             records: parts.length === 1 ? parts[0]! : Buffer.concat(parts, entryBytes),
+            logStartOffset,
           });
           first = false;
           bytes += entryBytes;
@@ -425,10 +506,11 @@ export class Forwarder {
             total += records.length;
           }
         }
-        t.partitions.push({ index: s.partition, truncateTo: BigInt(s.truncateTo), records });
+        t.partitions.push({ index: s.partition, truncateTo: BigInt(s.truncateTo), records, logStartOffset });
       }
       s.truncateTo = -1;
       s.probe = false;
+      if (start > s.startSent) s.startSent = start;
     }
     if (byTopic.size === 0) return undefined;
     this.stats.bytes += total;
@@ -503,9 +585,27 @@ export class Forwarder {
         const acked = Number(p.ackedOffset);
         if (acked > s.acked) s.acked = acked;
         raiseHighWatermark(log, s.acked);
+        this.#startAnswered(s, Number(p.logStartOffset ?? -1n));
       }
     }
     if (failed) this.#reset(gen, failed);
+  }
+
+  /**
+   * The successor's answer carries the lowest log start offset from it to the tail (answers come
+   * in order, so the latest is the truth; it can go down after a truncation below it).
+   */
+  #startAnswered(s: PartitionState, start: number): void {
+    if (start < 0) return; // an older successor (v0 answer), or it does not know yet
+    s.startAcked = start;
+    this.#startAdvanced(key(s.topic, s.partition), start);
+    // Everything sent was answered and the successor is still below what was sent: it could not
+    // take it yet (its high watermark was lower). Sent again shortly, not in a tight loop.
+    if (this.#inFlight === 0 && start < s.startSent) {
+      s.startSent = start;
+      s.startRetryAt = Date.now() + START_RETRY_MS;
+      setTimeout(() => this.#schedule(), START_RETRY_MS + 5).unref();
+    }
   }
 
   /**

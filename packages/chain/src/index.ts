@@ -13,7 +13,9 @@ export { chainFor, chainOfNode, fmix32, fnv1a32, placementWeight } from './place
 export { ChainReplicator, type ChainReplicatorOptions } from './replicator.js';
 export {
   CHAIN_CLIENT_ID,
+  chainSendVersion,
   decodeChainRequest,
+  decodeChainResponse,
   encodeChainRequest,
   encodeChainResponse,
 } from './wire/frames.js';

@@ -176,6 +176,33 @@ export class ChainReplicator {
     }
   }
 
+  /**
+   * Head, after its log start offset moved (DeleteRecords): resolves true once every other member
+   * of the chain has a log start offset of at least `target` (the next message carries it down),
+   * false after `timeoutMs` or when the membership changes first. Alone in its chain: true.
+   */
+  startOffsetReplicated(
+    topic: string,
+    partition: number,
+    target: number,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const f = this.#forwarder;
+    if (f === undefined) return Promise.resolve(this.#chain?.members.length === 1);
+    return f.waitForStartAck(topic, partition, target, timeoutMs, this.#membershipAbort.signal);
+  }
+
+  /**
+   * The partition's log start offset over the whole chain as far as this node knows: the lowest of
+   * its own and what its successor last reported for itself and the nodes after it.
+   */
+  chainLogStartOffset(topic: string, partition: number): number {
+    const own = this.#o.host.log(topic, partition)?.logStartOffset ?? -1;
+    const theirs = this.#forwarder?.startAckedOf(topic, partition);
+    if (theirs === undefined || own < 0) return own;
+    return Math.min(own, theirs);
+  }
+
   /** The partitions of this node's chain that it has logs for. */
   localPartitions(): Array<{ topic: string; partition: number }> {
     const out: Array<{ topic: string; partition: number }> = [];
@@ -319,6 +346,8 @@ export class ChainReplicator {
       }
     }
     if (gen !== this.#generation) return;
+    await this.#adoptLogStarts(answers);
+    if (gen !== this.#generation) return;
     const next = this.#epochs.raise(chain.name, epoch + 1);
     this.#open = true;
     this.#o.host.epochOpened?.(chain.name, next);
@@ -333,6 +362,36 @@ export class ChainReplicator {
     const waiters = this.#openWaiters;
     this.#openWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /**
+   * Records deleted at any member stay deleted: the new head takes the highest log start offset
+   * its members report (a DeleteRecords the old head pushed down before it went), up to its own
+   * high watermark, and forwards it with its first messages.
+   */
+  async #adoptLogStarts(answers: ReadonlyArray<{ res: PositionResponse } | undefined>): Promise<void> {
+    for (const a of answers) {
+      for (const t of a?.res.topics ?? []) {
+        for (const p of t.partitions) {
+          const log = p.errorCode === ErrorCode.NONE ? this.#o.host.log(t.name, p.index) : undefined;
+          if (!log) continue;
+          const start = Math.min(Number(p.logStartOffset), log.highWatermark);
+          if (start <= log.logStartOffset) continue;
+          try {
+            await log.deleteRecordsBefore(start);
+            this.#o.log.info(
+              { topic: t.name, partition: p.index, logStartOffset: start },
+              "head takes a member's higher log start offset",
+            );
+          } catch (err) {
+            this.#o.log.warn(
+              { topic: t.name, partition: p.index, err: (err as Error).message },
+              "could not take a member's log start offset",
+            );
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -506,11 +565,13 @@ export class ChainReplicator {
    */
   handleFrame(frame: Buffer): Promise<Buffer[]> {
     let apiKey: number;
+    let apiVersion: number;
     let correlationId: number;
     let res: object | Promise<object>;
     try {
       const { header, body } = decodeChainRequest<unknown>(frame);
       apiKey = header.apiKey;
+      apiVersion = header.apiVersion;
       correlationId = header.correlationId;
       switch (apiKey) {
         case ChainApiKey.Append:
@@ -531,7 +592,7 @@ export class ChainReplicator {
     } catch (err) {
       return Promise.reject(err);
     }
-    return Promise.resolve(res).then((r) => encodeChainResponse(apiKey, correlationId, r));
+    return Promise.resolve(res).then((r) => encodeChainResponse(apiKey, correlationId, r, apiVersion));
   }
 
   #serial<T>(k: string, task: () => Promise<T>): Promise<T> {
@@ -567,17 +628,24 @@ export class ChainReplicator {
     if (req.chainEpoch > mine) this.#epochs.raise(chain.name, req.chainEpoch);
     const isTail = idx === chain.members.length - 1;
     const receivedAt = this.#trace ? performance.now() : 0;
-    const { work, topics } = this.#startAppends(req.topics, isTail);
-    return this.#answerAppend(chain, isTail, work, topics, receivedAt);
+    const { work, topics, startTargets } = this.#startAppends(req.topics, isTail);
+    return this.#answerAppend(chain, isTail, work, topics, startTargets, receivedAt);
   }
 
   /** Queues each partition's append (in arrival order per partition); the results fill `topics`. */
   #startAppends(
     reqTopics: AppendRequest['topics'],
     isTail: boolean,
-  ): { work: Array<Promise<void>>; topics: AppendResponse['topics'] } {
+  ): {
+    work: Array<Promise<void>>;
+    topics: AppendResponse['topics'];
+    startTargets: Map<string, number>;
+  } {
     const work: Array<Promise<void>> = [];
     const topics: AppendResponse['topics'] = [];
+    // Per partition (not at the tail): the log start offset the successor must reach before the
+    // answer (what the predecessor sent, as far as this node took it).
+    const startTargets = new Map<string, number>();
     for (const t of reqTopics) {
       const name = t.name;
       const partitions: AppendPartitionResult[] = [];
@@ -626,7 +694,17 @@ export class ChainReplicator {
               }
               r.logEndOffset = BigInt(log.logEndOffset);
               if (isTail) raiseHighWatermark(log, log.logEndOffset);
-              else this.#forwarder?.probe(name, p.index);
+              // The predecessor's log start offset (DeleteRecords at the head): never back, never
+              // past this node's high watermark (a middle whose own is lower takes it later: the
+              // sender resends it). Forwarded with the probe below.
+              const start = Math.min(Number(p.logStartOffset ?? -1n), log.highWatermark);
+              if (start > log.logStartOffset) await log.deleteRecordsBefore(start);
+              if (!isTail) {
+                this.#forwarder?.probe(name, p.index);
+                const wanted = Number(p.logStartOffset ?? -1n);
+                if (wanted >= 0)
+                  startTargets.set(`${name}\u0000${p.index}`, Math.min(wanted, log.logStartOffset));
+              }
             } catch (err) {
               const code = (err as { code?: unknown }).code;
               r.errorCode = typeof code === 'number' ? code : ErrorCode.UNKNOWN_SERVER_ERROR;
@@ -640,7 +718,7 @@ export class ChainReplicator {
         );
       }
     }
-    return { work, topics };
+    return { work, topics, startTargets };
   }
 
   async #answerAppend(
@@ -648,6 +726,7 @@ export class ChainReplicator {
     isTail: boolean,
     work: Array<Promise<void>>,
     topics: AppendResponse['topics'],
+    startTargets: ReadonlyMap<string, number>,
     receivedAt: number,
   ): Promise<AppendResponse> {
     await Promise.all(work);
@@ -677,6 +756,13 @@ export class ChainReplicator {
         const signal = refused ? AbortSignal.any([refused, membershipChanged]) : membershipChanged;
         waits.push(log.waitForData(end - 1, this.#o.ackTimeoutMs, signal));
       }
+      // A moved log start offset is answered once the successor reported it has it too.
+      const f = this.#forwarder;
+      for (const [k, target] of startTargets) {
+        const [topic, partition] = splitKey(k);
+        if (f === undefined || f.startAckedOf(topic, partition) >= target) continue;
+        waits.push(f.waitForStartAck(topic, partition, target, this.#o.ackTimeoutMs, membershipChanged));
+      }
       if (waits.length > 0) await Promise.all(waits);
     }
     this.#trace?.add({ appendMs: appendedAt - receivedAt, ackWaitMs: performance.now() - appendedAt });
@@ -684,6 +770,11 @@ export class ChainReplicator {
       for (const r of t.partitions) {
         if (r.errorCode !== ErrorCode.NONE) continue;
         r.ackedOffset = BigInt(this.#o.host.log(t.name, r.index)!.highWatermark);
+        r.logStartOffset = BigInt(
+          isTail
+            ? this.#o.host.log(t.name, r.index)!.logStartOffset
+            : this.chainLogStartOffset(t.name, r.index),
+        );
       }
     }
     return { errorCode: ErrorCode.NONE, chainEpoch: this.#epochs.get(chain.name), topics };
@@ -760,6 +851,11 @@ export class ChainReplicator {
     const r = log.read(offset, Math.max(1, req.maxBytes), log.logEndOffset, true);
     return { errorCode: ErrorCode.NONE, logEndOffset: BigInt(log.logEndOffset), records: r.records };
   }
+}
+
+function splitKey(k: string): [string, number] {
+  const i = k.lastIndexOf('\u0000');
+  return [k.slice(0, i), Number(k.slice(i + 1))];
 }
 
 function wirePosition(p: PositionPartition): ReplicaPosition {

@@ -9,11 +9,12 @@ import {
   encodeMessage,
   encodeRequestHeader,
   encodeResponseHeader,
+  inVersionRange,
   Reader,
   type RequestHeader,
   Writer,
 } from '@kilgore/protocol';
-import { CHAIN_SCHEMAS } from './schemas.js';
+import { CHAIN_SCHEMAS, CHAIN_SEND_VERSIONS } from './schemas.js';
 
 export const CHAIN_CLIENT_ID = 'kilgore-chain';
 
@@ -23,11 +24,21 @@ function schemaOf(apiKey: number) {
   return s;
 }
 
-export function encodeChainRequest(apiKey: number, correlationId: number, body: object): Buffer[] {
+/** The version this node sends of a chain message. */
+export function chainSendVersion(apiKey: number): number {
+  return CHAIN_SEND_VERSIONS.get(apiKey) ?? 0;
+}
+
+export function encodeChainRequest(
+  apiKey: number,
+  correlationId: number,
+  body: object,
+  apiVersion = chainSendVersion(apiKey),
+): Buffer[] {
   const w = new Writer();
   const size = w.reserveInt32();
-  encodeRequestHeader(w, { apiKey, apiVersion: 0, correlationId, clientId: CHAIN_CLIENT_ID }, 1);
-  encodeMessage(schemaOf(apiKey), 'request', 0, body, w);
+  encodeRequestHeader(w, { apiKey, apiVersion, correlationId, clientId: CHAIN_CLIENT_ID }, 1);
+  encodeMessage(schemaOf(apiKey), 'request', apiVersion, body, w);
   w.patchInt32(size, w.length - 4);
   return w.toBuffers();
 }
@@ -36,22 +47,33 @@ export function encodeChainRequest(apiKey: number, correlationId: number, body: 
 export function decodeChainRequest<T>(frame: Buffer): { header: RequestHeader; body: T } {
   const r = new Reader(frame);
   const header = decodeRequestHeader(r, 1);
-  if (header.apiVersion !== 0)
+  const schema = schemaOf(header.apiKey);
+  if (!inVersionRange(schema.validVersions, header.apiVersion))
     throw new Error(`unsupported version ${header.apiVersion} of ${header.apiKey}`);
-  return { header, body: decodeMessage<object>(schemaOf(header.apiKey), 'request', 0, r) as T };
+  return { header, body: decodeMessage<object>(schema, 'request', header.apiVersion, r) as T };
 }
 
-export function encodeChainResponse(apiKey: number, correlationId: number, body: object): Buffer[] {
+/** The answer, in the version of the request it answers. */
+export function encodeChainResponse(
+  apiKey: number,
+  correlationId: number,
+  body: object,
+  apiVersion = 0,
+): Buffer[] {
   const w = new Writer();
   const size = w.reserveInt32();
   encodeResponseHeader(w, correlationId, 0);
-  encodeMessage(schemaOf(apiKey), 'response', 0, body, w);
+  encodeMessage(schemaOf(apiKey), 'response', apiVersion, body, w);
   w.patchInt32(size, w.length - 4);
   return w.toBuffers();
 }
 
-export function decodeChainResponse<T>(apiKey: number, frame: Buffer): { correlationId: number; body: T } {
+export function decodeChainResponse<T>(
+  apiKey: number,
+  frame: Buffer,
+  apiVersion = chainSendVersion(apiKey),
+): { correlationId: number; body: T } {
   const r = new Reader(frame);
   const { correlationId } = decodeResponseHeader(r, 0);
-  return { correlationId, body: decodeMessage<object>(schemaOf(apiKey), 'response', 0, r) as T };
+  return { correlationId, body: decodeMessage<object>(schemaOf(apiKey), 'response', apiVersion, r) as T };
 }

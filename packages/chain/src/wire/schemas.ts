@@ -1,7 +1,9 @@
 /**
  * The replication messages, as schemas in the shape the protocol codec reads (Kafka's message
- * JSON). Internal API keys, far from Kafka's and never advertised in ApiVersions. Version 0 only,
- * not flexible; framed with request header v1 and response header v0 (see frames.ts).
+ * JSON). Internal API keys, far from Kafka's and never advertised in ApiVersions. Not flexible;
+ * framed with request header v1 and response header v0 (see frames.ts). Version 0 of each, except
+ * ChainAppend, whose version 1 adds the log start offset (a receiver decodes both; a sender sends
+ * CHAIN_SEND_VERSIONS, so successors must be upgraded before their predecessors).
  */
 import type { ApiSchema, FieldSpec } from '@kilgore/protocol';
 
@@ -32,7 +34,8 @@ const CHAIN_HEADER: FieldSpec[] = [
 export const ChainAppendSchema: ApiSchema = {
   name: 'ChainAppend',
   apiKey: ChainApiKey.Append,
-  validVersions: '0',
+  // v1: logStartOffset in each request entry and in each answer (DeleteRecords down the chain).
+  validVersions: '0-1',
   flexibleVersions: 'none',
   request: {
     fields: [
@@ -47,6 +50,9 @@ export const ChainAppendSchema: ApiSchema = {
               f('truncateTo', 'int64'),
               // null: an ack probe (nothing to append, answer with what the tail has).
               f('records', 'records', { nullableVersions: '0+' }),
+              // The sender's log start offset: the receiver moves its own up to it (never back,
+              // never past its high watermark) after the records. -1 (and v0): not sent.
+              f('logStartOffset', 'int64', { versions: '1+', default: -1 }),
             ],
           }),
         ],
@@ -67,6 +73,9 @@ export const ChainAppendSchema: ApiSchema = {
               f('logEndOffset', 'int64'),
               // What the tail is known to have: the high watermark the sender may take.
               f('ackedOffset', 'int64'),
+              // The lowest log start offset of this node and every node after it, as far as it
+              // knows: DeleteRecords at the head is answered once this reaches the offset.
+              f('logStartOffset', 'int64', { versions: '1+', default: -1 }),
             ],
           }),
         ],
@@ -187,6 +196,14 @@ export const CHAIN_SCHEMAS: ReadonlyMap<number, ApiSchema> = new Map(
   [ChainAppendSchema, ChainPositionSchema, ChainReadSchema, TopicSyncSchema].map((s) => [s.apiKey, s]),
 );
 
+/** The version this node sends of each chain message (the newest; receivers decode every valid one). */
+export const CHAIN_SEND_VERSIONS: ReadonlyMap<number, number> = new Map([
+  [ChainApiKey.Append, 1],
+  [ChainApiKey.Position, 0],
+  [ChainApiKey.Read, 0],
+  [ChainApiKey.TopicSync, 0],
+]);
+
 // ---- typed bodies ----
 
 export interface ChainHeader {
@@ -195,8 +212,16 @@ export interface ChainHeader {
   senderId: number;
 }
 
+export interface AppendPartitionEntry {
+  index: number;
+  truncateTo: bigint;
+  records: Buffer | null;
+  /** v1: the sender's log start offset; -1 (or absent, v0) for none. */
+  logStartOffset?: bigint;
+}
+
 export interface AppendRequest extends ChainHeader {
-  topics: { name: string; partitions: { index: number; truncateTo: bigint; records: Buffer | null }[] }[];
+  topics: { name: string; partitions: AppendPartitionEntry[] }[];
 }
 
 export interface AppendPartitionResult {
@@ -204,6 +229,8 @@ export interface AppendPartitionResult {
   errorCode: number;
   logEndOffset: bigint;
   ackedOffset: bigint;
+  /** v1: lowest log start offset of this node and its successors; -1 (v0) unknown. */
+  logStartOffset?: bigint;
 }
 
 export interface AppendResponse {
