@@ -130,8 +130,28 @@ class ReplicatedLogView implements PartitionLogView {
     return this.log.offsetForTimestamp(timestamp);
   }
 
-  deleteRecordsBefore(offset: number): Promise<number> {
-    return this.log.deleteRecordsBefore(offset);
+  /**
+   * DeleteRecords at the open head only (a middle or tail moving its own start offset would
+   * diverge from the head's): moves the local log start offset, then waits until every member of
+   * the chain has it too (it travels with ChainAppend), as Kafka's DelayedDeleteRecords waits for
+   * every in-sync replica. Returns the chain's low watermark.
+   */
+  async deleteRecordsBefore(offset: number, timeoutMs?: number): Promise<number> {
+    const { topic, partition } = this.log;
+    const refused = this.replicator.writable(topic, partition);
+    if (refused !== ErrorCode.NONE) {
+      throw new ReplicationError(refused, `this node is not the open head of ${topic}-${partition}'s chain`);
+    }
+    const start = await this.log.deleteRecordsBefore(offset);
+    const ok = await this.replicator.startOffsetReplicated(topic, partition, offset, timeoutMs ?? 30_000);
+    if (!ok) {
+      throw new ReplicationError(
+        ErrorCode.REQUEST_TIMED_OUT,
+        `the chain did not take log start offset ${offset} of ${topic}-${partition} in time`,
+      );
+    }
+    const low = this.replicator.chainLogStartOffset(topic, partition);
+    return low >= offset ? low : start;
   }
 
   endOffsetForEpoch(epoch: number): { epoch: number; endOffset: number } {

@@ -31,7 +31,11 @@ export interface PartitionLogView {
     timestamp: number,
   ): Promise<{ offset: number; timestamp: number; leaderEpoch: number } | undefined>;
   /** Moves the log start offset up to `offset` (at most the high watermark); resolves the new one. */
-  deleteRecordsBefore(offset: number): Promise<number>;
+  /**
+   * DeleteRecords. Replicated logs answer once every replica has the new log start offset, or
+   * fail with REQUEST_TIMED_OUT after `timeoutMs`; returns the new low watermark.
+   */
+  deleteRecordsBefore(offset: number, timeoutMs?: number): Promise<number>;
   /** OffsetForLeaderEpoch from the leader-epoch cache (logs without one leave it out). */
   endOffsetForEpoch?(epoch: number): { epoch: number; endOffset: number };
   /** The newest epoch in the leader-epoch cache, -1 if none. */
