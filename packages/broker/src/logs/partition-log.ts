@@ -30,10 +30,10 @@ export interface PartitionLogView {
   offsetForTimestamp(
     timestamp: number,
   ): Promise<{ offset: number; timestamp: number; leaderEpoch: number } | undefined>;
-  /** Moves the log start offset up to `offset` (at most the high watermark); resolves the new one. */
   /**
-   * DeleteRecords. Replicated logs answer once every replica has the new log start offset, or
-   * fail with REQUEST_TIMED_OUT after `timeoutMs`; returns the new low watermark.
+   * Moves the log start offset up to `offset` (at most the high watermark); resolves the new one.
+   * Replicated logs resolve once every replica has it (the chain's low watermark), or fail with
+   * REQUEST_TIMED_OUT after `timeoutMs`.
    */
   deleteRecordsBefore(offset: number, timeoutMs?: number): Promise<number>;
   /** OffsetForLeaderEpoch from the leader-epoch cache (logs without one leave it out). */
