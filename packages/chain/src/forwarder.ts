@@ -69,6 +69,11 @@ interface PartitionState {
 
 /** How soon a log start offset the successor could not take yet is sent again. */
 const START_RETRY_MS = 100;
+/**
+ * How often the forwarder looks for a log start offset moved without a message (retention at
+ * this node deleting segments, which tells no one): it is then sent on its own.
+ */
+const START_SCAN_MS = 1000;
 
 /** How long a partition the successor refused is left out before it is tried again. */
 const REFUSED_RETRY_MS = 1000;
@@ -101,6 +106,7 @@ export class Forwarder {
   #generation = 0;
   #backoff = BACKOFF_MIN_MS;
   #timer: NodeJS.Timeout | undefined;
+  #startScan: NodeJS.Timeout | undefined;
   #inFlight = 0;
   #scheduled = false;
   readonly #parts = new Map<string, PartitionState>();
@@ -129,12 +135,26 @@ export class Forwarder {
 
   start(): void {
     void this.#connect(this.#generation);
+    this.#startScan = setInterval(() => this.#scanStarts(), START_SCAN_MS);
+    this.#startScan.unref();
+  }
+
+  #scanStarts(): void {
+    if (this.#phase !== 'streaming') return;
+    for (const s of this.#parts.values()) {
+      const log = this.#o.host.log(s.topic, s.partition);
+      if (log !== undefined && log.logStartOffset > s.startSent) {
+        this.#schedule();
+        return;
+      }
+    }
   }
 
   stop(): void {
     this.#phase = 'stopped';
     this.#generation++;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#startScan) clearInterval(this.#startScan);
     this.#conn?.close();
     this.#conn = undefined;
     for (const list of this.#startWaiters.values()) for (const w of list) w.done(false);

@@ -701,9 +701,10 @@ export class ChainReplicator {
               if (start > log.logStartOffset) await log.deleteRecordsBefore(start);
               if (!isTail) {
                 this.#forwarder?.probe(name, p.index);
-                const wanted = Number(p.logStartOffset ?? -1n);
-                if (wanted >= 0)
-                  startTargets.set(`${name}\u0000${p.index}`, Math.min(wanted, log.logStartOffset));
+                // Usually the successor has it already (nothing to wait for, no map entry).
+                const wanted = Math.min(Number(p.logStartOffset ?? -1n), log.logStartOffset);
+                if (wanted >= 0 && (this.#forwarder?.startAckedOf(name, p.index) ?? wanted) < wanted)
+                  startTargets.set(`${name}\u0000${p.index}`, wanted);
               }
             } catch (err) {
               const code = (err as { code?: unknown }).code;

@@ -53,6 +53,15 @@ describe('log start offset down the chain', () => {
     expect(starts([head, middle, tail])).toEqual([12, 12, 12]);
   });
 
+  it('a start offset moved without a message (retention at the head) still reaches the others', async () => {
+    const [head, middle, tail] = await threeNodes(new Map([['t', 1]]));
+    await produce(head, 't', 0, batch(10, 'r'));
+    await until(() => tail.manager.get('t', 0)!.highWatermark === 10);
+    // As retention does: the log start offset moves and nobody is told.
+    await head.manager.get('t', 0)!.deleteRecordsBefore(7);
+    await until(() => starts([middle, tail]).every((s) => s === 7), 5000);
+  });
+
   it('times out (false) while the tail is down, and the start offset arrives once it is back', async () => {
     const [head, middle, tail] = await threeNodes(new Map([['t', 1]]));
     await produce(head, 't', 0, batch(10, 'x'));
