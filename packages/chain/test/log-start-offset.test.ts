@@ -3,6 +3,7 @@
  * node takes it (never back, never past its high watermark), and the head learns when the tail
  * has it. In-process nodes over real TCP, as in engine.test.ts.
  */
+import { parseChains } from '@kilgore/discovery';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batch, freePort, produce, startNode, type TestNode, until } from './helpers/node.js';
 
@@ -60,6 +61,22 @@ describe('log start offset down the chain', () => {
     // As retention does: the log start offset moves and nobody is told.
     await head.manager.get('t', 0)!.deleteRecordsBefore(7);
     await until(() => starts([middle, tail]).every((s) => s === 7), 5000);
+  });
+
+  it('a new head takes the highest log start offset its members report', async () => {
+    const [head, middle, tail] = await threeNodes(new Map([['t', 1]]));
+    await produce(head, 't', 0, batch(10, 'n'));
+    await until(() => tail.manager.get('t', 0)!.highWatermark === 10);
+    // Only the tail has moved (as if the old head's message reached it and the old head then went).
+    await tail.manager.get('t', 0)!.deleteRecordsBefore(4);
+    expect(starts([head, middle, tail])).toEqual([0, 0, 4]);
+    // The chain re-forms with node 2 as head: it takes 4 before opening, and sends it down.
+    const port = Number(tail.source.current()!.chains[0]!.members[0]!.port);
+    const reformed = chainOf(port, [2, 1, 3]);
+    for (const n of [head, middle, tail]) n.source.set(parseChains(reformed));
+    await middle.replicator.whenOpen();
+    expect(middle.manager.get('t', 0)!.logStartOffset).toBe(4);
+    await until(() => head.manager.get('t', 0)!.logStartOffset === 4);
   });
 
   it('times out (false) while the tail is down, and the start offset arrives once it is back', async () => {
