@@ -50,6 +50,8 @@ export interface ConnectionOptions {
   principal?: string;
 }
 
+const REPLY_TICK = process.env.KILGORE_REPLY_TICK !== '0';
+
 interface Slot {
   reply: Reply | undefined;
   /** The request failed: close the connection once the replies before it are written. */
@@ -72,6 +74,12 @@ export class Connection {
   private pumping = false;
   /** Close once every pending reply is written (a refused authentication). */
   private endWhenFlushed = false;
+  /** The socket is corked until the end of this tick (replies settled together, one writev). */
+  private corkedUntilTick = false;
+  private readonly uncorkAtTickEnd = (): void => {
+    this.corkedUntilTick = false;
+    this.socket.uncork();
+  };
   private readonly tracker: FrameTracker | undefined;
   private readTimer: NodeJS.Timeout | undefined;
   /** Kafka's principal of the client: read by authorization through RequestInfo.principal. */
@@ -268,7 +276,17 @@ export class Connection {
       if (this.opts.recycleReadBuffers === false) this.socket.write(reply[last]!);
       else this.socket.write(reply[last]!, (err) => (err ? undefined : recycle(reply)));
     }
-    if (corked) this.socket.uncork();
+    if (corked) {
+      // More requests of this connection are in flight: their replies usually settle in this
+      // same tick (pipelined produces share one log write), so hold the socket corked until the
+      // tick ends and send them all with one writev. A lone request's reply goes out at once.
+      if (REPLY_TICK && this.pending.length > 0 && !this.corkedUntilTick) {
+        this.corkedUntilTick = true;
+        process.nextTick(this.uncorkAtTickEnd);
+      } else {
+        this.socket.uncork();
+      }
+    }
     if (this.endWhenFlushed && this.pending.length === 0) {
       this.socket.end();
       return;
