@@ -9,6 +9,7 @@ import type { Chain, ChainMember, Membership, MembershipSource } from '@kilgore/
 import { ErrorCode } from '@kilgore/protocol';
 import { divergencePoint, isAhead, type ReplicaPosition } from './divergence.js';
 import { EpochStore } from './epoch-store.js';
+import { FormerMembers } from './former-members.js';
 import { type Appended, Forwarder, positionOf, raiseHighWatermark } from './forwarder.js';
 import { tuneHeapForChainTraffic } from './heap-tuning.js';
 import type { ChainLogger, ReplicaHost } from './host.js';
@@ -54,6 +55,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export class ChainReplicator {
   readonly #o: Required<ChainReplicatorOptions>;
   readonly #epochs: EpochStore;
+  /** Nodes of earlier memberships that the current one no longer names (they may hold data). */
+  readonly #former: FormerMembers;
   #membership: Membership = { chains: [] };
   #chain: Chain | undefined;
   #forwarder: Forwarder | undefined;
@@ -74,6 +77,7 @@ export class ChainReplicator {
   constructor(opts: ChainReplicatorOptions) {
     this.#o = { ackTimeoutMs: 30_000, connectTimeoutMs: 3_000, dialer: dialPlain, ...opts };
     this.#epochs = new EpochStore(opts.stateDir);
+    this.#former = new FormerMembers(opts.stateDir);
     if (TRACE_ENABLED) this.#trace = traceReceived(opts.nodeId);
   }
 
@@ -226,10 +230,24 @@ export class ChainReplicator {
     this.#membershipAbort.abort();
     this.#membershipAbort = new AbortController();
     const before = this.#chain;
+    const previous = this.#membership;
     this.#membership = membership;
     const chain = chainOfNode(membership, this.#o.nodeId);
     this.#chain = chain;
+    const left = this.#former.update(previous, membership);
+    if (left.length > 0) {
+      this.#o.log.info(
+        { nodes: left.map((m) => m.nodeId) },
+        'nodes left the membership; kept as former members to copy their partitions from',
+      );
+    }
+    // A chain gone from the membership gives its partitions to the remaining chains: their heads
+    // must reconcile again (and copy those partitions from the former members) even if their own
+    // chain did not change.
+    const names = new Set(membership.chains.map((c) => c.name));
+    const chainRemoved = previous.chains.some((c) => !names.has(c.name));
     const same =
+      !chainRemoved &&
       before !== undefined &&
       chain !== undefined &&
       before.name === chain.name &&
@@ -243,7 +261,11 @@ export class ChainReplicator {
     this.#forwarder?.stop();
     this.#forwarder = undefined;
     if (chain === undefined) {
-      this.#o.log.error({ nodeId: this.#o.nodeId }, 'this node is in no chain; it replicates nothing');
+      this.#o.log.error(
+        { nodeId: this.#o.nodeId, formerChain: before?.name },
+        'this node is in no chain: it takes no writes and forwards nothing; it keeps its logs and ' +
+          'answers ChainPosition and ChainRead so the new owners of its partitions can copy them',
+      );
       return;
     }
     const idx = chain.members.findIndex((m) => m.nodeId === this.#o.nodeId);
@@ -320,6 +342,10 @@ export class ChainReplicator {
       }
     }
     await this.#adoptMoved(gen, chain, best);
+    // A partition copied from another chain carries that chain's epochs, which are not ordered
+    // with this chain's: the new epoch must be above them, else this chain's next batches would
+    // be filed under the other chain's (newer) epoch and divergence checks would mislead.
+    for (const b of best.values()) epoch = Math.max(epoch, b.pos.epochs.at(-1)?.epoch ?? 0);
     for (const b of best.values()) {
       if (gen !== this.#generation) return;
       const log = this.#o.host.log(b.topic, b.partition) ?? this.#o.host.ensureLog(b.topic, b.partition);
@@ -420,7 +446,16 @@ export class ChainReplicator {
     const byTopic = new Map<string, number[]>();
     for (const m of missing) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m.partition]);
     const topics = [...byTopic].map(([name, partitions]) => ({ name, partitions }));
-    const outside = this.#membership.chains.filter((c) => c.name !== chain.name).flatMap((c) => c.members);
+    // Every node outside the chain: the other chains' members, and the former members (a chain
+    // removed from the membership left its partitions on them).
+    const outside: ChainMember[] = [];
+    const seen = new Set(chain.members.map((m) => m.nodeId));
+    const others = this.#membership.chains.filter((c) => c.name !== chain.name).flatMap((c) => c.members);
+    for (const node of [...others, ...this.#former.list()]) {
+      if (seen.has(node.nodeId)) continue;
+      seen.add(node.nodeId);
+      outside.push(node);
+    }
     for (const node of outside) {
       if (gen !== this.#generation) return;
       // A node that has not applied the membership with this chain yet may still take writes
@@ -446,7 +481,15 @@ export class ChainReplicator {
         } finally {
           conn?.close();
         }
-        if (res?.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER || Date.now() > deadline) break;
+        if (res?.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER) break;
+        if (Date.now() > deadline) {
+          this.#o.log.warn(
+            { node: node.nodeId, waitedMs: MOVE_WAIT_MS },
+            'a node still owns partitions that moved here (membership not applied there); copying ' +
+              'what it has now: writes it acknowledges after this are not copied',
+          );
+          break;
+        }
         await sleep(200);
       }
       if (res === undefined || gen !== this.#generation) continue;
@@ -791,9 +834,16 @@ export class ChainReplicator {
       return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, chainEpoch: epoch, topics: [] };
     }
     const asked: Array<{ topic: string; partitions: number[] }> = [];
-    // Not knowing the chain yet says "I have not applied that membership" (the positions still
-    // come along, for a caller that cannot wait).
-    const errorCode = chain ? ErrorCode.NONE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    // Not knowing the chain yet, or still placing an asked partition on its own (other) chain,
+    // says "I have not applied that membership and may still take writes for it" (the positions
+    // still come along, for a caller that cannot wait). A node whose chain was removed answers
+    // NONE only once it has left it (it takes no writes any more).
+    const stillOwns =
+      req.topics !== null &&
+      this.#chain !== undefined &&
+      this.#chain.name !== req.chainName &&
+      req.topics.some((t) => t.partitions.some((p) => this.hosts(t.name, p)));
+    const errorCode = chain && !stillOwns ? ErrorCode.NONE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
     if (req.topics === null && chain) {
       const byTopic = new Map<string, number[]>();
       for (const t of this.#o.host.topics()) {
