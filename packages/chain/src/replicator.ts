@@ -254,6 +254,7 @@ export class ChainReplicator {
       before.members.map((m) => `${m.nodeId}@${m.host}:${m.port}`).join(',') ===
         chain.members.map((m) => `${m.nodeId}@${m.host}:${m.port}`).join(',');
     this.#o.host.membershipApplied();
+    if (chainRemoved && chain !== undefined) this.#warnStaleMovedBack(previous, chain);
     if (same) return;
     this.#generation++;
     this.#open = false;
@@ -280,6 +281,28 @@ export class ChainReplicator {
     );
     if (idx === 0) void this.#reconcile(this.#generation, chain);
     else this.#startForwarder(chain);
+  }
+
+  /**
+   * Known gap (docs/replication.md): a partition moving back to this chain from a removed one
+   * while this node still has its copy from before it moved away. That copy is not empty, so the
+   * removed chain's newer data is not asked for: say so loudly rather than lose it silently.
+   */
+  #warnStaleMovedBack(previous: Membership, chain: Chain): void {
+    for (const t of this.#o.host.topics()) {
+      for (let p = 0; p < t.partitions; p++) {
+        const owner = chainFor(previous.chains, t.name, p)?.name;
+        if (owner === undefined || owner === chain.name || this.chainFor(t.name, p)?.name !== chain.name)
+          continue;
+        const log = this.#o.host.log(t.name, p);
+        if (log === undefined || log.logEndOffset === 0) continue;
+        this.#o.log.warn(
+          { topic: t.name, partition: p, from: owner, logEndOffset: log.logEndOffset },
+          'partition moved back to this chain, which still has its copy from before it moved away: ' +
+            'the copy is kept and the removed chain is not asked (known gap)',
+        );
+      }
+    }
   }
 
   #startForwarder(chain: Chain): void {
