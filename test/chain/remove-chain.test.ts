@@ -30,16 +30,31 @@ async function snapshotOfLeaving(cluster: ChainCluster, partitions: number[]) {
   return out;
 }
 
-type Rollout = 'removed nodes reload first' | 'remaining nodes reload first';
+type Rollout =
+  | 'removed nodes reload first'
+  | 'remaining nodes reload first'
+  | 'chain b added under load, then removed';
+
+/** Chain b joins the running chain a (its nodes start with the new list, a's reload). */
+async function addChainB(cluster: ChainCluster): Promise<void> {
+  await Promise.all(LEAVES.nodes.map((id, i) => cluster.addNode(id, `127.0.0.${i + 1}`)));
+  cluster.setMembership([STAYS, LEAVES]);
+  await Promise.all(LEAVES.nodes.map((id) => cluster.restart(id)));
+  await waitFor('every node to place partitions on both chains alike', async () => {
+    let seen: string | undefined;
+    for (const id of [...STAYS.nodes, ...LEAVES.nodes]) {
+      const leaders = (await placementFrom(cluster, id, TOPIC)).map((p) => p.leader).join();
+      if (!leaders.includes('3') || (seen !== undefined && leaders !== seen)) return undefined;
+      seen = leaders;
+    }
+    return true;
+  });
+}
 
 async function removeChainUnderLoad(order: Rollout): Promise<void> {
-  await onCluster({ chains: [STAYS, LEAVES] }, async (cluster) => {
+  const addedLater = order === 'chain b added under load, then removed';
+  await onCluster({ chains: addedLater ? [STAYS] : [STAYS, LEAVES] }, async (cluster) => {
     await createTopic(cluster, TOPIC, PARTITIONS);
-    const before = await placementFrom(cluster, 1, TOPIC);
-    const moving = before.filter((p) => p.leader === 3).map((p) => p.partition);
-    expect(moving.length, 'partitions chain b owns before the removal').toBeGreaterThan(0);
-    expect(moving.length, 'partitions chain a owns before the removal').toBeLessThan(PARTITIONS);
-
     const workload = new Workload({
       brokers: cluster.bootstrap,
       topic: TOPIC,
@@ -47,10 +62,21 @@ async function removeChainUnderLoad(order: Rollout): Promise<void> {
       producers: 1,
     });
     let snapshot = new Map<number, FetchedRecord[]>();
+    let moving: number[] = [];
     try {
       await workload.start();
       await workload.waitForMoreAcks(BETWEEN);
+      if (addedLater) {
+        // Chain a keeps its copies of the partitions that move to b: they come back to a, older
+        // than b's, when b is removed (b's copies must win).
+        await addChainB(cluster);
+        await workload.waitForEveryPartition(10, 30_000);
+        await workload.waitForMoreAcks(BETWEEN);
+      }
       await workload.waitForEveryPartition(5);
+      moving = (await placementFrom(cluster, 1, TOPIC)).filter((p) => p.leader === 3).map((p) => p.partition);
+      expect(moving.length, 'partitions chain b owns before the removal').toBeGreaterThan(0);
+      expect(moving.length, 'partitions chain a owns before the removal').toBeLessThan(PARTITIONS);
       // What consumers could read from chain b just before the removal: it must stay, at these
       // offsets (a prefix of what chain b acknowledged in the end).
       snapshot = await snapshotOfLeaving(cluster, moving);
@@ -75,7 +101,7 @@ async function removeChainUnderLoad(order: Rollout): Promise<void> {
           NOT_LEADER_OR_FOLLOWER,
         );
       }
-      if (order === 'removed nodes reload first') for (const id of STAYS.nodes) cluster.reload(id);
+      if (order !== 'remaining nodes reload first') for (const id of STAYS.nodes) cluster.reload(id);
       await waitFor('chain a to lead every partition', async () => {
         for (const id of STAYS.nodes) {
           const ps = await placementFrom(cluster, id, TOPIC);
@@ -144,6 +170,11 @@ describe('a chain removed from a running cluster', () => {
   it(
     'still loses nothing when the remaining nodes reload first and the removed ones soon after',
     () => removeChainUnderLoad('remaining nodes reload first'),
+    150_000,
+  );
+  it(
+    'hands back partitions it took over, newer than the copies the remaining chain kept',
+    () => removeChainUnderLoad('chain b added under load, then removed'),
     150_000,
   );
 });

@@ -58,6 +58,8 @@ export class ChainReplicator {
   /** Nodes of earlier memberships that the current one no longer names (they may hold data). */
   readonly #former: FormerMembers;
   #membership: Membership = { chains: [] };
+  /** Partitions moved here from another chain by a membership change, until adopted. */
+  readonly #movedIn = new Set<string>();
   #chain: Chain | undefined;
   #forwarder: Forwarder | undefined;
   /** Head only: reconciled and accepting writes in the current epoch. */
@@ -254,7 +256,9 @@ export class ChainReplicator {
       before.members.map((m) => `${m.nodeId}@${m.host}:${m.port}`).join(',') ===
         chain.members.map((m) => `${m.nodeId}@${m.host}:${m.port}`).join(',');
     this.#o.host.membershipApplied();
-    if (chainRemoved && chain !== undefined) this.#warnStaleMovedBack(previous, chain);
+    // Only a head adopts moved partitions.
+    if (chain?.members[0]?.nodeId === this.#o.nodeId) this.#noteMovedIn(previous, chain);
+    else this.#movedIn.clear();
     if (same) return;
     this.#generation++;
     this.#open = false;
@@ -284,23 +288,29 @@ export class ChainReplicator {
   }
 
   /**
-   * Known gap (docs/replication.md): a partition moving back to this chain from a removed one
-   * while this node still has its copy from before it moved away. That copy is not empty, so the
-   * removed chain's newer data is not asked for: say so loudly rather than lose it silently.
+   * Partitions the previous membership placed on another chain and this one places here: the
+   * head asks the nodes outside the chain for them even when this chain has a copy (one from
+   * before they moved away, when the other chain was added), and takes the other chain's copy if
+   * it is ahead. Comparable because a head copying a partition from another chain opens an epoch
+   * above the copy's (see #reconcile): the other chain's copy extends the older one here.
+   * Forgotten once the head opened an epoch (they were adopted).
    */
-  #warnStaleMovedBack(previous: Membership, chain: Chain): void {
+  #noteMovedIn(previous: Membership, chain: Chain): void {
+    if (previous.chains.length === 0) return;
     for (const t of this.#o.host.topics()) {
       for (let p = 0; p < t.partitions; p++) {
         const owner = chainFor(previous.chains, t.name, p)?.name;
         if (owner === undefined || owner === chain.name || this.chainFor(t.name, p)?.name !== chain.name)
           continue;
+        this.#movedIn.add(`${t.name}\u0000${p}`);
         const log = this.#o.host.log(t.name, p);
-        if (log === undefined || log.logEndOffset === 0) continue;
-        this.#o.log.warn(
-          { topic: t.name, partition: p, from: owner, logEndOffset: log.logEndOffset },
-          'partition moved back to this chain, which still has its copy from before it moved away: ' +
-            'the copy is kept and the removed chain is not asked (known gap)',
-        );
+        if (log !== undefined && log.logEndOffset > 0) {
+          this.#o.log.info(
+            { topic: t.name, partition: p, from: owner, logEndOffset: log.logEndOffset },
+            'partition moved back to this chain, which has an older copy of it: the copy of the ' +
+              'chain it comes from is taken if it is ahead',
+          );
+        }
       }
     }
   }
@@ -399,6 +409,7 @@ export class ChainReplicator {
     if (gen !== this.#generation) return;
     const next = this.#epochs.raise(chain.name, epoch + 1);
     this.#open = true;
+    this.#movedIn.clear();
     this.#o.host.epochOpened?.(chain.name, next);
     this.#o.log.info(
       { chain: chain.name, epoch: next, members: chain.members.map((m) => m.nodeId) },
@@ -460,9 +471,11 @@ export class ChainReplicator {
         const k = `${t.name}\u0000${p}`;
         const mine = this.#o.host.log(t.name, p);
         const members = best.get(k);
-        // Empty here and on every member (a member's empty log is one created for the move).
-        if ((!members || members.pos.logEndOffset === 0) && (mine === undefined || mine.logEndOffset === 0))
-          missing.push({ topic: t.name, partition: p });
+        // Empty here and on every member (a member's empty log is one created for the move), or
+        // moved here by the last membership changes (any copy here may be an older one).
+        const empty =
+          (!members || members.pos.logEndOffset === 0) && (mine === undefined || mine.logEndOffset === 0);
+        if (empty || this.#movedIn.has(k)) missing.push({ topic: t.name, partition: p });
       }
     }
     if (missing.length === 0) return;
