@@ -37,7 +37,10 @@ export function reloadConfig(
     if (err instanceof NodeNotInChainsError && broker.context.chain) {
       // Removed from the cluster: take the new membership and leave replication, so this node
       // no longer leads anything or sends clients to itself (keeping the old view would).
-      log.warn({ err: err.message }, 'SIGHUP: this node is in no chain now; it takes no client requests and keeps its logs for the chains that take its partitions to copy');
+      log.warn(
+        { err: err.message },
+        'SIGHUP: this node is in no chain now; it takes no client requests and keeps its logs for the chains that take its partitions to copy',
+      );
       try {
         broker.context.chain.setMembership(err.membership);
       } catch (e) {
