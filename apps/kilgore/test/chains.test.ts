@@ -52,7 +52,9 @@ describe('kilgore serve --chains', () => {
       write('a=2@127.0.0.2:1'); // removed from the cluster: taken, and the node leaves replication
       child.kill('SIGHUP');
       await waitFor(() => run.out().includes('SIGHUP: this node is in no chain now'));
-      await waitFor(() => run.out().includes('this node is in no chain: it takes no writes and forwards nothing'));
+      await waitFor(() =>
+        run.out().includes('this node is in no chain: it takes no writes and forwards nothing'),
+      );
       write(`a=1@127.0.0.1:${port},2@127.0.0.2:1`, 'num.partitions=4\n');
       child.kill('SIGHUP');
       await waitFor(() => run.out().includes('SIGHUP: membership changed'));
