@@ -7,6 +7,16 @@ import { describe, expect, it } from 'vitest';
 
 const log = pino({ level: 'silent' });
 
+/** The TopicError `f` throws, if any. */
+function failure(f: () => unknown): TopicError | undefined {
+  try {
+    f();
+  } catch (e) {
+    return e as TopicError;
+  }
+  return undefined;
+}
+
 describe('TopicRegistry', () => {
   it('creates topics with a stable id persisted in partition.metadata', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kilgore-topics-'));
@@ -27,14 +37,7 @@ describe('TopicRegistry', () => {
     const r = new TopicRegistry(mkdtempSync(join(tmpdir(), 'kilgore-topics-')), log);
     r.load();
     r.create('a.b', 1);
-    const code = (f: () => unknown): number | undefined => {
-      try {
-        f();
-      } catch (e) {
-        return (e as TopicError).code;
-      }
-      return undefined;
-    };
+    const code = (f: () => unknown): number | undefined => failure(f)?.code;
     expect(code(() => r.create('a.b', 1))).toBe(36);
     expect(code(() => r.create('a_b', 1))).toBe(17);
     expect(code(() => r.create('bad name', 1))).toBe(17);
@@ -48,14 +51,6 @@ describe('TopicRegistry', () => {
     const r = new TopicRegistry(dir, log, 10);
     r.load();
     r.create('a', 6);
-    const failure = (f: () => unknown): TopicError | undefined => {
-      try {
-        f();
-      } catch (e) {
-        return e as TopicError;
-      }
-      return undefined;
-    };
     expect(failure(() => r.create('b', 5))?.code).toBe(44);
     expect(failure(() => r.create('b', 5))?.message).toContain('kilgore.max.partitions (10)');
     expect(existsSync(join(dir, 'b-0'))).toBe(false);
