@@ -130,24 +130,10 @@ export class BrokerChain {
    */
   async clusterIdForNewLogDir(logDir: string): Promise<string | undefined> {
     if (fs.existsSync(path.join(logDir, 'meta.properties'))) return undefined;
-    for (const m of this.brokers()) {
-      if (m.nodeId === this.config.nodeId) continue;
-      let peer: PeerConnection | undefined;
-      try {
-        peer = await Peer.connect(m.host, m.port, 1000, this.#dial);
-        const res = await peer.request<TopicSyncResponse>(ChainApiKey.TopicSync, {
-          senderId: this.config.nodeId,
-          pull: true,
-          topics: [],
-          chainEpochs: [],
-        });
-        if (/^[A-Za-z0-9_-]{22}$/.test(res.clusterId)) return res.clusterId;
-      } catch {
-        // next peer
-      } finally {
-        peer?.close();
-      }
-    }
+    const fromPeer = await this.#firstPeerTable((res) =>
+      /^[A-Za-z0-9_-]{22}$/.test(res.clusterId) ? res.clusterId : undefined,
+    );
+    if (fromPeer !== undefined) return fromPeer;
     const names = [...this.membership.chains].sort((a, b) => (a.name < b.name ? -1 : 1));
     const digest = createHash('sha256')
       .update(formatChains({ chains: names }))
@@ -489,6 +475,23 @@ export class BrokerChain {
 
   /** At start: the table of the first peer that answers (each asked once, briefly). */
   async #pullTable(): Promise<void> {
+    await this.#firstPeerTable(async (res, from) => {
+      this.#learnEpochs(res.chainEpochs);
+      await this.#merge(res.topics, true);
+      this.#security?.receive(res.security, from);
+      this.log.info({ from, topics: res.topics.length }, 'topic table pulled from a peer');
+      return true;
+    });
+  }
+
+  /**
+   * Asks the other nodes in turn (each once, briefly) for their topic table (a pulling
+   * TopicSync) and returns what `use` makes of the first answer it accepts (not undefined); a
+   * peer that fails or throws is skipped.
+   */
+  async #firstPeerTable<T>(
+    use: (res: TopicSyncResponse, from: number) => T | undefined | Promise<T | undefined>,
+  ): Promise<T | undefined> {
     for (const m of this.brokers()) {
       if (m.nodeId === this.config.nodeId) continue;
       let peer: PeerConnection | undefined;
@@ -500,17 +503,15 @@ export class BrokerChain {
           topics: [],
           chainEpochs: [],
         });
-        this.#learnEpochs(res.chainEpochs);
-        await this.#merge(res.topics, true);
-        this.#security?.receive(res.security, m.nodeId);
-        this.log.info({ from: m.nodeId, topics: res.topics.length }, 'topic table pulled from a peer');
-        return;
+        const used = await use(res, m.nodeId);
+        if (used !== undefined) return used;
       } catch {
         // next peer
       } finally {
         peer?.close();
       }
     }
+    return undefined;
   }
 
   async #onTopicSync(req: TopicSyncRequest): Promise<TopicSyncResponse> {
