@@ -394,7 +394,16 @@ export class PartitionLog {
       for (const w of waiting) w.reject(e);
       return;
     }
-    for (const w of waiting) this.#afterWrite(w.result).then(w.resolve, w.reject);
+    // All of them are in the file now, so one flush-policy decision covers them all; without a
+    // flush to wait for they settle here, one promise hop sooner than through #afterWrite.
+    const leo = this.logEndOffset;
+    if (leo - this.#durableOffset >= this.#config.flushMessages) {
+      const durable = this.waitDurable(leo);
+      for (const w of waiting) durable.then(() => w.resolve(w.result), w.reject);
+      return;
+    }
+    this.#moveHighWatermarkAndWriteBack();
+    for (const w of waiting) w.resolve(w.result);
   }
 
   /**
@@ -498,9 +507,14 @@ export class PartitionLog {
     if (leo - this.#durableOffset >= this.#config.flushMessages) {
       return this.waitDurable(leo).then(() => result);
     }
+    this.#moveHighWatermarkAndWriteBack();
+    return Promise.resolve(result);
+  }
+
+  /** After a write the flush policy does not wait on: consumers may see it; write back in steps. */
+  #moveHighWatermarkAndWriteBack(): void {
     this.#autoHighWatermark();
     this.#maybeWriteBack();
-    return Promise.resolve(result);
   }
 
   /** Starts a background fdatasync once WRITEBACK_STEP_BYTES were appended under a timed flush. */

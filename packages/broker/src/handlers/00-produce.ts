@@ -9,7 +9,7 @@ import {
 import { mayTopic, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import { minInsyncReplicas, SINGLE_NODE_LEADER_EPOCH } from '../chain/partition-answers.js';
-import { errorCodeOf } from '../logs/partition-log.js';
+import { errorCodeOf, type PartitionAppendResult } from '../logs/partition-log.js';
 import { defineHandler } from './types.js';
 
 /** Produce v0-2 carry magic 0/1 message sets, which Kilgore does not store. */
@@ -27,7 +27,7 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
   // the Produce range does not include v0 (crib section 6).
   minVersion: 0,
   maxVersion: 11,
-  async handle(request, info, broker) {
+  handle(request, info, broker) {
     const acks = request.acks;
     const refuse =
       info.apiVersion < FIRST_SERVED_VERSION
@@ -36,7 +36,7 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
           ? ErrorCode.INVALID_REQUIRED_ACKS
           : ErrorCode.NONE;
     const responses: ProduceResponseTopicProduceResponse[] = [];
-    const appends: Promise<void>[] = [];
+    const appends: Promise<unknown>[] = [];
     // Kafka: WRITE on the transactional id (if any), then WRITE on each topic.
     const txnDenied =
       request.transactionalId != null &&
@@ -108,20 +108,21 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
           // coalesce: pipelined requests dispatched in one go share one writev (the records
           // are a view into this request's frame, which nothing else changes).
           log.append(p.records, { leaderEpoch: SINGLE_NODE_LEADER_EPOCH, coalesce: true }).then(
-            async (r) => {
+            (r) => {
               if (seq.kind === 'append') seq.commit(r.baseOffset);
               // acks=all under replication: answered once the tail has it (the high watermark).
               if (acks === -1 && broker.chain) {
                 const timeout = Math.min(Math.max(request.timeoutMs, 1), broker.chain.commitTimeoutMs);
-                if (!(await log.waitForData(r.lastOffset, timeout, broker.shutdown))) {
-                  res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
-                  res.errorMessage = 'the chain did not acknowledge the write in time';
-                  return;
-                }
+                return log.waitForData(r.lastOffset, timeout, broker.shutdown).then((committed) => {
+                  if (committed) fillAppended(res, r);
+                  else {
+                    res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+                    res.errorMessage = 'the chain did not acknowledge the write in time';
+                  }
+                });
               }
-              res.baseOffset = BigInt(r.baseOffset);
-              res.logAppendTimeMs = BigInt(r.logAppendTime);
-              res.logStartOffset = BigInt(r.logStartOffset);
+              fillAppended(res, r);
+              return undefined;
             },
             (err: unknown) => {
               if (seq.kind === 'append') seq.abort();
@@ -136,7 +137,17 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
       }
       responses.push({ name: topicData.name, topicId: topicData.topicId, partitionResponses });
     }
-    await Promise.all(appends);
-    return acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    const response = acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    // Not an async function, and no Promise.all for the usual single partition: this runs once
+    // per produce request, and each promise hop is measurable at 40k requests/s.
+    if (appends.length === 0) return response;
+    const appended = appends.length === 1 ? appends[0]! : Promise.all(appends);
+    return appended.then(() => response);
   },
 });
+
+function fillAppended(res: ProduceResponsePartitionProduceResponse, r: PartitionAppendResult): void {
+  res.baseOffset = BigInt(r.baseOffset);
+  res.logAppendTimeMs = BigInt(r.logAppendTime);
+  res.logStartOffset = BigInt(r.logStartOffset);
+}
