@@ -1,5 +1,6 @@
 import { ZERO_UUID } from '../primitives/uuid.js';
 import type { FieldSpec } from '../schema/types.js';
+import { CodeScope, entry } from './codegen.js';
 import { isPrimitiveType, type MessageData, UNKNOWN_TAGGED_FIELDS } from './types.js';
 
 /**
@@ -14,6 +15,8 @@ export interface FieldDefault {
   make(): unknown;
   /** A shared value for encoding a missing field; never handed to callers. */
   readonly constant: unknown;
+  /** Whether `make()` returns `constant` itself (immutables), so generated code may inline it. */
+  readonly shared: boolean;
   isDefault(value: unknown): boolean;
 }
 
@@ -22,7 +25,7 @@ const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
 const cache = new WeakMap<FieldSpec, FieldDefault>();
 
 function constant(value: unknown): FieldDefault {
-  return { make: () => value, constant: value, isDefault: (v) => v === value };
+  return { make: () => value, constant: value, shared: true, isDefault: (v) => v === value };
 }
 
 const NULL_DEFAULT = constant(null);
@@ -45,6 +48,7 @@ function computeDefault(f: FieldSpec): FieldDefault {
     return {
       make: () => [],
       constant: EMPTY_ARRAY,
+      shared: false,
       isDefault: (v) => Array.isArray(v) && v.length === 0,
     };
   }
@@ -62,6 +66,7 @@ function computeDefault(f: FieldSpec): FieldDefault {
       return {
         make: () => EMPTY_BUFFER,
         constant: EMPTY_BUFFER,
+        shared: true,
         isDefault: (v) => Buffer.isBuffer(v) && v.length === 0,
       };
     default:
@@ -78,14 +83,18 @@ function isScalar(type: string): boolean {
 function structDefault(f: FieldSpec): FieldDefault {
   const fields = f.fields;
   if (fields === undefined) throw new TypeError(`field ${f.name}: struct type ${f.type} has no fields`);
-  const make = (): MessageData => {
-    const obj: MessageData = {};
-    for (const sub of fields) obj[sub.name] = fieldDefault(sub).make();
-    return obj;
-  };
+  // Generated like the decoders (compile.ts): one object literal with the keys in schema order,
+  // as in a decoded struct, and no per-key dynamic stores.
+  const scope = new CodeScope();
+  const entries = fields.map((sub) => {
+    const d = fieldDefault(sub);
+    return entry(sub.name, d.shared ? scope.ref(d.constant) : `${scope.ref(d.make)}()`);
+  });
+  const make = scope.compile<() => MessageData>(`default_${f.type}`, [], `return { ${entries.join(', ')} };`);
   return {
     make,
     constant: Object.freeze(make()),
+    shared: false,
     isDefault: (v) => {
       if (v === null || typeof v !== 'object') return false;
       const obj = v as MessageData;

@@ -2,7 +2,7 @@ import type { Reader } from '../primitives/reader.js';
 import type { Writer } from '../primitives/writer.js';
 import type { ApiSchema } from '../schema/types.js';
 import { inVersionRange } from '../schema/versions.js';
-import { compileStruct, decodeStruct, encodeStruct, type StructPlan } from './compile.js';
+import { compileStruct, type StructPlan } from './compile.js';
 import { UnsupportedVersionError } from './errors.js';
 import type { MessageData, MessageSide } from './types.js';
 
@@ -34,7 +34,8 @@ export function planFor(schema: ApiSchema, side: MessageSide, version: number): 
   let plan = list[version];
   if (plan === undefined) {
     if (!isSupportedVersion(schema, version)) throw new UnsupportedVersionError(schema.apiKey, version, true);
-    plan = compileStruct(schema[side].fields, version, isFlexibleVersion(schema, version));
+    const label = `${schema.name}_${side}_v${version}`;
+    plan = compileStruct(schema[side].fields, version, isFlexibleVersion(schema, version), label);
     list[version] = plan;
   }
   return plan;
@@ -51,7 +52,7 @@ export function decodeMessage<T extends object = MessageData>(
   version: number,
   reader: Reader,
 ): T {
-  return decodeStruct(planFor(schema, side, version), reader) as T;
+  return planFor(schema, side, version).decode(reader) as T;
 }
 
 /**
@@ -67,5 +68,5 @@ export function encodeMessage(
   value: object,
   writer: Writer,
 ): void {
-  encodeStruct(planFor(schema, side, version), writer, value as MessageData);
+  planFor(schema, side, version).encode(writer, value as MessageData);
 }
