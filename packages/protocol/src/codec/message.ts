@@ -30,7 +30,7 @@ export function planFor(schema: ApiSchema, side: MessageSide, version: number): 
     byVersion = { request: [], response: [] };
     plans.set(schema, byVersion);
   }
-  const list = byVersion[side];
+  const list = side === 'request' ? byVersion.request : byVersion.response;
   let plan = list[version];
   if (plan === undefined) {
     if (!isSupportedVersion(schema, version)) throw new UnsupportedVersionError(schema.apiKey, version, true);
