@@ -5,10 +5,15 @@
  *
  *   node --import tsx packages/protocol/bench/codec.bench.ts [--quick]
  *
- * BEFORE holds the figures of the schema-interpreting codec (the one before the generated
- * decoders/encoders), measured with this script on the same machine, so the table reads as
- * before/after. Absolutes move 30% between runs on the shared machine: re-measure both when it
- * matters (check out the older compile.ts).
+ * BEFORE holds the figures of the schema-interpreting codec that the generated decoders/encoders
+ * replaced, so the table reads as before/after. Absolutes move 30% between runs on the shared
+ * machine; to compare for real, run the old codec beside the new one, alternating:
+ *
+ *   mkdir -p /tmp/old && git archive 56bc078 packages/protocol tsconfig.base.json | tar -x -C /tmp/old
+ *   ln -s "$PWD/node_modules" /tmp/old/node_modules
+ *   ln -s "$PWD/packages/protocol/node_modules" /tmp/old/packages/protocol/node_modules
+ *   cp packages/protocol/bench/codec.bench.ts /tmp/old/packages/protocol/bench/
+ *   node --import tsx /tmp/old/packages/protocol/bench/codec.bench.ts
  */
 import { decodeMessage, encodeMessage } from '../src/codec/index.js';
 import { FetchSchema, MetadataSchema, ProduceSchema } from '../src/messages/index.js';
@@ -18,18 +23,24 @@ import { encodeRecordBatchSync } from '../src/records/index.js';
 import type { ApiSchema } from '../src/schema/types.js';
 
 const QUICK = process.argv.includes('--quick');
-const RUNS = QUICK ? 3 : 7;
-const RUN_MS = QUICK ? 40 : 150;
+const RUNS = QUICK ? 5 : 7;
+const RUN_MS = QUICK ? 60 : 150;
 
-/** Interpreter figures (ns/op): the median of three runs of this script, Node 20.20, 25 Nov 2026. */
+/**
+ * The interpreter's figures (ns/op): medians of three runs of this script against the tree at
+ * commit 56bc078 (the last interpreting codec), alternated with runs of the generated one, Node
+ * 20.20, 25 Nov 2026.
+ */
 const BEFORE: Record<string, number> = {
-  'decode Produce v7 request': 484,
-  'encode Produce v7 response': 865,
-  'decode Produce v7 response': 767,
-  'encode Fetch v11 response': 7024,
-  'decode Fetch v11 response': 6305,
-  'encode Metadata v12 response': 83252,
-  'decode Metadata v12 response': 76395,
+  'decode Produce v7 request': 449,
+  'encode Produce v7 response': 770,
+  'decode Produce v7 response': 765,
+  'decode Produce v9 request': 506,
+  'encode Produce v9 response': 861,
+  'encode Fetch v11 response': 6576,
+  'decode Fetch v11 response': 5746,
+  'encode Metadata v12 response': 74028,
+  'decode Metadata v12 response': 69148,
 };
 
 function median(xs: number[]): number {
@@ -70,6 +81,13 @@ const batch = encodeRecordBatchSync({
   records: Array.from({ length: 160 }, (_, i) => ({ key: `k${i}`, value: 'v'.repeat(96), timestamp: i })),
 });
 const produceRequest = encodeBody(ProduceSchema, 'request', 7, {
+  transactionalId: null,
+  acks: -1,
+  timeoutMs: 30_000,
+  topicData: [{ name: 'bench', partitionData: [{ index: 0, records: batch }] }],
+});
+// Produce v9: the same request in the first flexible version (librdkafka's), tagged sections and all.
+const produceRequestV9 = encodeBody(ProduceSchema, 'request', 9, {
   transactionalId: null,
   acks: -1,
   timeoutMs: 30_000,
@@ -143,6 +161,11 @@ const cases: [string, () => unknown][] = [
     'decode Produce v7 response',
     () => decodeMessage(ProduceSchema, 'response', 7, new Reader(produceResponseBytes)),
   ],
+  [
+    'decode Produce v9 request',
+    () => decodeMessage(ProduceSchema, 'request', 9, new Reader(produceRequestV9)),
+  ],
+  ['encode Produce v9 response', () => encodeBody(ProduceSchema, 'response', 9, produceResponse)],
   ['encode Fetch v11 response', () => encodeBody(FetchSchema, 'response', 11, fetchResponse)],
   [
     'decode Fetch v11 response',
