@@ -20,7 +20,7 @@ import type { FieldSpec } from '../schema/types.js';
 import { inVersionRange } from '../schema/versions.js';
 import { CodeScope, entry, int, prop } from './codegen.js';
 import { type FieldDefault, fieldDefault } from './defaults.js';
-import { arrayCodec, codecFunctions, primitiveCodec, type TypeCodec } from './type-codecs.js';
+import { arrayCodec, primitiveCodec, type TypeCodec, writeFunction } from './type-codecs.js';
 import { isPrimitiveType, type MessageData, UNKNOWN_TAGGED_FIELDS } from './types.js';
 
 /** A struct compiled for one version. */
@@ -230,7 +230,7 @@ function readTaggedSection(r: Reader, obj: MessageData, readKnown: KnownTagReade
 function taggedSectionWriter(tagged: readonly TaggedPlan[], es: CodeScope, label: string): string {
   const lines = [`let known;`];
   for (const t of tagged) {
-    const { write } = codecFunctions(t.codec, `${label}_${t.spec.name}`);
+    const write = writeFunction(t.codec, `${label}_${t.spec.name}`);
     const tag = t.tag;
     const encodeOne = (v: unknown): RawTaggedField => {
       const sub = new Writer(64);

@@ -152,11 +152,8 @@ function nullArray(r: Reader, name: string): DecodeError {
   return new DecodeError('invalid-value', `null array for non-nullable field ${name}`, r.offset);
 }
 
-/** A codec as standalone functions (tagged fields encode into their own buffer). */
-export function codecFunctions(codec: TypeCodec, label: string): { read: ReadFn; write: WriteFn } {
-  const rs = new CodeScope();
-  const read = rs.compile<ReadFn>(`read_${label}`, ['r'], `return ${codec.readExpr('r', rs)};`);
+/** A codec's writer as a standalone function (a tagged field is encoded into its own buffer). */
+export function writeFunction(codec: TypeCodec, label: string): WriteFn {
   const ws = new CodeScope();
-  const write = ws.compile<WriteFn>(`write_${label}`, ['w', 'v'], codec.writeStmt('w', 'v', ws));
-  return { read, write };
+  return ws.compile<WriteFn>(`write_${label}`, ['w', 'v'], codec.writeStmt('w', 'v', ws));
 }
