@@ -13,7 +13,7 @@ import {
   UNKNOWN_TAGGED_FIELDS,
 } from '../src/codec/index.js';
 import { apiSchemas } from '../src/messages/index.js';
-import { Reader, Writer } from '../src/primitives/index.js';
+import { DecodeError, EncodeError, Reader, Writer } from '../src/primitives/index.js';
 import { type ApiSchema, type FieldSpec, versionBounds } from '../src/schema/index.js';
 import { structArbitrary } from './codec-arbitrary.js';
 
@@ -146,6 +146,35 @@ describe('defaults are fresh per decode', () => {
     );
     expect(some.tagged).toEqual({ zs: [3] });
     expect(Object.keys(some)).toEqual(['id', 'list', 'inner', 'tagged']);
+  });
+});
+
+describe('errors keep their types and messages', () => {
+  it('null where the version does not allow it', () => {
+    const enc = (value: object) => () => encode(DefaultsSchema, 'request', 1, value);
+    expect(enc({ list: null })).toThrow(
+      new EncodeError('field list is not nullable in this version but the value is null'),
+    );
+    expect(enc({ inner: null })).toThrow(
+      new EncodeError('struct field inner is not nullable in this version'),
+    );
+    expect(enc({ inner: { ys: ['a', null] } })).toThrow(
+      new EncodeError('field ys is not nullable in this version but the value is null'),
+    );
+    // id, then a compact null (0) where the list is not nullable
+    const bytes = Buffer.from('00000001' + '00', 'hex');
+    let caught: unknown;
+    try {
+      decodeMessage(DefaultsSchema, 'request', 1, new Reader(bytes));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(DecodeError);
+    expect(caught).toMatchObject({
+      reason: 'invalid-value',
+      offset: 5,
+      message: 'null array for non-nullable field list',
+    });
   });
 });
 
