@@ -7,6 +7,7 @@ import {
   flagName,
   loadConfig,
   MetaPropertiesError,
+  tuneHeapForBrokerTraffic,
 } from '@kilgore/broker';
 import { Command, Option } from 'commander';
 import { createLogger } from './logger.js';
@@ -75,6 +76,8 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
     process.exit(2);
   }
 
+  // This process is the broker: fewer back-to-back full GCs under traffic (src/heap-tuning.ts).
+  tuneHeapForBrokerTraffic();
   let broker: Broker;
   try {
     broker = await Broker.start({ config, log, membership });

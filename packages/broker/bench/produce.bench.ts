@@ -37,7 +37,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { Broker, loadConfig } from '@kilgore/broker';
+import { Broker, loadConfig, tuneHeapForBrokerTraffic } from '@kilgore/broker';
 import { encodeRecordBatchSync, encodeRequest, FrameSplitter } from '@kilgore/protocol';
 import { installTrace, resetTrace, traceLine } from './latency-trace.js';
 
@@ -54,6 +54,9 @@ const generatorInProcess = process.env.GENERATOR !== 'process';
 /** TRACE=1: per paced run, the file writes, fdatasyncs and GC pauses of this thread. */
 const trace = process.env.TRACE === '1';
 if (trace) installTrace();
+// The broker runs in this process, so it gets what `kilgore serve` applies to its own at start
+// (fewer back-to-back full GCs under sustained traffic; heap-tuning.ts). The raw loop shares it.
+tuneHeapForBrokerTraffic();
 
 const perBatch = Math.max(1, Math.floor(batchBytes / (recordSize + 10)));
 const value = Buffer.alloc(recordSize, 'x');

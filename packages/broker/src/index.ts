@@ -5,6 +5,7 @@
 export * from './acl/index.js';
 export { type AdvertisedAddress, Broker, type BrokerOptions } from './broker.js';
 export { interBrokerDialer } from './chain/secure-dialer.js';
+export { HEAP_GROWING_PERCENT, tuneHeapForBrokerTraffic } from './heap-tuning.js';
 export * from './config/index.js';
 export type { InterBrokerSecurity } from './config/inter-broker.js';
 export type { BrokerContext } from './context.js';

@@ -11,7 +11,6 @@ import { divergencePoint, isAhead, type ReplicaPosition } from './divergence.js'
 import { EpochStore } from './epoch-store.js';
 import { FormerMembers } from './former-members.js';
 import { type Appended, Forwarder, positionOf, raiseHighWatermark } from './forwarder.js';
-import { tuneHeapForChainTraffic } from './heap-tuning.js';
 import type { ChainLogger, ReplicaHost } from './host.js';
 import { chainFor, chainOfNode } from './placement.js';
 import { TRACE_ENABLED, traceReceived } from './trace.js';
@@ -121,8 +120,6 @@ export class ChainReplicator {
   }
 
   async start(): Promise<void> {
-    // Every member may receive chain traffic (a head becomes a middle when the membership changes).
-    tuneHeapForChainTraffic();
     await this.#o.source.start();
     const m = this.#o.source.current();
     if (m) this.#apply(m);

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 // Runs in a fresh node process (the flag is process-wide), from the build like the other tests.
 const built = fileURLToPath(new URL('../dist/heap-tuning.js', import.meta.url));
 
-/** What tuneHeapForChainTraffic returned, and the growing factor V8 used at the next full GC. */
+/** What tuneHeapForBrokerTraffic returned, and the growing factor V8 used at the next full GC. */
 function run(flags: string[], percent = ''): { applied: string; factors: string[] } {
   if (!existsSync(built)) throw new Error(`${built} is missing: run npx tsc -b first`);
-  const script = `const { tuneHeapForChainTraffic } = await import(${JSON.stringify(built)});
-    console.log('applied=' + tuneHeapForChainTraffic(${percent}));
+  const script = `const { tuneHeapForBrokerTraffic } = await import(${JSON.stringify(built)});
+    console.log('applied=' + tuneHeapForBrokerTraffic(${percent}));
     globalThis.gc();`;
   const out = execFileSync(
     process.execPath,
@@ -29,7 +29,7 @@ function run(flags: string[], percent = ''): { applied: string; factors: string[
   return { applied, factors };
 }
 
-describe('heap tuning for chain traffic', () => {
+describe('heap tuning for broker traffic', () => {
   it('sets a growing factor that V8 uses from the next full GC on (set while running)', () => {
     // 150%, not the default 300%: a quiet process gets V8's own factor of 4.0 anyway.
     const r = run([], '150');
