@@ -4,7 +4,9 @@
 // - closed loop (rate 0): keeps `inflight` pre-encoded requests outstanding per socket;
 // - paced (rate > 0 requests/s in total): sends on a schedule, whatever the replies do, and
 //   measures each latency from the request's scheduled time (no coordinated omission: a stalled
-//   broker shows up as latency, not as fewer samples).
+//   broker shows up as latency, not as fewer samples). The first `warmup` seconds run the same
+//   schedule but are not counted: a fresh server's first moments (connections, JIT of its new
+//   objects) are start-up, not the steady state the percentiles describe.
 // Any response is counted as one reply (the frames are pipelined, replies come in order).
 import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,14 +14,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 if (parentPort) parentPort.postMessage(await generate(workerData));
 else process.once('message', async (opts) => process.send(await generate(opts), () => process.exit(0)));
 
-async function generate({ port, frame: rawFrame, seconds, connections, inflight, rate = 0 }) {
+async function generate({ port, frame: rawFrame, seconds, connections, inflight, rate = 0, warmup = 0 }) {
   const frame = Buffer.from(rawFrame);
   const latencies = [];
   // Paced mode: how late each timer tick sent its oldest due request (the generator's own delay).
   const sendLateness = [];
   let requests = 0;
   const started = performance.now();
-  const end = started + seconds * 1000;
+  const measureFrom = started + warmup * 1000;
+  const end = measureFrom + seconds * 1000;
 
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -41,8 +44,11 @@ async function generate({ port, frame: rawFrame, seconds, connections, inflight,
           while (pending.length - off >= 4 && pending.length - off >= 4 + pending.readInt32BE(off)) {
             off += 4 + pending.readInt32BE(off);
             const now = performance.now();
-            latencies.push(now - sent[head++]);
-            requests++;
+            const due = sent[head++];
+            if (due >= measureFrom) {
+              latencies.push(now - due);
+              requests++;
+            }
             if (rate === 0 && now < end) {
               sent.push(performance.now());
               socket.write(frame);
@@ -68,7 +74,7 @@ async function generate({ port, frame: rawFrame, seconds, connections, inflight,
             if (head === sent.length) finish();
             return;
           }
-          if (due <= now) sendLateness.push(now - due);
+          if (due <= now && due >= measureFrom) sendLateness.push(now - due);
           socket.cork();
           while (due <= now) {
             sent.push(due);
@@ -80,5 +86,5 @@ async function generate({ port, frame: rawFrame, seconds, connections, inflight,
       });
     }),
   );
-  return { requests, latencies, sendLateness, elapsed: (performance.now() - started) / 1000 };
+  return { requests, latencies, sendLateness, elapsed: (performance.now() - measureFrom) / 1000 };
 }

@@ -12,13 +12,14 @@
  * fresh directory after a system-wide `sync`, and raw and Kilgore alternate order across
  * rounds. Medians of ROUNDS rounds are printed.
  *
- *   pnpm bench:produce   (env: SECONDS=4 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384;
+ *   pnpm bench:produce   (env: SECONDS=4 WARMUP=1 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384;
  *   FLUSH_MS=<ms> sets the bench topic's flush.ms, 9223372036854775807 = no timed fsync;
  *   RATE=<requests/s>[,<requests/s>...] runs only the paced comparison at those loads, after one
  *   unprinted warm-up run, and MAX_RPS=<requests/s> then names the measured maximum so that each
  *   load is shown as a fraction of it; GENERATOR=process runs the load generator in a child
  *   process instead of a worker thread; TRACE=1 prints, per paced run, this thread's file writes
- *   (and those that met an fdatasync), fdatasyncs and GC pauses: see latency-trace.ts)
+ *   (and those that met an fdatasync), fdatasyncs and GC pauses: see latency-trace.ts; WARMUP=<s>
+ *   is how long each paced run goes at its rate before latencies count, default 1)
  *
  * Each paced load runs ROUNDS rounds of raw and Kilgore (order alternating) and prints the
  * medians and the median per-round p99 ratio. The paced lines also show this thread's
@@ -42,6 +43,8 @@ import { encodeRecordBatchSync, encodeRequest, FrameSplitter } from '@kilgore/pr
 import { installTrace, resetTrace, traceLine } from './latency-trace.js';
 
 const seconds = Number(process.env.SECONDS ?? 4);
+/** Paced runs: seconds at the same rate before latencies count (a fresh broker's start-up). */
+const warmup = Number(process.env.WARMUP ?? 1);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const connections = Number(process.env.CONNECTIONS ?? 4);
 const inflight = Number(process.env.INFLIGHT ?? 8);
@@ -89,7 +92,7 @@ interface Result {
  * broker's event loop (the broker under test gets one core, the generator the other).
  */
 function load(port: number, frame: Buffer, rate = 0): Promise<Result> {
-  const opts = { port, frame, seconds, connections, inflight, rate };
+  const opts = { port, frame, seconds, connections, inflight, rate, warmup: rate > 0 ? warmup : 0 };
   const script = new URL('./load-generator.mjs', import.meta.url);
   return new Promise((resolve, reject) => {
     if (generatorInProcess) {
@@ -254,7 +257,7 @@ async function pacedComparison(dir: string, rate: number, maxRps: number): Promi
       ? `${Math.round((100 * rate) / maxRps)}% of the acks=1 max of ${Math.round(maxRps).toLocaleString()}/s`
       : 'fraction of the max unknown: set MAX_RPS';
   console.log(
-    `paced at ${rate.toLocaleString()} requests/s (${Math.round(rate * perBatch).toLocaleString()} records/s, ${((rate * batch.length) / 1e6).toFixed(0)} MB/s; ${fraction}), latency from each request's due time:`,
+    `paced at ${rate.toLocaleString()} requests/s (${Math.round(rate * perBatch).toLocaleString()} records/s, ${((rate * batch.length) / 1e6).toFixed(0)} MB/s; ${fraction}), latency from each request's due time, after ${warmup} s at that rate not counted:`,
   );
   // The event-loop delay of this thread (where the broker or the raw loop runs) during the run.
   const elDelay = monitorEventLoopDelay({ resolution: 1 });
