@@ -5,11 +5,11 @@
 export * from './acl/index.js';
 export { type AdvertisedAddress, Broker, type BrokerOptions } from './broker.js';
 export { interBrokerDialer } from './chain/secure-dialer.js';
-export { HEAP_GROWING_PERCENT, tuneHeapForBrokerTraffic } from './heap-tuning.js';
 export * from './config/index.js';
 export type { InterBrokerSecurity } from './config/inter-broker.js';
 export type { BrokerContext } from './context.js';
 export type { RequestInfo } from './handlers/types.js';
+export { HEAP_GROWING_PERCENT, tuneHeapForBrokerTraffic } from './heap-tuning.js';
 export type { InterceptedRequest, InterceptNext, RequestInterceptor } from './interceptor.js';
 export { MemoryLogStore, MemoryPartitionLog } from './logs/memory-log.js';
 export type { LogStore, PartitionAppendResult, PartitionLogView } from './logs/partition-log.js';
