@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@kilgore/broker';
 import pino from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AclStore } from '../src/acl/store.js';
 import type { AclBinding } from '../src/acl/types.js';
 import { ScramClient } from '../src/chain/scram-client.js';
@@ -11,16 +8,7 @@ import { SecuritySync } from '../src/chain/security-sync.js';
 import { ScramServer } from '../src/security/scram.js';
 import { credentialFromPassword } from '../src/security/scram-credential.js';
 import { ScramCredentialStore } from '../src/security/scram-store.js';
-
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'kilgore-chainsec-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+import { tempDir } from './temp-dir.js';
 
 describe('ScramClient (a node logging in to another node)', () => {
   const stored = credentialFromPassword('SCRAM-SHA-512', 'node-secret');
@@ -51,7 +39,7 @@ describe('ScramClient (a node logging in to another node)', () => {
 
 describe('inter-broker settings', () => {
   const load = (flags: Record<string, string>) =>
-    loadConfig({ flags: { 'log.dirs': tempDir(), ...flags } }).config;
+    loadConfig({ flags: { 'log.dirs': tempDir('kilgore-chainsec-'), ...flags } }).config;
   const scramJaas =
     'org.apache.kafka.common.security.scram.ScramLoginModule required username="node" password="pw";';
 
@@ -114,7 +102,7 @@ describe('inter-broker settings', () => {
 describe('SecuritySync (ACLs and SCRAM credentials between two nodes)', () => {
   const log = pino({ level: 'silent' });
   const node = () => {
-    const dir = tempDir();
+    const dir = tempDir('kilgore-chainsec-');
     const acls = new AclStore(dir, log);
     const scram = new ScramCredentialStore(dir);
     const kicked: number[] = [];

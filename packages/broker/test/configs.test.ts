@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Broker, loadConfig } from '@kilgore/broker';
 import {
   CompressionCodec,
@@ -15,13 +12,14 @@ import {
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './helpers.js';
+import { tempDir } from './temp-dir.js';
 
 let broker: Broker;
 let client: RawClient;
 let correlation = 0;
 
 beforeAll(async () => {
-  const logDir = mkdtempSync(join(tmpdir(), 'kilgore-cfg-'));
+  const logDir = tempDir('kilgore-cfg-');
   const { config } = loadConfig({
     flags: { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': logDir, 'logger.level': 'silent' },
   });

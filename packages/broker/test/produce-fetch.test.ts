@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Broker, loadConfig } from '@kilgore/broker';
 import {
   decodeResponse,
@@ -11,12 +8,13 @@ import {
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './helpers.js';
+import { tempDir } from './temp-dir.js';
 
 let broker: Broker;
 let port: number;
 
 beforeAll(async () => {
-  const logDir = mkdtempSync(join(tmpdir(), 'kilgore-pf-'));
+  const logDir = tempDir('kilgore-pf-');
   const { config } = loadConfig({
     flags: {
       listeners: 'PLAINTEXT://127.0.0.1:0',

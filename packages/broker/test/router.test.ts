@@ -1,16 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { decodeResponse, encodeRequest } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './helpers.js';
+import { tempDir } from './temp-dir.js';
 
 let broker: Broker;
 let port: number;
 
 beforeAll(async () => {
-  const logDir = mkdtempSync(join(tmpdir(), 'kilgore-router-'));
+  const logDir = tempDir('kilgore-router-');
   const { config } = loadConfig({
     flags: { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': logDir, 'logger.level': 'silent' },
   });

@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './temp-dir.js';
 
-async function start(): Promise<{ broker: Broker; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'kilgore-close-'));
+async function start(): Promise<Broker> {
+  const dir = tempDir('kilgore-close-');
   const { config } = loadConfig({
     flags: { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dir, 'logger.level': 'silent' },
   });
-  return { broker: await Broker.start({ config }), dir };
+  return Broker.start({ config });
 }
 
 const open = (port: number, allowHalfOpen: boolean) =>
@@ -21,7 +19,7 @@ const open = (port: number, allowHalfOpen: boolean) =>
 
 describe('KafkaServer.close', () => {
   it('closes idle client connections, whether or not the client answers the FIN', async () => {
-    const { broker, dir } = await start();
+    const broker = await start();
     const polite = await open(broker.listeners[0]!.boundPort, false);
     // A half-open client never closes its side: the server must destroy it after the grace period.
     const stubborn = await open(broker.listeners[0]!.boundPort, true);
@@ -33,6 +31,5 @@ describe('KafkaServer.close', () => {
     await Promise.all([closed, ended]);
     expect(polite.destroyed).toBe(true);
     stubborn.destroy();
-    rmSync(dir, { recursive: true, force: true });
   });
 });

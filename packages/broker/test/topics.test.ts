@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TopicError, TopicRegistry } from '@kilgore/broker';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './temp-dir.js';
 
 const log = pino({ level: 'silent' });
 
@@ -19,7 +19,7 @@ function failure(f: () => unknown): TopicError | undefined {
 
 describe('TopicRegistry', () => {
   it('creates topics with a stable id persisted in partition.metadata', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kilgore-topics-'));
+    const dir = tempDir('kilgore-topics-');
     const a = new TopicRegistry(dir, log);
     a.load();
     const t = a.create('orders', 3);
@@ -34,7 +34,7 @@ describe('TopicRegistry', () => {
   });
 
   it('refuses bad names, duplicates, colliding names and bad partition counts with Kafka codes', () => {
-    const r = new TopicRegistry(mkdtempSync(join(tmpdir(), 'kilgore-topics-')), log);
+    const r = new TopicRegistry(tempDir('kilgore-topics-'), log);
     r.load();
     r.create('a.b', 1);
     const code = (f: () => unknown): number | undefined => failure(f)?.code;
@@ -47,7 +47,7 @@ describe('TopicRegistry', () => {
   });
 
   it('refuses topics and partitions beyond the node-wide partition limit, and counts deletes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kilgore-topics-'));
+    const dir = tempDir('kilgore-topics-');
     const r = new TopicRegistry(dir, log, 10);
     r.load();
     r.create('a', 6);
@@ -62,7 +62,7 @@ describe('TopicRegistry', () => {
   });
 
   it('deletes partition dirs and grows partitions', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kilgore-topics-'));
+    const dir = tempDir('kilgore-topics-');
     const r = new TopicRegistry(dir, log);
     r.load();
     const t = r.create('t', 1);
@@ -74,7 +74,7 @@ describe('TopicRegistry', () => {
   });
 
   it('adopts partition dirs written without partition.metadata', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kilgore-topics-'));
+    const dir = tempDir('kilgore-topics-');
     mkdirSync(join(dir, 'legacy-0'));
     mkdirSync(join(dir, 'legacy-1'));
     mkdirSync(join(dir, 'legacy-0.abc-delete'));
