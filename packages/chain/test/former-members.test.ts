@@ -1,19 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Membership } from '@kilgore/discovery';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FORMER_MEMBERS_FILE, FormerMembers } from '../src/former-members.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kilgore-former-'));
-  dirs.push(d);
-  return d;
-}
+import { tempDir } from './helpers/temp-dir.js';
 
 const member = (nodeId: number) => ({ nodeId, host: `127.0.0.${nodeId}`, port: 9000 + nodeId });
 const chains = (spec: Record<string, number[]>): Membership => ({
@@ -22,7 +12,7 @@ const chains = (spec: Record<string, number[]>): Membership => ({
 
 describe('former members', () => {
   it('remembers the nodes a membership change dropped, across a restart', () => {
-    const dir = tempDir();
+    const dir = tempDir('kilgore-former-');
     const former = new FormerMembers(dir);
     expect(former.update({ chains: [] }, chains({ a: [1, 2], b: [3, 4] }))).toEqual([]);
     expect(former.list()).toEqual([]);
@@ -34,7 +24,7 @@ describe('former members', () => {
   });
 
   it('forgets a node named again, and keeps the ones dropped earlier', () => {
-    const dir = tempDir();
+    const dir = tempDir('kilgore-former-');
     const former = new FormerMembers(dir);
     former.update(chains({ a: [1], b: [3], c: [5] }), chains({ a: [1], c: [5] }));
     former.update(chains({ a: [1], c: [5] }), chains({ a: [1] }));
@@ -45,7 +35,7 @@ describe('former members', () => {
   });
 
   it('refuses an unreadable file with a message naming it', () => {
-    const dir = tempDir();
+    const dir = tempDir('kilgore-former-');
     fs.writeFileSync(path.join(dir, FORMER_MEMBERS_FILE), '{not json');
     expect(() => new FormerMembers(dir)).toThrow(
       /chain-former-members\.json is unreadable.*fix or remove it/,

@@ -5,12 +5,12 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { ChainReplicator, type ReplicaHost, type SyncTopic } from '@kilgore/chain';
 import { parseChains, StaticMembership } from '@kilgore/discovery';
 import { encodeRecordBatchSync, FrameSplitter } from '@kilgore/protocol';
 import { LogManager } from '@kilgore/storage';
+import { tempDir } from './temp-dir.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -29,7 +29,8 @@ export async function startNode(
   chains: string,
   port: number,
   topics: Map<string, number>,
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), `kilgore-chain-node-${id}-`)),
+  // Kept across stop() (tests restart a node on its dir); removed after the test file.
+  dir = tempDir(`kilgore-chain-node-${id}-`),
 ): Promise<TestNode> {
   const manager = await LogManager.open({ dir, background: false, highWatermarkFollowsLog: false });
   const source = new StaticMembership(parseChains(chains));
