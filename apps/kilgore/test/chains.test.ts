@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, kilgore, waitFor } from './support/cli.js';
+import { tempDir } from './support/temp-dir.js';
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -14,7 +14,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('kilgore serve --chains', () => {
-  const dir = () => mkdtempSync(join(tmpdir(), 'kilgore-chains-cli-'));
+  const dir = () => tempDir('kilgore-chains-cli-');
 
   it.each([
     [['--node-id', '9', '--chains', 'a=1@127.0.0.1:9092'], {}, /kilgore\.chains.*node 9 is in no chain/],

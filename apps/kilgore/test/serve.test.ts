@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, kilgore, waitFor } from './support/cli.js';
+import { tempDir } from './support/temp-dir.js';
 
 describe('kilgore serve', () => {
   it.each([
@@ -17,7 +17,7 @@ describe('kilgore serve', () => {
   });
 
   it('reads server.properties, serves, and shuts down cleanly on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kilgore-cli-'));
+    const dir = tempDir('kilgore-cli-');
     const props = join(dir, 'server.properties');
     writeFileSync(
       props,
@@ -41,7 +41,7 @@ describe('kilgore serve', () => {
   });
 
   it('refuses a log dir that belongs to another node.id', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kilgore-cli-'));
+    const dir = tempDir('kilgore-cli-');
     writeFileSync(join(dir, 'meta.properties'), 'version=1\nnode.id=3\ncluster.id=AAAAAAAAAAAAAAAAAAAAAA\n');
     const run = collect(kilgore(['serve', '--log-dir', dir, '--listeners', 'PLAINTEXT://127.0.0.1:0']));
     expect(await run.exited).toBe(1);
