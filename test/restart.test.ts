@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './support/temp-dir.js';
 import { requireTool } from './support/tools.js';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ function produce(kcat: string, bootstrap: string, topic: string, lines: string[]
 describe('a broker restarted on the same log dir', () => {
   it("keeps topics, ids and records, in Kafka's on-disk layout", async () => {
     const kcat = requireTool('/usr/bin/kcat', 'kcat');
-    const logDir = mkdtempSync(join(tmpdir(), 'kilgore-restart-'));
+    const logDir = tempDir('kilgore-restart-');
     let broker = await start(logDir);
     await produce(kcat, broker.bootstrap, 'kept', ['one', 'two', 'three']);
     const id = broker.context.topics.get('kept')!.id;

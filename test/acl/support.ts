@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { ApiKey, decodeResponse, encodeRequest, FrameSplitter } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
+import { tempDir } from '../support/temp-dir.js';
 
 /** The super user of these tests. */
 export const ADMIN = 'admin';
@@ -29,8 +29,9 @@ export interface AclBroker {
 export async function startAclBroker(
   opts: { logDir?: string; flags?: Record<string, string> } = {},
 ): Promise<AclBroker> {
-  const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'kilgore-acl-'));
-  const secrets = mkdtempSync(join(tmpdir(), 'kilgore-acl-users-'));
+  // Removed by stop(), or after the test file if a failure skipped stop() (or stop(false)).
+  const logDir = opts.logDir ?? tempDir('kilgore-acl-');
+  const secrets = tempDir('kilgore-acl-users-');
   const usersFile = join(secrets, 'users.properties');
   writeFileSync(usersFile, USERS.map((u) => `${u}=${password(u)}\n`).join(''));
   const { config } = loadConfig({

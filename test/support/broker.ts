@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Broker, loadConfig } from '@kilgore/broker';
+import { tempDir } from './temp-dir.js';
 
 export interface TestBroker {
   broker: Broker;
@@ -13,7 +12,8 @@ export interface TestBroker {
 
 /** Starts a broker in this process on a free port with a fresh temp log dir. */
 export async function startTestBroker(flags: Record<string, string> = {}): Promise<TestBroker> {
-  const logDir = mkdtempSync(join(tmpdir(), 'kilgore-it-'));
+  // Removed by stop(), or after the test file if a failure skipped stop().
+  const logDir = tempDir('kilgore-it-');
   const { config } = loadConfig({
     flags: {
       listeners: 'PLAINTEXT://127.0.0.1:0',
