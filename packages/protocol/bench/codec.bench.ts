@@ -21,6 +21,7 @@ import { Reader } from '../src/primitives/reader.js';
 import { Writer } from '../src/primitives/writer.js';
 import { encodeRecordBatchSync } from '../src/records/index.js';
 import type { ApiSchema } from '../src/schema/types.js';
+import { nsPerOp as measureNs } from './timing.js';
 
 const QUICK = process.argv.includes('--quick');
 const RUNS = QUICK ? 5 : 7;
@@ -43,32 +44,8 @@ const BEFORE: Record<string, number> = {
   'decode Metadata v12 response': 69148,
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
-/** ns per call: calibrate a loop count to about RUN_MS, then take the median of RUNS runs. */
-function nsPerOp(fn: () => unknown): number {
-  let n = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    const ms = performance.now() - t;
-    if (ms > RUN_MS / 4) {
-      n = Math.max(1, Math.round((n * RUN_MS) / ms));
-      break;
-    }
-    n *= 4;
-  }
-  const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    times.push(((performance.now() - t) * 1e6) / n);
-  }
-  return median(times);
-}
+const timing = { runs: RUNS, runMs: RUN_MS };
+const nsPerOp = (fn: () => unknown) => measureNs(fn, timing);
 
 const encodeBody = (schema: ApiSchema, side: 'request' | 'response', version: number, body: object) => {
   const w = new Writer();

@@ -21,60 +21,16 @@ import {
   patchLeaderEpoch,
   patchMaxTimestamp,
 } from '../src/records/index.js';
+import { opsPerSec as measureOps, opsPerSecSync as measureOpsSync } from './timing.js';
 
 const QUICK = process.argv.includes('--quick');
 const RUNS = QUICK ? 3 : 7;
 const RUN_MS = QUICK ? 60 : 250;
 const MiB = 1024 * 1024;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
-/** ops/s median over RUNS runs of about RUN_MS each; the op count per run is calibrated first. */
-async function opsPerSec(fn: () => unknown | Promise<unknown>): Promise<number> {
-  let n = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) await fn();
-    const ms = performance.now() - t;
-    if (ms > RUN_MS / 4) {
-      n = Math.max(1, Math.round((n * RUN_MS) / ms));
-      break;
-    }
-    n *= 4;
-  }
-  const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) await fn();
-    rates.push(n / ((performance.now() - t) / 1000));
-  }
-  return median(rates);
-}
-
-/** Same, but for a synchronous function: no await in the loop, which would dominate tiny ops. */
-function opsPerSecSync(fn: () => unknown): number {
-  let n = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    const ms = performance.now() - t;
-    if (ms > RUN_MS / 4) {
-      n = Math.max(1, Math.round((n * RUN_MS) / ms));
-      break;
-    }
-    n *= 4;
-  }
-  const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    rates.push(n / ((performance.now() - t) / 1000));
-  }
-  return median(rates);
-}
+const timing = { runs: RUNS, runMs: RUN_MS };
+const opsPerSec = (fn: () => unknown | Promise<unknown>) => measureOps(fn, timing);
+const opsPerSecSync = (fn: () => unknown) => measureOpsSync(fn, timing);
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const row = (...cells: string[]) => console.log(`| ${cells.join(' | ')} |`);
