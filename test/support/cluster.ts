@@ -224,7 +224,9 @@ export class ChainCluster {
         const taken = [...cluster.nodes.values()].some((n) => n.output.includes('EADDRINUSE'));
         await Promise.all([...cluster.nodes.values()].map((n) => n.signal('SIGKILL')));
         if (!taken || attempt >= 3) {
+          // Kept for a post-mortem like a failed test's, so say where.
           cluster.close(true);
+          console.error(`chain cluster did not start; node directories kept in ${root}`);
           throw err;
         }
         for (const n of cluster.nodes.values()) {

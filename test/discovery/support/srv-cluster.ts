@@ -34,8 +34,17 @@ export class SrvCluster {
       srv: members.map((id) => ({ name: SRV_NAME, target: target(id), port: ports.get(id) as number })),
       hosts: Object.fromEntries(members.map((id) => [target(id), `127.0.0.${id}`])),
     });
-    const dns = await startDnsmasq(records(ids));
-    const proxy = await startDnsProxy(dns.port);
+    // Nothing ran yet that a post-mortem would need: a missing dnsmasq leaves no empty dir behind.
+    let dns: Dnsmasq | undefined;
+    let proxy: DnsProxy;
+    try {
+      dns = await startDnsmasq(records(ids));
+      proxy = await startDnsProxy(dns.port);
+    } catch (err) {
+      await dns?.stop();
+      rmSync(root, { recursive: true, force: true });
+      throw err;
+    }
     const cluster = new SrvCluster(root, dns, proxy);
     cluster.records = records;
     for (const id of ids) {
