@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { DeleteRecordsResponse, FetchResponse, ListOffsetsResponse } from '@kilgore/protocol';
+import type { DeleteRecordsResponse, ListOffsetsResponse } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createTopic, onCluster } from '../support/chain-views.js';
 import { type ChainCluster, waitFor } from '../support/cluster.js';
 import { segmentFiles } from '../support/log-dirs.js';
-import { type Address, request } from '../support/wire.js';
+import { type Address, fetchOnce, request } from '../support/wire.js';
 
 // DeleteRecords on a chain (docs/replication.md): the head moves its log start offset, the
 // offset travels down the chain with ChainAppend, and the answer comes once the tail has it.
@@ -17,36 +17,9 @@ const OFFSET_OUT_OF_RANGE = 1;
 const NOT_LEADER_OR_FOLLOWER = 6;
 const REQUEST_TIMED_OUT = 7;
 
-/** Fetch v11 at one node as a consumer whose rack is that node (KIP-392: a member serves it). */
-async function fetchAt(cluster: ChainCluster, nodeId: number, offset: number) {
-  const body = await request<FetchResponse>(cluster.node(nodeId).address, 1, 11, {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 0,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic: TOPIC,
-        partitions: [
-          {
-            partition: 0,
-            currentLeaderEpoch: -1,
-            fetchOffset: BigInt(offset),
-            logStartOffset: -1n,
-            partitionMaxBytes: 1 << 20,
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: String(nodeId),
-  });
-  const p = body.responses[0]!.partitions[0]!;
-  return { errorCode: p.errorCode, logStartOffset: Number(p.logStartOffset) };
-}
+/** Fetch at one node as a consumer whose rack is that node (KIP-392: a member serves it). */
+const fetchAt = (cluster: ChainCluster, nodeId: number, offset: number) =>
+  fetchOnce(cluster.node(nodeId).address, TOPIC, 0, offset, { rackId: String(nodeId) });
 
 /** ListOffsets v7 earliest (-2) at one node: its log start offset, or its error. */
 async function earliestAt(to: Address): Promise<{ errorCode: number; offset: number }> {

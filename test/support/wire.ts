@@ -95,16 +95,20 @@ export interface FetchedRecord {
 export interface FetchedPartition {
   errorCode: number;
   highWatermark: number;
+  logStartOffset: number;
   records: FetchedRecord[];
 }
 
-/** One Fetch v11 of a partition from `offset` (what a consumer is allowed to see). */
+/**
+ * One Fetch v11 of a partition from `offset` (what a consumer is allowed to see). `rackId` is the
+ * consumer's rack: a chain member whose node id it names serves the fetch itself (KIP-392).
+ */
 export async function fetchOnce(
   to: Address,
   topic: string,
   partition: number,
   offset: number,
-  maxBytes = 4 * 1024 * 1024,
+  { maxBytes = 4 * 1024 * 1024, rackId = '' }: { maxBytes?: number; rackId?: string } = {},
 ): Promise<FetchedPartition> {
   const body = await request<FetchResponse>(to, 1, 11, {
     replicaId: -1,
@@ -129,13 +133,14 @@ export async function fetchOnce(
       },
     ],
     forgottenTopicsData: [],
-    rackId: '',
+    rackId,
   });
   const p = body.responses[0]?.partitions[0];
   if (p === undefined) throw new Error(`fetch ${topic}-${partition}: empty answer`);
   return {
     errorCode: p.errorCode,
     highWatermark: Number(p.highWatermark),
+    logStartOffset: Number(p.logStartOffset),
     records: p.records === null ? [] : recordsOf(p.records),
   };
 }
