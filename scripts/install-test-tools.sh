@@ -37,3 +37,4 @@ $sudo apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/scripts/fetch-kafka.sh" >/dev/null
 bash "$root/scripts/fetch-clients.sh" >/dev/null
+bash "$root/scripts/fetch-go-clients.sh" >/dev/null
