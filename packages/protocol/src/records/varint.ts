@@ -67,6 +67,17 @@ export class RecordCursor {
     return out;
   }
 
+  /** Like bytes(), without making a view: steps over them and answers their length (-1: null). */
+  skipBytes(): number {
+    const at = this.pos;
+    const len = this.varint();
+    if (len === -1) return -1;
+    if (len < 0) throw new RecordDecodeError('negative-length', `length ${len}`, at);
+    if (this.pos + len > this.end) throw new RecordDecodeError('length-past-end', `length ${len}`, at);
+    this.pos += len;
+    return len;
+  }
+
   private truncated(): never {
     throw new RecordDecodeError('truncated', 'record data ends mid-value', this.pos);
   }
