@@ -30,7 +30,20 @@ export interface LogConfig {
   flushMessages: number;
   /** fsync at least this often (background); Infinity = leave it to the OS. */
   flushMs: number;
+  /**
+   * The codec batches are stored under: 'producer' keeps each batch as sent; any other value
+   * recompresses the batches whose codec differs (Kafka's broker-side compression).
+   */
+  compressionType: CompressionType;
+  /** KIP-390 levels used when recompressing: gzip -1 (zlib's default) or 1-9, zstd -131072..22. */
+  compressionGzipLevel: number;
+  /** Accepted and reported as Kafka does; the lz4 library here has one level. */
+  compressionLz4Level: number;
+  compressionZstdLevel: number;
 }
+
+export const COMPRESSION_TYPES = ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type CompressionType = (typeof COMPRESSION_TYPES)[number];
 
 export type CleanupPolicy = 'delete' | 'compact';
 
@@ -53,10 +66,14 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   maxMessageBytes: 1048588,
   messageTimestampType: 'CreateTime',
   messageTimestampBeforeMaxMs: Number.POSITIVE_INFINITY,
-  messageTimestampAfterMaxMs: Number.POSITIVE_INFINITY,
+  messageTimestampAfterMaxMs: 3_600_000,
   indexIntervalBytes: 4096,
   flushMessages: Number.POSITIVE_INFINITY,
   flushMs: 1000,
+  compressionType: 'producer',
+  compressionGzipLevel: -1,
+  compressionLz4Level: 9,
+  compressionZstdLevel: 3,
 });
 
 /** Kafka property name -> LogConfig key. */
@@ -76,6 +93,10 @@ const KAFKA_NAMES: Record<string, keyof LogConfig> = {
   'index.interval.bytes': 'indexIntervalBytes',
   'flush.messages': 'flushMessages',
   'flush.ms': 'flushMs',
+  'compression.type': 'compressionType',
+  'compression.gzip.level': 'compressionGzipLevel',
+  'compression.lz4.level': 'compressionLz4Level',
+  'compression.zstd.level': 'compressionZstdLevel',
 };
 
 export const LOG_CONFIG_NAMES: readonly string[] = Object.keys(KAFKA_NAMES);
@@ -113,6 +134,10 @@ export function logConfigFromProperties(
     } else if (key === 'messageTimestampType') {
       if (raw !== 'CreateTime' && raw !== 'LogAppendTime') throw new RangeError(`${name}: ${raw}`);
       out.messageTimestampType = raw;
+    } else if (key === 'compressionType') {
+      const type = raw.trim() as CompressionType;
+      if (!COMPRESSION_TYPES.includes(type)) throw new RangeError(`${name}: ${raw}`);
+      out.compressionType = type;
     } else {
       target[key] = parseLong(name, raw);
     }

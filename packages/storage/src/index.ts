@@ -13,6 +13,8 @@ export {
 export { type CompactionResult, compactLog } from './compaction.js';
 export {
   type CleanupPolicy,
+  COMPRESSION_TYPES,
+  type CompressionType,
   DEFAULT_LOG_CONFIG,
   LOG_CONFIG_NAMES,
   type LogConfig,
@@ -64,5 +66,6 @@ export {
   WRITEBACK_STEP_BYTES,
 } from './partition-log.js';
 export { allocReadBuffer, releaseReadBuffer } from './read-pool.js';
+export { type RecordError, RecordValidationError } from './record-checks.js';
 export { type RetentionSegment, segmentsToDelete } from './retention.js';
 export { type SegmentFileReport, verifySegmentFiles } from './verify.js';

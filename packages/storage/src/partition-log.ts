@@ -6,7 +6,7 @@ import {
   patchMaxTimestamp,
 } from '@kilgore/protocol';
 import { headerProblem, scanBatches } from './batch-scan.js';
-import { isCompacted, type LogConfig } from './config.js';
+import type { LogConfig } from './config.js';
 import type { Directory } from './directory.js';
 import { offsetOutOfRange, type StorageError, storageError } from './errors.js';
 import { readInt64, writeInt64 } from './int64.js';
@@ -26,10 +26,12 @@ import {
   TIME_INDEX_SUFFIX,
 } from './names.js';
 import { type StorageLogger, type StorageMetrics, silentLogger } from './observe.js';
+import { needsPreparation, prepareBatches } from './prepare-batches.js';
+import { checkRecords } from './record-checks.js';
 import { loadSegment, rebuildSegment } from './recovery.js';
 import { segmentsToDelete } from './retention.js';
 import { Segment } from './segment.js';
-import { checkKeysPresent, type ValidatedSet, validateBatches } from './validate.js';
+import { type ValidatedSet, validateBatches } from './validate.js';
 
 export interface AppendOptions {
   /** Stamped into each batch's partitionLeaderEpoch (bytes 12-15); left as sent when absent. */
@@ -45,6 +47,11 @@ export interface AppendOptions {
    * `batches` must not change until then.
    */
   coalesce?: boolean;
+  /**
+   * The caller has read and checked every record against this log's rules already (the broker
+   * does so for zstd batches, which inflate only asynchronously): only headers are checked here.
+   */
+  recordsChecked?: boolean;
 }
 
 export interface AppendResult {
@@ -57,6 +64,11 @@ export interface AppendResult {
   maxTimestamp: number;
   batchCount: number;
   bytes: number;
+  /**
+   * The bytes written, offsets patched: the caller's buffer (or its first `bytes`), unless the
+   * topic's compression.type had them recompressed. Replication forwards exactly these.
+   */
+  stored: Buffer;
 }
 
 export interface ReadResult {
@@ -136,6 +148,9 @@ export class PartitionLog {
     resolve: (r: AppendResult) => void;
     reject: (err: unknown) => void;
   }> = [];
+  /** Appends on the slow path (prepareBatches) not settled yet, and the tail of their queue. */
+  #preparing = 0;
+  #prepared: Promise<void> = Promise.resolve();
   #syncing = false;
   /** Bytes appended since the log was opened, and that count when the last sync began. */
   #appendedBytes = 0;
@@ -365,6 +380,11 @@ export class PartitionLog {
    */
   append(batches: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     try {
+      // Once one append waits on asynchronous work, later ones queue behind it: the log keeps
+      // the order of its callers (producer sequences depend on it).
+      if (this.#preparing > 0 || (!opts.recordsChecked && needsPreparation(batches, this.#config))) {
+        return this.#appendPrepared(batches, opts);
+      }
       if (opts.coalesce) {
         const result = this.#append(batches, opts, true);
         return new Promise<AppendResult>((resolve, reject) => {
@@ -376,6 +396,32 @@ export class PartitionLog {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * The slow path of `append`, in call order: headers checked first (a corrupt batch is refused
+   * before anything is inflated), then records read and recompressed off the event loop where
+   * the codec allows (prepare-batches.ts), then the synchronous append of the result.
+   */
+  #appendPrepared(batches: Buffer, opts: AppendOptions): Promise<AppendResult> {
+    this.#preparing++;
+    const run = this.#prepared.then(async () => {
+      this.#checkOpen();
+      const now = this.#now();
+      const set = validateBatches(batches, this.#config, now, true, opts.allowMultipleBatches ?? false);
+      const prepared = opts.recordsChecked
+        ? batches
+        : await prepareBatches(batches, set, this.#config, now, `${this.topic}-${this.partition}`);
+      return this.#afterWrite(this.#append(prepared, { ...opts, recordsChecked: true }, false));
+    });
+    const settled = run.finally(() => {
+      this.#preparing--;
+    });
+    this.#prepared = settled.then(
+      () => undefined,
+      () => undefined,
+    );
+    return settled;
   }
 
   /** Writes the bytes of this tick's coalesced appends (one writev), then settles them in order. */
@@ -418,7 +464,7 @@ export class PartitionLog {
     this.#checkOpen();
     const now = this.#now();
     const set = validateBatches(batches, this.#config, now, true, opts.allowMultipleBatches ?? false);
-    if (isCompacted(this.#config)) checkKeysPresent(batches, set);
+    checkRecords(batches, set, this.#config, now, `${this.topic}-${this.partition}`, opts.recordsChecked);
     const logAppend = this.#config.messageTimestampType === 'LogAppendTime';
     let next = this.logEndOffset;
     const baseOffset = next;
@@ -444,6 +490,7 @@ export class PartitionLog {
       maxTimestamp,
       batchCount: set.batches.length,
       bytes: set.validBytes,
+      stored: set.validBytes === batches.length ? batches : batches.subarray(0, set.validBytes),
     };
   }
 
@@ -479,6 +526,7 @@ export class PartitionLog {
         maxTimestamp,
         batchCount: set.batches.length,
         bytes: set.validBytes,
+        stored: set.validBytes === batches.length ? batches : batches.subarray(0, set.validBytes),
       };
       // A leading gap (a compacted source) would leave the segment's nextOffset behind.
       if (first.baseOffset > this.logEndOffset && this.#active.isEmpty) this.#rollTo(first.baseOffset);

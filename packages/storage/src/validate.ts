@@ -2,11 +2,9 @@ import {
   BATCH_HEADER_SIZE,
   BatchAttributes,
   BatchOffsets,
-  decodeRecordBatchSync,
   ErrorCode,
   isBatchCrcValid,
   LOG_OVERHEAD,
-  UnsupportedCodecError,
 } from '@kilgore/protocol';
 import type { LogConfig } from './config.js';
 import { corruptMessage, invalidRecord, StorageError } from './errors.js';
@@ -37,7 +35,7 @@ export interface ValidatedSet {
 export function validateBatches(
   buf: Buffer,
   config: LogConfig,
-  now: number,
+  _now: number,
   client: boolean,
   allowMultipleBatches: boolean,
 ): ValidatedSet {
@@ -90,7 +88,15 @@ export function validateBatches(
       throw corruptMessage(`negative lastOffsetDelta ${lastOffsetDelta}`);
     }
     const maxTimestamp = readInt64(buf, pos + BatchOffsets.maxTimestamp);
-    if (client) checkTimestamps(buf, pos, attributes, maxTimestamp, config, now);
+    // Timestamp bounds are per record (record-checks.ts). As Kafka's validateTimestamp: the
+    // LogAppendTime flag is refused unless a CreateTime topic has timestamps to check instead.
+    const logAppendFlag = (attributes & BatchAttributes.timestampTypeLogAppend) !== 0;
+    if (client && logAppendFlag && (config.messageTimestampType === 'LogAppendTime' || maxTimestamp === -1)) {
+      throw new StorageError(
+        ErrorCode.INVALID_TIMESTAMP,
+        'Invalid timestamp type in message: producer should not set timestamp type to LogAppendTime.',
+      );
+    }
     batches.push({
       position: pos,
       size,
@@ -109,60 +115,4 @@ export function validateBatches(
     );
   }
   return { batches, validBytes: pos };
-}
-
-/**
- * Kafka's LogValidator.validateTimestamp, at batch level: the batch's first and largest
- * timestamps stand for its records (checking every record would mean parsing, and for
- * compressed batches decompressing, each one).
- */
-function checkTimestamps(
-  buf: Buffer,
-  pos: number,
-  attributes: number,
-  maxTimestamp: number,
-  config: LogConfig,
-  now: number,
-): void {
-  const logAppendFlag = (attributes & BatchAttributes.timestampTypeLogAppend) !== 0;
-  if (config.messageTimestampType === 'CreateTime' && maxTimestamp !== -1) {
-    const before = config.messageTimestampBeforeMaxMs;
-    const after = config.messageTimestampAfterMaxMs;
-    if (before === Number.POSITIVE_INFINITY && after === Number.POSITIVE_INFINITY) return;
-    const baseTimestamp = readInt64(buf, pos + BatchOffsets.baseTimestamp);
-    for (let i = 0; i < 2; i++) {
-      const ts = i === 0 ? baseTimestamp : maxTimestamp;
-      if (ts < now - before || ts > now + after) {
-        throw new StorageError(
-          ErrorCode.INVALID_TIMESTAMP,
-          `timestamp ${ts} is outside [now - ${before}, now + ${after}] (now ${now})`,
-        );
-      }
-    }
-  } else if (logAppendFlag) {
-    throw new StorageError(
-      ErrorCode.INVALID_TIMESTAMP,
-      'producers may not set the LogAppendTime timestamp type',
-    );
-  }
-}
-
-/**
- * A compacted topic needs a key on every record (Kafka: INVALID_RECORD). This is the one check
- * that looks at records, and only on compacted topics. zstd batches, which cannot be
- * decompressed synchronously, are let through.
- */
-export function checkKeysPresent(buf: Buffer, set: ValidatedSet): void {
-  for (const b of set.batches) {
-    let batch: ReturnType<typeof decodeRecordBatchSync>;
-    try {
-      batch = decodeRecordBatchSync(buf.subarray(b.position, b.position + b.size), { verifyCrc: false });
-    } catch (err) {
-      if (err instanceof UnsupportedCodecError) continue;
-      throw corruptMessage(`undecodable batch: ${(err as Error).message}`);
-    }
-    for (const r of batch.records) {
-      if (r.key === null) throw invalidRecord('compacted topic cannot accept a record without a key');
-    }
-  }
 }
