@@ -158,11 +158,12 @@ describe('IncrementalAlterConfigs and DescribeConfigs', () => {
       ['inc', [{ name: 'retention.ms', configOperation: 2, value: '1' }]],
       ['inc', [{ name: 'no.such.config', configOperation: 0, value: '1' }]],
       ['inc', [{ name: 'retention.ms', configOperation: 0, value: null }]],
-      ['inc', [{ name: 'compression.type', configOperation: 0, value: 'gzip' }]],
+      ['inc', [{ name: 'compression.gzip.level', configOperation: 0, value: '0' }]],
+      ['inc', [{ name: 'compression.zstd.level', configOperation: 0, value: '23' }]],
       ['nope', [{ name: 'retention.ms', configOperation: 0, value: '1' }]],
     ];
     for (const [topic, ops] of cases) refusals.push(await incremental(topic, ops));
-    expect(refusals.map((r) => r.responses[0]!.errorCode)).toEqual([40, 40, 42, 40, 3]);
+    expect(refusals.map((r) => r.responses[0]!.errorCode)).toEqual([40, 40, 42, 40, 40, 3]);
     expect(refusals[0]!.responses[0]!.errorMessage).toContain('append is not allowed');
     expect(Object.fromEntries(broker.context.topicConfigs.get('inc'))).toEqual({
       'cleanup.policy': 'compact',

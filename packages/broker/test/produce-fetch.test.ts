@@ -1,6 +1,8 @@
 import { Broker, loadConfig } from '@kilgore/broker';
 import {
+  CompressionCodec,
   decodeResponse,
+  encodeRecordBatch,
   encodeRecordBatchSync,
   encodeRequest,
   type FetchResponse,
@@ -354,6 +356,91 @@ describe('Produce and Fetch', () => {
     c.socket.write(send(5, idem(['e'], 9)));
     expect(produced((await c.read())!).errorCode).toBe(45);
     expect(broker.context.logs.get('idem', 0)!.logEndOffset).toBe(3);
+    c.close();
+  });
+
+  it('recompresses to the topic compression.type, in order, under pipelined idempotent produces', async () => {
+    broker.context.createTopic('zt', 1, new Map([['compression.type', 'zstd']]));
+    const c = await RawClient.connect(port);
+    c.socket.write(frame(22, 1, 1, { transactionalId: null, transactionTimeoutMs: 60000 }));
+    const init = decodeResponse<{ producerId: bigint }>(22, 1, (await c.read())!).body;
+    const frames = [];
+    for (let i = 0; i < 5; i++) {
+      const records = await encodeRecordBatch({
+        producerId: init.producerId,
+        producerEpoch: 0,
+        baseSequence: 2 * i,
+        compression: i === 2 ? CompressionCodec.zstd : CompressionCodec.none,
+        records: [{ value: `a${i}` }, { value: `b${i}` }],
+      });
+      frames.push(
+        frame(0, 7, 10 + i, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 1000,
+          topicData: [{ name: 'zt', partitionData: [{ index: 0, records }] }],
+        }),
+      );
+    }
+    c.socket.write(Buffer.concat(frames));
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(produced((await c.read())!));
+    expect(answers.map((a) => [a.errorCode, a.baseOffset])).toEqual(
+      [0, 1, 2, 3, 4].map((i) => [0, BigInt(2 * i)]),
+    );
+    const stored = broker.context.logs.get('zt', 0)!.read(0, 1 << 20).records;
+    let codecs = '';
+    for (let pos = 0; pos < stored.length; pos += 12 + stored.readInt32BE(pos + 8)) {
+      codecs += stored.readInt16BE(pos + 21) & 7;
+    }
+    expect(codecs).toBe('44444');
+    c.close();
+  });
+
+  it('answers Produce v8+ with a record error per keyless record on a compacted topic', async () => {
+    broker.context.createTopic('ct', 1, new Map([['cleanup.policy', 'compact']]));
+    const c = await RawClient.connect(port);
+    const records = encodeRecordBatchSync({
+      records: [
+        { key: 'a', value: '1' },
+        { key: null, value: '2' },
+        { key: 'c', value: '3' },
+        { key: null, value: '4' },
+      ],
+    });
+    c.socket.write(
+      frame(0, 9, 1, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 1000,
+        topicData: [{ name: 'ct', partitionData: [{ index: 0, records }] }],
+      }),
+    );
+    const res = decodeResponse<ProduceResponse>(0, 9, (await c.read())!).body.responses[0]!
+      .partitionResponses[0]!;
+    expect(res.errorCode).toBe(87);
+    expect(res.recordErrors.map((e) => e.batchIndex)).toEqual([1, 3]);
+    expect(res.recordErrors[0]!.batchIndexErrorMessage).toBe(
+      'Compacted topic cannot accept message without key in topic partition ct-0.',
+    );
+    expect(res.errorMessage).toContain('2 record errors in total');
+    expect(broker.context.logs.get('ct', 0)!.logEndOffset).toBe(0);
+    // zstd in Produce before v7 is refused, as Kafka does.
+    const zstd = await encodeRecordBatch({
+      records: [{ key: 'k', value: 'z' }],
+      compression: CompressionCodec.zstd,
+    });
+    c.socket.write(
+      frame(0, 6, 2, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 1000,
+        topicData: [{ name: 'ct', partitionData: [{ index: 0, records: zstd }] }],
+      }),
+    );
+    const old = decodeResponse<ProduceResponse>(0, 6, (await c.read())!).body.responses[0]!
+      .partitionResponses[0]!;
+    expect(old.errorCode).toBe(76);
     c.close();
   });
 });

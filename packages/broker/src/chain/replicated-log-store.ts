@@ -101,9 +101,10 @@ class ReplicatedLogView implements PartitionLogView {
       coalesce: opts?.coalesce,
       leaderEpoch: this.replicator.currentEpoch,
     });
-    // The stored bytes are `batches` itself (offsets and epoch patched in place): forwarded as is.
+    // The stored bytes (`batches` itself with offsets and epoch patched in place, unless the
+    // topic's compression.type rewrote them): forwarded as they are on disk.
     this.replicator.appended(topic, partition, {
-      buf: r.bytes === batches.length ? batches : batches.subarray(0, r.bytes),
+      buf: r.stored,
       base: r.baseOffset,
       end: r.lastOffset + 1,
     });

@@ -5,7 +5,15 @@ import type { SecurityConfig } from './security.js';
 /** Where a setting's value came from, lowest priority first. */
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
 
+/** Long settings at Kafka's Long.MAX_VALUE ("never", "unbounded") are Infinity. */
 export type ConfigValue = number | boolean | string | string[] | null;
+
+/** A setting's value as Kafka prints it (lists comma-joined, Infinity as Long.MAX_VALUE). */
+export function configValueText(value: Exclude<ConfigValue, null>): string {
+  if (Array.isArray(value)) return value.join(',');
+  if (value === Number.POSITIVE_INFINITY) return '9223372036854775807';
+  return String(value);
+}
 
 /** One resolved setting, kept for logging and for DescribeConfigs. */
 export interface ResolvedSetting {
@@ -36,6 +44,14 @@ export interface BrokerConfig {
   logRetentionCheckIntervalMs: number;
   logIndexIntervalBytes: number;
   messageMaxBytes: number;
+  /** CreateTime bounds of record timestamps around the broker's clock; Infinity = unbounded. */
+  logMessageTimestampBeforeMaxMs: number;
+  logMessageTimestampAfterMaxMs: number;
+  /** Broker-side compression (compression.type and its KIP-390 levels), the topics' default. */
+  compressionType: string;
+  compressionGzipLevel: number;
+  compressionLz4Level: number;
+  compressionZstdLevel: number;
   socketRequestMaxBytes: number;
   connectionsMaxIdleMs: number;
   queuedMaxRequests: number;

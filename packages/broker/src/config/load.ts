@@ -131,6 +131,9 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
   return { config, warnings };
 }
 
+/** Kafka's Long.MAX_VALUE. */
+const LONG_MAX = 9223372036854775807n;
+
 function parseValue(def: ConfigDef, raw: string, factor: number, origin: string): ConfigValue {
   const text = raw.trim();
   const fail = (why: string): never => {
@@ -140,6 +143,8 @@ function parseValue(def: ConfigDef, raw: string, factor: number, origin: string)
     case 'int':
     case 'long': {
       if (!/^-?\d+$/.test(text)) fail('is not an integer');
+      // Kafka's "unbounded" for longs (e.g. log.message.timestamp.before.max.ms).
+      if (def.type === 'long' && factor === 1 && BigInt(text) >= LONG_MAX) return Number.POSITIVE_INFINITY;
       const n = Number(text) * factor;
       if (!Number.isSafeInteger(n)) fail('is too large');
       if (def.min !== undefined && n < def.min) fail(`is below the minimum ${def.min}`);
@@ -235,6 +240,12 @@ function buildConfig(
     logRetentionCheckIntervalMs: num('log.retention.check.interval.ms'),
     logIndexIntervalBytes: num('log.index.interval.bytes'),
     messageMaxBytes: num('message.max.bytes'),
+    logMessageTimestampBeforeMaxMs: num('log.message.timestamp.before.max.ms'),
+    logMessageTimestampAfterMaxMs: num('log.message.timestamp.after.max.ms'),
+    compressionType: get('compression.type').value as string,
+    compressionGzipLevel: num('compression.gzip.level'),
+    compressionLz4Level: num('compression.lz4.level'),
+    compressionZstdLevel: num('compression.zstd.level'),
     socketRequestMaxBytes: num('socket.request.max.bytes'),
     connectionsMaxIdleMs: num('connections.max.idle.ms'),
     queuedMaxRequests: num('queued.max.requests'),

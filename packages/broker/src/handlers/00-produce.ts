@@ -1,5 +1,8 @@
 import {
   ApiKey,
+  BatchOffsets,
+  CompressionCodec,
+  compressionOf,
   ErrorCode,
   type ProduceRequest,
   type ProduceResponse,
@@ -9,11 +12,13 @@ import {
 import { mayTopic, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import { minInsyncReplicas, SINGLE_NODE_LEADER_EPOCH } from '../chain/partition-answers.js';
-import { errorCodeOf, type PartitionAppendResult } from '../logs/partition-log.js';
+import { errorCodeOf, type PartitionAppendResult, recordErrorsOf } from '../logs/partition-log.js';
 import { defineHandler } from './types.js';
 
 /** Produce v0-2 carry magic 0/1 message sets, which Kilgore does not store. */
 const FIRST_SERVED_VERSION = 3;
+/** Kafka refuses zstd batches in older Produce requests (KIP-110). */
+const FIRST_ZSTD_VERSION = 7;
 
 /**
  * Produce: each partition's record bytes go to its log unchanged except for the offsets storage
@@ -91,6 +96,11 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
           res.errorMessage = 'Produce request has no record batch';
           continue;
         }
+        if (info.apiVersion < FIRST_ZSTD_VERSION && isZstdBatch(p.records)) {
+          res.errorCode = ErrorCode.UNSUPPORTED_COMPRESSION_TYPE;
+          res.errorMessage = 'Produce requests with zstd compression must be v7 or later';
+          continue;
+        }
         const seq = broker.producerStates.check(topicData.name, p.index, p.records);
         if (seq.kind === 'duplicate') {
           // A retry of a batch already written: its original offset, and no second copy.
@@ -128,6 +138,11 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
               if (seq.kind === 'append') seq.abort();
               res.errorCode = errorCodeOf(err);
               res.errorMessage = (err as Error).message ?? null;
+              // KIP-467: the refused records by index, so that clients fail only those.
+              res.recordErrors = recordErrorsOf(err).map((e) => ({
+                batchIndex: e.batchIndex,
+                batchIndexErrorMessage: e.message,
+              }));
               if (res.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) {
                 broker.log.error({ err, topic: topicData.name, partition: p.index }, 'append failed');
               }
@@ -150,4 +165,11 @@ function fillAppended(res: ProduceResponsePartitionProduceResponse, r: Partition
   res.baseOffset = BigInt(r.baseOffset);
   res.logAppendTimeMs = BigInt(r.logAppendTime);
   res.logStartOffset = BigInt(r.logStartOffset);
+}
+
+function isZstdBatch(records: Buffer): boolean {
+  return (
+    records.length >= BatchOffsets.attributes + 2 &&
+    compressionOf(records.readInt16BE(BatchOffsets.attributes)) === CompressionCodec.zstd
+  );
 }

@@ -2,7 +2,7 @@ import type {
   DescribeConfigsResponseDescribeConfigsResourceResult as ConfigEntry,
   DescribeConfigsResponseDescribeConfigsSynonym as ConfigSynonym,
 } from '@kilgore/protocol';
-import type { BrokerConfig } from '../config/broker-config.js';
+import { type BrokerConfig, configValueText } from '../config/broker-config.js';
 import { CONFIG_DEFS } from '../config/definitions.js';
 import {
   brokerDefault,
@@ -87,7 +87,7 @@ export function brokerConfigEntries(config: BrokerConfig, opts: DescribeOptions)
   const wanted = opts.keys === null ? null : new Set(opts.keys);
   return CONFIG_DEFS.filter((d) => wanted === null || wanted.has(d.name)).map((def) => {
     const s = config.settings.get(def.name);
-    const value = s?.value === undefined || s.value === null ? null : toText(s.value);
+    const value = s?.value === undefined || s.value === null ? null : configValueText(s.value);
     const explicit = s !== undefined && s.source !== 'default';
     // ssl.keystore.key holds a private key in PEM: as secret as a password.
     const sensitive = /password|secret|\.key$/.test(def.name);
@@ -109,10 +109,6 @@ export function brokerConfigEntries(config: BrokerConfig, opts: DescribeOptions)
       documentation: opts.documentation ? def.doc : null,
     };
   });
-}
-
-function toText(v: number | boolean | string | string[]): string {
-  return Array.isArray(v) ? v.join(',') : String(v);
 }
 
 /** Kafka's check of a broker resource name: this node's id, or empty for the cluster default. */

@@ -67,3 +67,12 @@ export function errorCodeOf(err: unknown): number {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : -1;
 }
+
+/**
+ * The records a failed append refused, by index in the batch (storage's RecordValidationError):
+ * Produce v8+'s record_errors. Empty for every other failure.
+ */
+export function recordErrorsOf(err: unknown): readonly { batchIndex: number; message: string }[] {
+  const errors = (err as { recordErrors?: unknown } | null)?.recordErrors;
+  return Array.isArray(errors) ? errors : [];
+}

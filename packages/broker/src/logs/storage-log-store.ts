@@ -1,4 +1,4 @@
-import { type LogConfig, LogManager } from '@kilgore/storage';
+import { type CompressionType, type LogConfig, LogManager } from '@kilgore/storage';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { LogStore, PartitionLogView } from './partition-log.js';
@@ -12,6 +12,12 @@ export function logDefaults(config: BrokerConfig): Partial<LogConfig> {
     retentionBytes: config.logRetentionBytes,
     indexIntervalBytes: config.logIndexIntervalBytes,
     maxMessageBytes: config.messageMaxBytes,
+    messageTimestampBeforeMaxMs: config.logMessageTimestampBeforeMaxMs,
+    messageTimestampAfterMaxMs: config.logMessageTimestampAfterMaxMs,
+    compressionType: config.compressionType as CompressionType,
+    compressionGzipLevel: config.compressionGzipLevel,
+    compressionLz4Level: config.compressionLz4Level,
+    compressionZstdLevel: config.compressionZstdLevel,
   };
 }
 

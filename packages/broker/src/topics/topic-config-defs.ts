@@ -1,5 +1,5 @@
 import { LOG_CONFIG_NAMES } from '@kilgore/storage';
-import type { BrokerConfig } from '../config/broker-config.js';
+import { type BrokerConfig, configValueText } from '../config/broker-config.js';
 
 /** Kafka's DescribeConfigs config types (ConfigEntry.ConfigType). */
 export const ConfigType = {
@@ -52,7 +52,34 @@ export const TOPIC_CONFIG_DEFS: readonly TopicConfigDef[] = [
     default: 'producer',
     brokerSynonym: 'compression.type',
     oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'],
-    doc: "Kilgore keeps the producer's batches as sent, so only 'producer' is accepted.",
+    doc: "The codec batches are stored under; 'producer' keeps them as sent, others recompress those that differ.",
+  },
+  {
+    name: 'compression.gzip.level',
+    type: 'int',
+    default: '-1',
+    brokerSynonym: 'compression.gzip.level',
+    min: -1,
+    max: 9,
+    doc: "gzip level when the broker compresses: -1 (zlib's default) or 1-9.",
+  },
+  {
+    name: 'compression.lz4.level',
+    type: 'int',
+    default: '9',
+    brokerSynonym: 'compression.lz4.level',
+    min: 1,
+    max: 17,
+    doc: "Accepted as Kafka's; Kilgore's lz4 has one level.",
+  },
+  {
+    name: 'compression.zstd.level',
+    type: 'int',
+    default: '3',
+    brokerSynonym: 'compression.zstd.level',
+    min: -131072,
+    max: 22,
+    doc: 'zstd level when the broker compresses: -131072 to 22.',
   },
   long(
     'delete.retention.ms',
@@ -77,7 +104,7 @@ export const TOPIC_CONFIG_DEFS: readonly TopicConfigDef[] = [
   bool('message.downconversion.enable', 'true', 'log.message.downconversion.enable'),
   long(
     'message.timestamp.after.max.ms',
-    LONG_MAX,
+    '3600000',
     'log.message.timestamp.after.max.ms',
     0,
     'How far in the future a CreateTime timestamp may be.',
@@ -184,8 +211,7 @@ export function describeType(def: TopicConfigDef): number {
 }
 
 /**
- * Why `value` is not a valid value of `def`, in Kafka's words, or null when it is. Kilgore only
- * adds one refusal of its own: compression.type other than `producer` (batches are stored as sent).
+ * Why `value` is not a valid value of `def`, in Kafka's words, or null when it is.
  */
 export function invalidValueReason(def: TopicConfigDef, value: string): string | null {
   const bad = (why: string) => `Invalid value ${value} for configuration ${def.name}: ${why}`;
@@ -199,6 +225,9 @@ export function invalidValueReason(def: TopicConfigDef, value: string): string |
       const n = BigInt(v);
       const [lo, hi] = def.type === 'int' ? [-(2n ** 31n), 2n ** 31n - 1n] : [-(2n ** 63n), 2n ** 63n - 1n];
       if (n < lo || n > hi) return bad(`Not a number of type ${def.type.toUpperCase()}`);
+      // zlib's level 0 stores without compressing: Kafka takes -1 or 1-9.
+      if (def.name === 'compression.gzip.level' && n === 0n)
+        return bad('Value must be between 1 and 9 or equal to -1');
       return rangeReason(def, Number(n), bad);
     }
     case 'double': {
@@ -215,9 +244,6 @@ export function invalidValueReason(def: TopicConfigDef, value: string): string |
     }
     default:
       if (def.oneOf && !def.oneOf.includes(v)) return bad(`String must be one of: ${def.oneOf.join(', ')}`);
-      if (def.name === 'compression.type' && v !== 'producer') {
-        return bad("Kilgore stores batches as the producer compressed them; only 'producer' is supported");
-      }
       return null;
   }
 }
@@ -246,6 +272,6 @@ export function brokerDefault(
 ): { value: string; explicit: boolean } {
   const s = config.settings.get(def.brokerSynonym);
   if (!s || s.value === null) return { value: def.default, explicit: false };
-  const value = Array.isArray(s.value) ? s.value.join(',') : String(s.value);
+  const value = configValueText(s.value);
   return { value, explicit: s.source !== 'default' };
 }
