@@ -72,7 +72,14 @@ describe('a 3-node chain in one process', () => {
     });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'smoke', numPartitions: 3 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic: 'smoke', numPartitions: 3 },
+        // Broker-side compression: the head recompresses, and forwards what it stored.
+        { topic: 'smoke-gz', numPartitions: 1, configEntries: [{ name: 'compression.type', value: 'gzip' }] },
+      ],
+      waitForLeaders: true,
+    });
     const meta = await admin.fetchTopicMetadata({ topics: ['smoke'] });
     for (const p of meta.topics[0]!.partitions) {
       expect(p.leader).toBe(1);
@@ -91,6 +98,9 @@ describe('a 3-node chain in one process', () => {
         return { key: `k${i % 7}`, value };
       });
       await producer.send({ topic: 'smoke', acks: -1, messages });
+    }
+    for (let round = 0; round < 5; round++) {
+      await producer.send({ topic: 'smoke-gz', acks: -1, messages: [{ key: 'k', value: `gz-${round}` }] });
     }
     await producer.disconnect();
 
@@ -127,6 +137,10 @@ describe('a 3-node chain in one process', () => {
     for (const b of brokers) await b.stop();
     const [first, ...rest] = dirs.map(partitionFiles);
     expect([...first!.keys()].filter((k) => k.startsWith('smoke-')).length).toBeGreaterThanOrEqual(6);
+    const gz = first!.get('smoke-gz-0/00000000000000000000.log')!;
+    expect(gz.length).toBeGreaterThan(0);
+    for (let pos = 0; pos < gz.length; pos += 12 + gz.readInt32BE(pos + 8))
+      expect(gz.readInt16BE(pos + 21) & 7).toBe(1);
     for (const other of rest) {
       expect([...other.keys()].sort()).toEqual([...first!.keys()].sort());
       for (const [name, bytes] of first!) expect(other.get(name)!.equals(bytes), name).toBe(true);
