@@ -63,9 +63,18 @@ export {
   type PartitionLogOptions,
   type ReadResult,
   type TimestampOffset,
+  type TxnMarker,
   WRITEBACK_STEP_BYTES,
 } from './partition-log.js';
 export { allocReadBuffer, releaseReadBuffer } from './read-pool.js';
 export { type RecordError, RecordValidationError } from './record-checks.js';
 export { type RetentionSegment, segmentsToDelete } from './retention.js';
+export {
+  type AbortedTxn,
+  ControlType,
+  controlTypeOf,
+  decodeTxnIndex,
+  encodeTxnIndexEntry,
+  TXN_INDEX_ENTRY_SIZE,
+} from './transactions.js';
 export { type SegmentFileReport, verifySegmentFiles } from './verify.js';

@@ -3,6 +3,9 @@
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+export const TXN_INDEX_SUFFIX = '.txnindex';
+/** Kilgore's: the partition has held transactional batches, so loading it rebuilds their state. */
+export const TRANSACTIONAL_MARKER = 'kilgore-transactional';
 export const CLEANED_SUFFIX = '.cleaned';
 export const DELETED_SUFFIX = '.deleted';
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
@@ -18,6 +21,7 @@ export function segmentFileStem(baseOffset: number): string {
 export const logFileName = (base: number) => segmentFileStem(base) + LOG_SUFFIX;
 export const indexFileName = (base: number) => segmentFileStem(base) + INDEX_SUFFIX;
 export const timeIndexFileName = (base: number) => segmentFileStem(base) + TIME_INDEX_SUFFIX;
+export const txnIndexFileName = (base: number) => segmentFileStem(base) + TXN_INDEX_SUFFIX;
 
 /** The base offset of a `<20 digits>.<suffix>` name, or undefined. */
 export function parseSegmentFileName(name: string, suffix: string): number | undefined {

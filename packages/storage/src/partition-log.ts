@@ -1,7 +1,9 @@
 import {
   BATCH_HEADER_SIZE,
+  BatchAttributes,
   BatchOffsets,
   decodeRecordBatch,
+  encodeRecordBatchSync,
   patchLeaderEpoch,
   patchMaxTimestamp,
 } from '@kilgore/protocol';
@@ -24,6 +26,8 @@ import {
   logFileName,
   parseSegmentFileName,
   TIME_INDEX_SUFFIX,
+  TRANSACTIONAL_MARKER,
+  TXN_INDEX_SUFFIX,
 } from './names.js';
 import { type StorageLogger, type StorageMetrics, silentLogger } from './observe.js';
 import { needsPreparation, prepareBatches } from './prepare-batches.js';
@@ -31,6 +35,7 @@ import { checkRecords } from './record-checks.js';
 import { loadSegment, rebuildSegment } from './recovery.js';
 import { segmentsToDelete } from './retention.js';
 import { Segment } from './segment.js';
+import { type AbortedTxn, ControlType, PartitionTransactions } from './transactions.js';
 import { type ValidatedSet, validateBatches } from './validate.js';
 
 export interface AppendOptions {
@@ -52,6 +57,16 @@ export interface AppendOptions {
    * does so for zstd batches, which inflate only asynchronously): only headers are checked here.
    */
   recordsChecked?: boolean;
+  /** @internal A control batch the broker itself writes (appendMarker). */
+  control?: boolean;
+}
+
+/** A commit or abort marker for one producer's transaction. */
+export interface TxnMarker {
+  producerId: bigint;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch?: number;
 }
 
 export interface AppendResult {
@@ -159,6 +174,10 @@ export class PartitionLog {
   #closed = false;
   /** First offset of each leader epoch (leader-epoch-checkpoint), fed by every append. */
   #epochs!: LeaderEpochCache;
+  /** Open and aborted transactions (last stable offset, aborted_transactions of read_committed). */
+  #txns = new PartitionTransactions();
+  /** The partition has held transactional batches (TRANSACTIONAL_MARKER is on disk). */
+  #transactional = false;
   readonly #logger: StorageLogger;
   readonly #metrics: StorageMetrics | undefined;
   readonly #now: () => number;
@@ -255,7 +274,10 @@ export class PartitionLog {
       }
     }
     for (const name of names) {
-      const base = parseSegmentFileName(name, INDEX_SUFFIX) ?? parseSegmentFileName(name, TIME_INDEX_SUFFIX);
+      const base =
+        parseSegmentFileName(name, INDEX_SUFFIX) ??
+        parseSegmentFileName(name, TIME_INDEX_SUFFIX) ??
+        parseSegmentFileName(name, TXN_INDEX_SUFFIX);
       if (base !== undefined && !logs.has(base)) dir.remove(name); // index without its log
     }
     bases.sort((a, b) => a - b);
@@ -319,6 +341,26 @@ export class PartitionLog {
     const hw = this.highWatermarkFollowsLog ? leo : (opts.highWatermark ?? leo);
     this.#highWatermark = Math.max(this.#logStartOffset, Math.min(hw, leo));
     this.#loadEpochs(clean);
+    this.#transactional = dir.exists(TRANSACTIONAL_MARKER);
+    if (this.#transactional) this.#rebuildTransactions();
+  }
+
+  /**
+   * Rebuilds the transaction state and every segment's `.txnindex` from the batch headers (and
+   * the control records) of the whole log: Kilgore keeps no producer-state snapshots, so a
+   * transactional partition pays one header scan when it is opened or truncated.
+   */
+  #rebuildTransactions(): void {
+    this.#txns = new PartitionTransactions();
+    for (const seg of this.#segments) {
+      seg.resetTxnIndex();
+      scanBatches(seg.log, 0, seg.readableSize, false, (b) => {
+        const aborted = this.#txns.observe(b.buf, b.offsetInBuf, b.baseOffset);
+        if (aborted) seg.appendAbortedTxn(aborted);
+        return true;
+      });
+    }
+    this.#txns.trimBefore(this.#logStartOffset);
   }
 
   /**
@@ -407,11 +449,12 @@ export class PartitionLog {
     this.#preparing++;
     const run = this.#prepared.then(async () => {
       this.#checkOpen();
-      const now = this.#now();
-      const set = validateBatches(batches, this.#config, now, true, opts.allowMultipleBatches ?? false);
-      const prepared = opts.recordsChecked
-        ? batches
-        : await prepareBatches(batches, set, this.#config, now, `${this.topic}-${this.partition}`);
+      let prepared = batches;
+      if (!opts.recordsChecked) {
+        const now = this.#now();
+        const set = validateBatches(batches, this.#config, now, true, opts.allowMultipleBatches ?? false);
+        prepared = await prepareBatches(batches, set, this.#config, now, `${this.topic}-${this.partition}`);
+      }
       return this.#afterWrite(this.#append(prepared, { ...opts, recordsChecked: true }, false));
     });
     const settled = run.finally(() => {
@@ -463,7 +506,13 @@ export class PartitionLog {
   #append(batches: Buffer, opts: AppendOptions, deferred: boolean): AppendResult {
     this.#checkOpen();
     const now = this.#now();
-    const set = validateBatches(batches, this.#config, now, true, opts.allowMultipleBatches ?? false);
+    const set = validateBatches(
+      batches,
+      this.#config,
+      now,
+      !opts.control,
+      opts.allowMultipleBatches ?? false,
+    );
     checkRecords(batches, set, this.#config, now, `${this.topic}-${this.partition}`, opts.recordsChecked);
     const logAppend = this.#config.messageTimestampType === 'LogAppendTime';
     let next = this.logEndOffset;
@@ -546,7 +595,63 @@ export class PartitionLog {
     this.#appendedBytes += bytes.length;
     for (const b of set.batches) {
       this.#epochs.assign(buf.readInt32BE(b.position + BatchOffsets.partitionLeaderEpoch), b.baseOffset);
+      if ((buf.readInt16BE(b.position + BatchOffsets.attributes) & BatchAttributes.transactional) !== 0) {
+        this.#observeTransactional(buf, b.position, b.baseOffset);
+      }
     }
+  }
+
+  #observeTransactional(buf: Buffer, pos: number, baseOffset: number): void {
+    if (!this.#transactional) {
+      // Before the first transactional batch is acknowledged, so that a restart rebuilds its state.
+      this.dir.open(TRANSACTIONAL_MARKER).close();
+      this.dir.syncDir();
+      this.#transactional = true;
+    }
+    const aborted = this.#txns.observe(buf, pos, baseOffset);
+    if (aborted) this.#active.appendAbortedTxn(aborted);
+  }
+
+  // ---- transactions ----
+
+  /**
+   * The last stable offset: read_committed consumers read below it. The first offset of the
+   * oldest open transaction, or the high watermark when none is open.
+   */
+  get lastStableOffset(): number {
+    return this.#txns.lastStableOffset(this.#highWatermark);
+  }
+
+  /** Aborted transactions overlapping offsets `from`..`upTo` (Fetch's aborted_transactions). */
+  abortedTransactions(from: number, upTo: number): AbortedTxn[] {
+    return this.#txns.abortedBetween(from, upTo);
+  }
+
+  /** Producer ids with an open transaction here, and the offset each began at. */
+  get openTransactions(): ReadonlyMap<bigint, number> {
+    return this.#txns.ongoing;
+  }
+
+  /**
+   * Writes a transaction marker (a control batch, as Kafka's WriteTxnMarkers does) that commits
+   * or aborts `producerId`'s open transaction in this partition. Resolves with its offset.
+   */
+  appendMarker(marker: TxnMarker, opts: { leaderEpoch?: number } = {}): Promise<AppendResult> {
+    const key = Buffer.alloc(4);
+    key.writeInt16BE(0, 0);
+    key.writeInt16BE(marker.commit ? ControlType.commit : ControlType.abort, 2);
+    const value = Buffer.alloc(6);
+    value.writeInt16BE(0, 0);
+    value.writeInt32BE(marker.coordinatorEpoch ?? 0, 2);
+    const batch = encodeRecordBatchSync({
+      isControl: true,
+      isTransactional: true,
+      producerId: marker.producerId,
+      producerEpoch: marker.producerEpoch,
+      baseSequence: -1,
+      records: [{ key, value, timestamp: this.#now() }],
+    });
+    return this.append(batch, { ...opts, recordsChecked: true, control: true });
   }
 
   /** Applies the flush policy and moves the high watermark; resolves to `result`. */
@@ -977,6 +1082,7 @@ export class PartitionLog {
   }
 
   #afterTruncation(): void {
+    if (this.#transactional) this.#rebuildTransactions();
     const leo = this.logEndOffset;
     this.#epochs.truncateFromEnd(leo);
     if (this.#highWatermark > leo) this.#highWatermark = leo;
@@ -1034,6 +1140,7 @@ export class PartitionLog {
     const gone = this.#segments.splice(0, count);
     const newStart = this.#segments[0]!.baseOffset;
     if (newStart > this.#logStartOffset) this.#logStartOffset = newStart;
+    this.#txns.trimBefore(this.#logStartOffset);
     for (const s of gone) {
       await s.delete();
       this.#count('segment_deleted');

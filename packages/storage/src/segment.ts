@@ -1,8 +1,9 @@
 import type { ByteStore } from './byte-store.js';
 import type { Directory } from './directory.js';
-import { indexFileName, logFileName, timeIndexFileName } from './names.js';
+import { indexFileName, logFileName, timeIndexFileName, txnIndexFileName } from './names.js';
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
+import { type AbortedTxn, encodeTxnIndexEntry } from './transactions.js';
 
 /** Header facts of one batch being appended; the partition log has them from validation. */
 export interface BatchMeta {
@@ -39,6 +40,8 @@ export class Segment {
    * Reads stop before it; the bytes stay on disk for an operator to inspect.
    */
   corruptAt: number | undefined;
+  /** `<base>.txnindex`: the aborted transactions whose markers are here; opened on first use. */
+  #txnIndex: ByteStore | undefined;
 
   constructor(
     readonly dir: Directory,
@@ -106,6 +109,22 @@ export class Segment {
     this.nextOffset = lastOffset + 1;
   }
 
+  /** Records an aborted transaction whose abort marker this segment holds (Kafka's txn index). */
+  appendAbortedTxn(t: AbortedTxn): void {
+    this.#txnIndex ??= this.dir.open(txnIndexFileName(this.baseOffset));
+    this.#txnIndex.append(encodeTxnIndexEntry(t));
+    this.unsyncedIndexes = true;
+  }
+
+  /** Empties the txn index (it is rebuilt from the log). */
+  resetTxnIndex(): void {
+    if (this.#txnIndex) this.#txnIndex.truncate(0);
+    else if (this.dir.exists(txnIndexFileName(this.baseOffset))) {
+      this.#txnIndex = this.dir.open(txnIndexFileName(this.baseOffset));
+      this.#txnIndex.truncate(0);
+    }
+  }
+
   /** Kafka forces a last time-index entry when a segment stops being active or closes. */
   sealTimeIndex(): void {
     if (this.maxTimestamp >= 0) {
@@ -134,6 +153,7 @@ export class Segment {
         this.unsyncedIndexes = false;
         if (this.offsetIndex.store) pending.push(this.offsetIndex.store.sync());
         if (this.timeIndex.store) pending.push(this.timeIndex.store.sync());
+        if (this.#txnIndex) pending.push(this.#txnIndex.sync());
       }
     }
     await Promise.all(pending);
@@ -145,14 +165,27 @@ export class Segment {
 
   async close(): Promise<void> {
     this.persistIndexes();
-    await Promise.all([this.log.close(), this.offsetIndex.store?.close(), this.timeIndex.store?.close()]);
+    await Promise.all([
+      this.log.close(),
+      this.offsetIndex.store?.close(),
+      this.timeIndex.store?.close(),
+      this.#txnIndex?.close(),
+    ]);
   }
 
-  /** Closes and removes the three files. */
+  /** Closes and removes its files. */
   async delete(): Promise<void> {
     this.dir.remove(logFileName(this.baseOffset));
     this.dir.remove(indexFileName(this.baseOffset));
     this.dir.remove(timeIndexFileName(this.baseOffset));
-    await Promise.all([this.log.close(), this.offsetIndex.store?.close(), this.timeIndex.store?.close()]);
+    if (this.#txnIndex || this.dir.exists(txnIndexFileName(this.baseOffset))) {
+      this.dir.remove(txnIndexFileName(this.baseOffset));
+    }
+    await Promise.all([
+      this.log.close(),
+      this.offsetIndex.store?.close(),
+      this.timeIndex.store?.close(),
+      this.#txnIndex?.close(),
+    ]);
   }
 }

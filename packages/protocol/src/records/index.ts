@@ -7,3 +7,4 @@ export * from './legacy.js';
 export * from './recompress.js';
 export { type KafkaRecord, MIN_RECORD_SIZE, type RecordHeader } from './record.js';
 export * from './scan.js';
+export { RecordCursor } from './varint.js';

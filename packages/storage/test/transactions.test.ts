@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeRecordBatch, encodeRecordBatchSync } from '@kilgore/protocol';
+import { decodeTxnIndex, LogManager } from '@kilgore/storage';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/batches.js';
+
+function txnBatch(producerId: bigint, baseSequence: number, values: string[]): Buffer {
+  return encodeRecordBatchSync({
+    isTransactional: true,
+    producerId,
+    producerEpoch: 0,
+    baseSequence,
+    records: values.map((value) => ({ key: 'k', value, timestamp: Date.now() })),
+  });
+}
+
+const plain = (value: string) =>
+  encodeRecordBatchSync({ records: [{ key: 'k', value, timestamp: Date.now() }] });
+
+describe('transactions in a partition log', () => {
+  it('keeps the last stable offset at the oldest open transaction and indexes aborted ones', async () => {
+    const dir = tempDir();
+    const m = await LogManager.open({ dir, background: false });
+    const log = m.createPartition('t', 0, {});
+    await log.append(plain('a')); // 0
+    await log.append(txnBatch(7n, 0, ['t1', 't2'])); // 1-2, producer 7 opens
+    await log.append(plain('b')); // 3
+    await log.append(txnBatch(9n, 0, ['u1'])); // 4, producer 9 opens
+    expect(log.highWatermark).toBe(5);
+    expect(log.lastStableOffset).toBe(1);
+    const abort = await log.appendMarker({ producerId: 7n, producerEpoch: 0, commit: false }); // 5
+    expect(abort.baseOffset).toBe(5);
+    expect(log.lastStableOffset).toBe(4);
+    await log.appendMarker({ producerId: 9n, producerEpoch: 0, commit: true }); // 6
+    expect(log.lastStableOffset).toBe(7);
+    expect(log.abortedTransactions(0, 10)).toEqual([
+      { producerId: 7n, firstOffset: 1, lastOffset: 5, lastStableOffset: 4 },
+    ]);
+    expect(log.abortedTransactions(6, 10)).toEqual([]);
+    // The marker is a control batch with Kafka's key (version 0, type 0 = abort).
+    const marker = await decodeRecordBatch(log.read(5, 1 << 20, 6).records);
+    expect(marker.header).toMatchObject({ producerId: 7n, baseOffset: 5n });
+    expect(marker.header.attributes & 0x30).toBe(0x30);
+    expect(marker.records[0]!.key).toEqual(Buffer.from([0, 0, 0, 0]));
+    await m.close();
+    const pdir = path.join(dir, 't-0');
+    expect(decodeTxnIndex(fs.readFileSync(path.join(pdir, '00000000000000000000.txnindex')))).toEqual([
+      { producerId: 7n, firstOffset: 1, lastOffset: 5, lastStableOffset: 4 },
+    ]);
+  });
+
+  it('rebuilds open and aborted transactions when the log is opened again, clean or not', async () => {
+    const dir = tempDir();
+    let m = await LogManager.open({ dir, background: false });
+    let log = m.createPartition('t', 0, {});
+    await log.append(txnBatch(1n, 0, ['x'])); // 0
+    await log.appendMarker({ producerId: 1n, producerEpoch: 0, commit: false }); // 1
+    await log.append(txnBatch(2n, 0, ['y'])); // 2, still open
+    await m.close();
+    fs.rmSync(path.join(dir, 't-0', '00000000000000000000.txnindex'));
+    m = await LogManager.open({ dir, background: false });
+    log = m.get('t', 0)!;
+    expect(log.lastStableOffset).toBe(2);
+    expect(log.abortedTransactions(0, 5).map((t) => [t.producerId, t.firstOffset, t.lastOffset])).toEqual([
+      [1n, 0, 1],
+    ]);
+    // The txn index is rewritten from the log.
+    expect(fs.existsSync(path.join(dir, 't-0', '00000000000000000000.txnindex'))).toBe(true);
+    await log.appendMarker({ producerId: 2n, producerEpoch: 0, commit: true });
+    expect(log.lastStableOffset).toBe(log.logEndOffset);
+    await m.close();
+  });
+
+  it('a truncation that drops a marker reopens its transaction', async () => {
+    const m = await LogManager.open({ dir: tempDir(), background: false });
+    const log = m.createPartition('t', 0, {});
+    await log.append(txnBatch(3n, 0, ['x', 'y'])); // 0-1
+    await log.appendMarker({ producerId: 3n, producerEpoch: 0, commit: false }); // 2
+    expect(log.abortedTransactions(0, 5)).toHaveLength(1);
+    await log.truncateTo(2);
+    expect(log.abortedTransactions(0, 5)).toEqual([]);
+    expect(log.openTransactions.get(3n)).toBe(0);
+    await m.close();
+  });
+});
