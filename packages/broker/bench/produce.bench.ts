@@ -14,6 +14,8 @@
  *
  *   pnpm bench:produce   (env: SECONDS=4 WARMUP=1 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384;
  *   FLUSH_MS=<ms> sets the bench topic's flush.ms, 9223372036854775807 = no timed fsync;
+ *   COMPRESSION_TYPE=<codec> sets its compression.type (e.g. zstd: the broker recompresses the
+ *   bench's uncompressed batches);
  *   RATE=<requests/s>[,<requests/s>...] runs only the paced comparison at those loads, after one
  *   unprinted warm-up run, and MAX_RPS=<requests/s> then names the measured maximum so that each
  *   load is shown as a fraction of it; GENERATOR=process runs the load generator in a child
@@ -52,6 +54,8 @@ const batchBytes = Number(process.env.BATCH ?? 16384);
 const recordSize = 100;
 /** Optional flush.ms for the bench topic (e.g. 9223372036854775807 = never fsync on a timer). */
 const flushMs = process.env.FLUSH_MS;
+/** Optional compression.type for the bench topic (the load generator sends uncompressed batches). */
+const compressionType = process.env.COMPRESSION_TYPE;
 /** GENERATOR=process runs the load generator in a child process instead of a worker thread. */
 const generatorInProcess = process.env.GENERATOR !== 'process';
 /** TRACE=1: per paced run, the file writes, fdatasyncs and GC pauses of this thread. */
@@ -170,7 +174,10 @@ async function withBroker<T>(dir: string, fn: (port: number) => Promise<T>): Pro
   });
   const broker = await Broker.start({ config });
   try {
-    broker.context.createTopic('bench', 1, new Map(flushMs === undefined ? [] : [['flush.ms', flushMs]]));
+    const topicConfigs = new Map<string, string>();
+    if (flushMs !== undefined) topicConfigs.set('flush.ms', flushMs);
+    if (compressionType !== undefined) topicConfigs.set('compression.type', compressionType);
+    broker.context.createTopic('bench', 1, topicConfigs);
     settle();
     return await fn(broker.listeners[0]!.boundPort);
   } finally {
