@@ -8,6 +8,7 @@ import { BrokerChain } from './chain/broker-chain.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { Groups, OFFSETS_TOPIC } from './groups/index.js';
+import { OffsetsLog } from './groups/offsets-log.js';
 import { advertisedVersions } from './handlers/index.js';
 import type { RequestInterceptor } from './interceptor.js';
 import type { LogStore } from './logs/partition-log.js';
@@ -21,6 +22,7 @@ import { ScramCredentialStore } from './security/scram-store.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
 import { TopicRegistry } from './topics/registry.js';
 import { TopicConfigStore, type TopicOverrides } from './topics/topic-configs.js';
+import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './transactions/coordinator.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -105,6 +107,26 @@ export class Broker {
       },
       partitionsOf: (name) => topics.get(name)?.partitions,
     });
+    const transactionStateLog = new OffsetsLog(
+      (create) => {
+        if (!topics.get(TRANSACTION_STATE_TOPIC)) {
+          if (!create) return undefined;
+          context.createTopic(TRANSACTION_STATE_TOPIC, 1, new Map([['cleanup.policy', 'compact']]));
+        }
+        return logs.get(TRANSACTION_STATE_TOPIC, 0);
+      },
+      log,
+      TRANSACTION_STATE_TOPIC,
+    );
+    const producerIds = new ProducerIds(Date.now(), chain ? config.nodeId : undefined);
+    const transactions = new TransactionCoordinator({
+      stateLog: transactionStateLog,
+      partitionLog: (topic, partition) => logs.get(topic, partition),
+      allocateProducerId: () => producerIds.allocate(),
+      completed: (producerId, commit) => groups.offsets.completeTransaction(producerId, commit),
+      log: log.child({ component: 'transactions' }),
+      maxTimeoutMs: Number(config.settings.get('transaction.max.timeout.ms')?.value ?? 900_000),
+    });
     const context: BrokerContext = {
       config,
       log,
@@ -114,11 +136,12 @@ export class Broker {
       topics,
       apiVersions: advertisedVersions(),
       logs,
-      producerIds: new ProducerIds(Date.now(), chain ? config.nodeId : undefined),
+      producerIds,
       producerStates,
       shutdown: shutdown.signal,
       topicConfigs,
       groups,
+      transactions,
       scramCredentials,
       authorizer: new Authorizer(aclSettings(config), acls),
       createTopic(name, partitions, configs = new Map()) {
@@ -155,6 +178,7 @@ export class Broker {
       chain,
     };
     await groups.start();
+    await transactions.start();
     const server = new KafkaServer({
       listeners: config.listeners,
       maxFrameBytes: config.socketRequestMaxBytes,
@@ -213,6 +237,7 @@ export class Broker {
       this.shutdown.abort();
       // Parked JoinGroup/SyncGroup requests answer now too, and group timers stop.
       this.context.groups.close();
+      this.context.transactions.close();
       await this.context.chain?.stop();
       await this.server.close();
       await this.context.logs.close();

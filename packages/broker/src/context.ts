@@ -10,6 +10,7 @@ import type { ProducerStates } from './producers/producer-state.js';
 import type { ScramCredentialStore } from './security/scram-store.js';
 import type { TopicInfo, TopicRegistry } from './topics/registry.js';
 import type { TopicConfigStore, TopicOverrides } from './topics/topic-configs.js';
+import type { TransactionCoordinator } from './transactions/coordinator.js';
 
 /** An entry of ApiVersions' list. */
 export interface ApiVersionRange {
@@ -41,6 +42,8 @@ export interface BrokerContext {
   readonly topicConfigs: TopicConfigStore;
   /** The group coordinator: group membership and committed offsets. */
   readonly groups: Groups;
+  /** The transaction coordinator: transactional ids, their open transactions and markers. */
+  readonly transactions: TransactionCoordinator;
   /** SCRAM credentials set by AlterUserScramCredentials (persisted in the log dir). */
   readonly scramCredentials?: ScramCredentialStore;
   /** ACLs and the decisions made from them (allows everything unless `authorizer.class.name` is set). */

@@ -5,7 +5,7 @@
  */
 import type { ChainReplicator } from '@kilgore/chain';
 import { ErrorCode } from '@kilgore/protocol';
-import type { PartitionLog } from '@kilgore/storage';
+import type { PartitionLog, TxnMarker } from '@kilgore/storage';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { LogStore, PartitionAppendResult, PartitionLogView } from '../logs/partition-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
@@ -87,6 +87,12 @@ class ReplicatedLogView implements PartitionLogView {
   get highWatermark(): number {
     return this.log.highWatermark;
   }
+  get lastStableOffset(): number {
+    return this.log.lastStableOffset;
+  }
+  abortedTransactions(from: number, upTo: number) {
+    return this.log.abortedTransactions(from, upTo);
+  }
 
   async append(
     batches: Buffer,
@@ -116,6 +122,18 @@ class ReplicatedLogView implements PartitionLogView {
           `the chain did not acknowledge ${topic}-${partition} in time`,
         );
     }
+    return r;
+  }
+
+  /** A transaction marker, written at the head and forwarded down the chain like any batch. */
+  async appendMarker(marker: TxnMarker): Promise<PartitionAppendResult> {
+    const { topic, partition } = this.log;
+    const refused = this.replicator.writable(topic, partition);
+    if (refused !== ErrorCode.NONE) {
+      throw new ReplicationError(refused, `this node is not the open head of ${topic}-${partition}'s chain`);
+    }
+    const r = await this.log.appendMarker(marker, { leaderEpoch: this.replicator.currentEpoch });
+    this.replicator.appended(topic, partition, { buf: r.stored, base: r.baseOffset, end: r.lastOffset + 1 });
     return r;
   }
 

@@ -152,6 +152,13 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
     doc: 'How far in the future a CreateTime record timestamp may be; Kafka 4 default: one hour.',
   },
   {
+    name: 'transaction.max.timeout.ms',
+    type: 'int',
+    default: '900000',
+    min: 1,
+    doc: 'The longest transaction.timeout.ms a transactional producer may ask for.',
+  },
+  {
     name: 'compression.type',
     type: 'string',
     default: 'producer',

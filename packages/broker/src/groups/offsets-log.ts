@@ -9,6 +9,20 @@ export interface KeyedRecord {
   key: Buffer;
   /** Null is a tombstone: compaction drops the key. */
   value: Buffer | null;
+  /** Set on replay for records of a transaction (TxnOffsetCommit): they count once it commits. */
+  producerId?: bigint;
+}
+
+/** A transaction marker met on replay: the records of `producerId`'s transaction count or go. */
+export interface ReplayedMarker {
+  marker: 'commit' | 'abort';
+  producerId: bigint;
+}
+
+/** The producer of a transactional append (TxnOffsetCommit). */
+export interface TransactionalWriter {
+  producerId: bigint;
+  producerEpoch: number;
 }
 
 /**
@@ -22,17 +36,30 @@ export class OffsetsLog {
   constructor(
     private readonly open: (create: boolean) => PartitionLogView | undefined,
     private readonly log: Logger,
+    /** For messages: the internal topic this log is (`__transaction_state` reuses the class). */
+    private readonly topic = OFFSETS_TOPIC,
   ) {}
 
+  /** Creates the topic now if it does not exist yet (a transaction marker may need it). */
+  ensure(): void {
+    this.open(true);
+  }
+
   /** Appends records as one batch; resolves once stored. Appends are serialised so replay order is commit order. */
-  append(records: readonly KeyedRecord[]): Promise<void> {
+  append(records: readonly KeyedRecord[], txn?: TransactionalWriter): Promise<void> {
     const run = async (): Promise<void> => {
       const partition = this.open(true);
-      if (!partition) throw new Error(`${OFFSETS_TOPIC} is not available`);
+      if (!partition) throw new Error(`${this.topic} is not available`);
       const now = Date.now();
       const batch = encodeRecordBatchSync({
         baseTimestamp: now,
         records: records.map((r) => ({ key: r.key, value: r.value, timestamp: now })),
+        ...(txn && {
+          isTransactional: true,
+          producerId: txn.producerId,
+          producerEpoch: txn.producerEpoch,
+          baseSequence: 0,
+        }),
       });
       await partition.append(batch);
     };
@@ -41,8 +68,11 @@ export class OffsetsLog {
     return p;
   }
 
-  /** Every record stored, oldest first (later records override earlier ones for the same key). */
-  async *replay(): AsyncGenerator<KeyedRecord> {
+  /**
+   * Every record stored, oldest first (later records override earlier ones for the same key),
+   * and the transaction markers among them.
+   */
+  async *replayWithMarkers(): AsyncGenerator<KeyedRecord | ReplayedMarker> {
     const partition = this.open(false);
     if (!partition) return;
     let offset = partition.logStartOffset;
@@ -56,16 +86,41 @@ export class OffsetsLog {
         try {
           decoded = await decodeRecordBatch(records.subarray(pos.position, pos.position + pos.size));
         } catch (err) {
-          this.log.warn({ err, offset }, `skipping an unreadable ${OFFSETS_TOPIC} batch`);
+          this.log.warn({ err, offset }, `skipping an unreadable ${this.topic} batch`);
           continue;
         }
+        const { attributes, producerId } = decoded.header;
         // Control batches (attribute bit 5) carry transaction markers, not offsets.
-        if ((decoded.header.attributes & 0x20) !== 0) continue;
+        if ((attributes & 0x20) !== 0) {
+          const type = decoded.records[0]?.key?.readInt16BE(2);
+          yield { marker: type === 1 ? 'commit' : 'abort', producerId };
+          continue;
+        }
+        const transactional = (attributes & 0x10) !== 0;
         for (const r of decoded.records) {
-          if (r.key !== null && r.offset >= BigInt(offset)) yield { key: r.key, value: r.value };
+          if (r.key === null || r.offset < BigInt(offset)) continue;
+          yield transactional ? { key: r.key, value: r.value, producerId } : { key: r.key, value: r.value };
         }
       }
       offset = nextOffset;
+    }
+  }
+
+  /** The records of committed state: those of transactions count once their commit marker is met. */
+  async *replay(): AsyncGenerator<KeyedRecord> {
+    const pending = new Map<bigint, KeyedRecord[]>();
+    for await (const r of this.replayWithMarkers()) {
+      if ('marker' in r) {
+        const records = pending.get(r.producerId) ?? [];
+        pending.delete(r.producerId);
+        if (r.marker === 'commit') yield* records;
+      } else if (r.producerId !== undefined) {
+        const list = pending.get(r.producerId) ?? [];
+        list.push(r);
+        pending.set(r.producerId, list);
+      } else {
+        yield r;
+      }
     }
   }
 }

@@ -78,11 +78,36 @@ export class OffsetManager {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Replays `__consumer_offsets`: offsets and group generations as they were at shutdown. */
+  /**
+   * Replays `__consumer_offsets`: offsets and group generations as they were at shutdown. Offsets
+   * of a transaction count once its commit marker is met; those of a transaction still open are
+   * kept pending until the transaction coordinator ends it.
+   */
   async load(): Promise<void> {
     let records = 0;
-    for await (const r of this.log.replay()) {
+    for await (const r of this.log.replayWithMarkers()) {
+      if ('marker' in r) {
+        this.completeTransaction(r.producerId, r.marker === 'commit');
+        continue;
+      }
       records++;
+      if (r.producerId !== undefined) {
+        try {
+          const key = decodeOffsetsTopicKey(r.key);
+          if (key.kind === 'offset' && r.value !== null) {
+            this.#pend(
+              r.producerId,
+              key.key.group,
+              key.key.topic,
+              key.key.partition,
+              decodeOffsetCommitValue(r.value),
+            );
+          }
+        } catch (err) {
+          this.logger.warn({ err }, 'skipping an unreadable transactional __consumer_offsets record');
+        }
+        continue;
+      }
       let key: ReturnType<typeof decodeOffsetsTopicKey>;
       try {
         key = decodeOffsetsTopicKey(r.key);
@@ -109,6 +134,96 @@ export class OffsetManager {
     }
     for (const group of this.byGroup.keys()) this.coordinator.getOrCreate(group);
     this.logger.info({ records, groups: this.coordinator.groups.size }, 'consumer offsets loaded');
+  }
+
+  /** Offsets committed inside open transactions, by producer id: applied when it commits. */
+  readonly #pendingTxn = new Map<
+    bigint,
+    { group: string; topic: string; partition: number; value: CommittedOffset }[]
+  >();
+
+  #pend(producerId: bigint, group: string, topic: string, partition: number, value: CommittedOffset): void {
+    const list = this.#pendingTxn.get(producerId) ?? [];
+    list.push({ group, topic, partition, value });
+    this.#pendingTxn.set(producerId, list);
+  }
+
+  /**
+   * TxnOffsetCommit: the offsets go to `__consumer_offsets` as part of the producer's transaction
+   * (a transactional batch) and count for OffsetFetch only once it commits.
+   */
+  async commitTransactional(
+    req: CommitRequest & { producerId: bigint; producerEpoch: number },
+  ): Promise<{ name: string; partitions: PartitionError[] }[]> {
+    // A producer that does not pass the consumer's generation (v0-2, or -1) is not checked against it.
+    const groupError =
+      req.generationId < 0
+        ? req.groupId === ''
+          ? ErrorCode.INVALID_GROUP_ID
+          : ErrorCode.NONE
+        : this.validateCommit(req);
+    const now = this.now();
+    const records: KeyedRecord[] = [];
+    const accepted: { topic: string; partition: number; value: CommittedOffset }[] = [];
+    const answer = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p): PartitionError => {
+        const count = this.partitionsOf(t.name);
+        let errorCode = groupError;
+        if (
+          errorCode === ErrorCode.NONE &&
+          (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count)
+        ) {
+          errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        } else if (
+          errorCode === ErrorCode.NONE &&
+          p.committedMetadata !== null &&
+          Buffer.byteLength(p.committedMetadata) > this.settings.offsetMetadataMaxBytes
+        ) {
+          errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        }
+        if (errorCode === ErrorCode.NONE) {
+          const value: CommittedOffset = {
+            offset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch,
+            metadata: p.committedMetadata ?? '',
+            commitTimestamp: now,
+          };
+          accepted.push({ topic: t.name, partition: p.partitionIndex, value });
+          records.push({
+            key: encodeOffsetCommitKey({ group: req.groupId, topic: t.name, partition: p.partitionIndex }),
+            value: encodeOffsetCommitValue(value),
+          });
+        }
+        return { partitionIndex: p.partitionIndex, errorCode };
+      }),
+    }));
+    if (records.length === 0) return answer;
+    try {
+      await this.log.append(records, { producerId: req.producerId, producerEpoch: req.producerEpoch });
+    } catch (err) {
+      this.logger.error({ err, group: req.groupId }, 'writing transactional offsets failed');
+      for (const t of answer)
+        for (const p of t.partitions)
+          if (p.errorCode === ErrorCode.NONE) p.errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      return answer;
+    }
+    this.coordinator.getOrCreate(req.groupId);
+    for (const a of accepted) this.#pend(req.producerId, req.groupId, a.topic, a.partition, a.value);
+    return answer;
+  }
+
+  /** Creates `__consumer_offsets` if it does not exist yet. */
+  ensureLog(): void {
+    this.log.ensure();
+  }
+
+  /** The end of a producer's transaction: its pending offsets count (commit) or go (abort). */
+  completeTransaction(producerId: bigint, commit: boolean): void {
+    const pending = this.#pendingTxn.get(producerId);
+    this.#pendingTxn.delete(producerId);
+    if (!commit || !pending) return;
+    for (const p of pending) this.store(p.group, p.topic, p.partition, p.value);
   }
 
   private store(group: string, topic: string, partition: number, v: CommittedOffset): void {

@@ -1,5 +1,6 @@
 import {
   ApiKey,
+  BatchAttributes,
   BatchOffsets,
   CompressionCodec,
   compressionOf,
@@ -101,6 +102,15 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
           res.errorMessage = 'Produce requests with zstd compression must be v7 or later';
           continue;
         }
+        if (isTransactionalBatch(p.records)) {
+          // The partition must have joined the producer's transaction (AddPartitionsToTxn) first.
+          const producerId = p.records.readBigInt64BE(BatchOffsets.producerId);
+          if (broker.transactions.isInTransaction(producerId, topicData.name, p.index) === false) {
+            res.errorCode = ErrorCode.INVALID_TXN_STATE;
+            res.errorMessage = `${topicData.name}-${p.index} is not in producer ${producerId}'s open transaction`;
+            continue;
+          }
+        }
         const seq = broker.producerStates.check(topicData.name, p.index, p.records);
         if (seq.kind === 'duplicate') {
           // A retry of a batch already written: its original offset, and no second copy.
@@ -171,5 +181,12 @@ function isZstdBatch(records: Buffer): boolean {
   return (
     records.length >= BatchOffsets.attributes + 2 &&
     compressionOf(records.readInt16BE(BatchOffsets.attributes)) === CompressionCodec.zstd
+  );
+}
+
+function isTransactionalBatch(records: Buffer): boolean {
+  return (
+    records.length >= BatchOffsets.producerId + 8 &&
+    (records.readInt16BE(BatchOffsets.attributes) & BatchAttributes.transactional) !== 0
   );
 }

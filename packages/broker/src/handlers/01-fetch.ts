@@ -162,9 +162,13 @@ function prepare(
 
 function setOffsets(out: FetchResponsePartitionData, log: PartitionLogView): void {
   out.highWatermark = BigInt(log.highWatermark);
-  // No transactions yet: the last stable offset is the high watermark.
-  out.lastStableOffset = out.highWatermark;
+  out.lastStableOffset = BigInt(log.lastStableOffset ?? log.highWatermark);
   out.logStartOffset = BigInt(log.logStartOffset);
+}
+
+/** How far a consumer of `isolationLevel` may read: the high watermark, or (1) the last stable offset. */
+function readLimit(log: PartitionLogView, isolationLevel: number): number {
+  return isolationLevel === 1 ? (log.lastStableOffset ?? log.highWatermark) : log.highWatermark;
 }
 
 /**
@@ -183,7 +187,13 @@ function fill(slots: Slot[], maxBytes: number, isolationLevel: number, zstdOk: b
     s.out.abortedTransactions = isolationLevel === 1 ? [] : null;
     const limit = Math.max(0, Math.min(s.partitionMaxBytes, remaining));
     try {
-      const r = s.log.read(s.fetchOffset, limit, s.log.highWatermark, total === 0);
+      const r = s.log.read(s.fetchOffset, limit, readLimit(s.log, isolationLevel), total === 0);
+      if (isolationLevel === 1 && r.nextOffset > s.fetchOffset && s.log.abortedTransactions) {
+        // The aborted transactions among the offsets returned: the client drops their records.
+        s.out.abortedTransactions = s.log
+          .abortedTransactions(s.fetchOffset, r.nextOffset - 1)
+          .map((t) => ({ producerId: t.producerId, firstOffset: BigInt(t.firstOffset) }));
+      }
       if (!zstdOk && hasZstdBatch(r.records)) {
         s.out.errorCode = ErrorCode.UNSUPPORTED_COMPRESSION_TYPE;
         s.out.records = NO_RECORDS;

@@ -78,7 +78,9 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
         }
         try {
           if (p.timestamp === LATEST) {
-            out.offset = BigInt(log.highWatermark);
+            // read_committed (v2+) sees up to the last stable offset, as Kafka answers.
+            const committed = request.isolationLevel === 1 ? log.lastStableOffset : undefined;
+            out.offset = BigInt(committed ?? log.highWatermark);
             out.leaderEpoch = LEADER_EPOCH;
           } else if (p.timestamp === EARLIEST) {
             out.offset = BigInt(log.logStartOffset);

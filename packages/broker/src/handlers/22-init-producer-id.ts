@@ -4,7 +4,7 @@ import {
   type InitProducerIdRequest,
   type InitProducerIdResponse,
 } from '@kilgore/protocol';
-import { mayCluster } from '../acl/checks.js';
+import { mayCluster, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation, ResourceType } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
@@ -12,21 +12,36 @@ const MAX_EPOCH = 32767;
 
 /**
  * InitProducerId for idempotent producers: a fresh producer id at epoch 0, or (v3+, KIP-360) the
- * same id at the next epoch when the producer asks to bump its own. Transactional ids need a
- * transaction coordinator, which Kilgore does not have yet.
+ * same id at the next epoch when the producer asks to bump its own. With a transactional id the
+ * transaction coordinator answers (transactions/coordinator.ts).
  */
 export const initProducerIdHandler = defineHandler<InitProducerIdRequest, InitProducerIdResponse>({
   apiKey: ApiKey.InitProducerId,
   minVersion: 0,
   maxVersion: 4,
-  handle(request, info, broker) {
+  async handle(request, info, broker) {
     if (request.transactionalId !== null) {
-      return {
-        throttleTimeMs: 0,
-        errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-        producerId: -1n,
-        producerEpoch: -1,
-      };
+      // Kafka: WRITE on the transactional id.
+      if (!mayTransactionalId(broker, info, AclOperation.WRITE, request.transactionalId)) {
+        return {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+          producerId: -1n,
+          producerEpoch: -1,
+        };
+      }
+      const r = await broker.transactions.initProducerId(
+        request.transactionalId,
+        request.transactionTimeoutMs,
+        info.apiVersion >= 3 ? request.producerId : -1n,
+        info.apiVersion >= 3 ? request.producerEpoch : -1,
+      );
+      // Before v4 clients do not know PRODUCER_FENCED (KIP-588).
+      const errorCode =
+        r.errorCode === ErrorCode.PRODUCER_FENCED && info.apiVersion < 4
+          ? ErrorCode.INVALID_PRODUCER_EPOCH
+          : r.errorCode;
+      return { throttleTimeMs: 0, ...r, errorCode };
     }
     // Kafka 3+: an idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic.
     if (

@@ -9,6 +9,13 @@ export interface PartitionLogView {
   /** Only offsets below it are served to consumers. */
   readonly highWatermark: number;
   /**
+   * read_committed consumers read below it: the first offset of the oldest open transaction,
+   * or the high watermark. Logs without transactions leave it out (it is the high watermark).
+   */
+  readonly lastStableOffset?: number;
+  /** Aborted transactions overlapping offsets `from`..`upTo` (Fetch's aborted_transactions). */
+  abortedTransactions?(from: number, upTo: number): readonly { producerId: bigint; firstOffset: number }[];
+  /**
    * Validates and appends producer batches, assigning offsets by patching them in place; resolves
    * once the flush policy is met. Rejections carry a Kafka error code in `code`. `coalesce`: the
    * bytes may be written with other appends of the same tick (one writev); `batches` must not
@@ -18,6 +25,15 @@ export interface PartitionLogView {
     batches: Buffer,
     opts?: { leaderEpoch?: number; coalesce?: boolean },
   ): Promise<PartitionAppendResult>;
+  /**
+   * Writes a transaction marker (a control batch) for `producerId`'s open transaction here.
+   * Logs without transactions leave it out.
+   */
+  appendMarker?(marker: {
+    producerId: bigint;
+    producerEpoch: number;
+    commit: boolean;
+  }): Promise<PartitionAppendResult>;
   /** Whole stored batches from the one containing `offset`, cut at `limitOffset` and `maxBytes`. */
   read(
     offset: number,
