@@ -118,6 +118,9 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
   if (membership) process.on('SIGHUP', () => void membership?.refreshNow());
   // Otherwise SIGHUP re-reads the configuration: a changed kilgore.chains is a membership change.
   else reloadOnSighup(config, flags, configFile, broker, log);
+  // From here on the signals above are handled (before, SIGHUP's default action ends the process):
+  // a supervisor, or a test, can wait for this line before sending one.
+  log.info({ pid: process.pid }, 'kilgore serve: signal handlers installed');
 }
 
 class ConfigFileError extends Error {}

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect, kilgore, waitFor } from './support/cli.js';
+import { CLI_TEST_TIMEOUT_MS, collect, kilgore } from './support/cli.js';
 import { tempDir } from './support/temp-dir.js';
 
 async function freePort(): Promise<number> {
@@ -13,7 +13,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('kilgore serve --chains', () => {
+describe('kilgore serve --chains', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   const dir = () => tempDir('kilgore-chains-cli-');
 
   it.each([
@@ -44,22 +44,26 @@ describe('kilgore serve --chains', () => {
     const child = kilgore(['serve', '--config', props]);
     const run = collect(child);
     try {
-      await waitFor(() => run.out().includes('head opened a new chain epoch'));
+      // Each step waits for the line that says the previous one took effect (no clock, no polling);
+      // the first SIGHUP goes only once serve has installed its handler (before, SIGHUP ends it).
+      await Promise.all([
+        run.until('head opened a new chain epoch'),
+        run.until('kilgore serve: signal handlers installed'),
+      ]);
       write('a=1@127.0.0.1:1,1@127.0.0.1:2'); // malformed (node 1 twice): refused, old list kept
+      let from = run.out().length;
       child.kill('SIGHUP');
-      await waitFor(() => run.out().includes('SIGHUP: configuration refused'));
+      from = await run.until('SIGHUP: configuration refused', { from });
       expect(run.out()).toMatch(/node 1 appears twice/);
       write('a=2@127.0.0.2:1'); // removed from the cluster: taken, and the node leaves replication
       child.kill('SIGHUP');
-      await waitFor(() => run.out().includes('SIGHUP: this node is in no chain now'));
-      await waitFor(() =>
-        run.out().includes('this node is in no chain: it takes no writes and forwards nothing'),
-      );
+      await run.until('SIGHUP: this node is in no chain now', { from });
+      from = await run.until('this node is in no chain: it takes no writes and forwards nothing', { from });
       write(`a=1@127.0.0.1:${port},2@127.0.0.2:1`, 'num.partitions=4\n');
       child.kill('SIGHUP');
-      await waitFor(() => run.out().includes('SIGHUP: membership changed'));
-      expect(run.out()).toMatch(/"setting":"num.partitions".*needs restart/);
-      await waitFor(() => run.out().includes('"members":[1,2]'));
+      await run.until('SIGHUP: membership changed', { from });
+      expect(run.out().slice(from)).toMatch(/"setting":"num.partitions".*needs restart/);
+      await run.until('"members":[1,2]', { from });
     } finally {
       child.kill('SIGTERM');
       await run.exited;

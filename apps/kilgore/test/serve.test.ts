@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect, kilgore, waitFor } from './support/cli.js';
+import { CLI_TEST_TIMEOUT_MS, collect, kilgore } from './support/cli.js';
 import { tempDir } from './support/temp-dir.js';
 
-describe('kilgore serve', () => {
+describe('kilgore serve', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it.each([
     [['serve', '--num-partitions', '0'], {}, 'num.partitions'],
     [['serve', '--listeners', 'nonsense'], {}, 'listeners'],
@@ -25,7 +25,7 @@ describe('kilgore serve', () => {
     );
     const child = kilgore(['serve', '--config', props], { KILGORE_NUM_PARTITIONS: '3' });
     const run = collect(child);
-    await waitFor(() => run.out().includes('kilgore broker started'));
+    await run.until('kilgore serve: signal handlers installed');
     expect(run.out()).toContain('zookeeper.connect');
     const port = Number(/"port":(\d+)/.exec(run.out())?.[1]);
     // A client is connected while the broker stops.
