@@ -118,7 +118,9 @@ export class LogManager {
       });
       m.#logs.set(k, log);
     }
-    if (!clean) m.#logger.warn({ dir, partitions: m.#logs.size }, 'no clean-shutdown marker: recovered');
+    // No marker and no partitions: a new (or emptied) log dir, nothing was recovered; say so quietly.
+    if (!clean && m.#logs.size === 0) m.#logger.info({ dir }, 'log dir has no partitions yet');
+    else if (!clean) m.#logger.warn({ dir, partitions: m.#logs.size }, 'no clean-shutdown marker: recovered');
     // Kafka deletes the marker at startup: from now on a crash must look like one.
     if (clean) {
       fs.rmSync(marker, { force: true });
