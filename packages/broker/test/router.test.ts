@@ -128,6 +128,15 @@ describe('router', () => {
     expect(decodeResponse<Meta>(3, 12, (await c.read())!).body.topics[0]?.errorCode).toBe(100);
     c.socket.write(ask(12, 4, [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'no way' }]));
     expect(decodeResponse<Meta>(3, 12, (await c.read())!).body.topics[0]?.errorCode).toBe(17);
+    // The Java Admin client asks by id with its default name "": the id decides, as in Kafka.
+    c.socket.write(ask(12, 5, [{ topicId: created.topicId, name: '' }]));
+    expect(decodeResponse<Meta>(3, 12, (await c.read())!).body.topics).toMatchObject([
+      { errorCode: 0, name: 'by-id', topicId: created.topicId },
+    ]);
+    c.socket.write(ask(12, 6, [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAQ', name: '' }]));
+    expect(decodeResponse<Meta>(3, 12, (await c.read())!).body.topics).toMatchObject([
+      { errorCode: 100, name: null, topicId: 'AAAAAAAAAAAAAAAAAAAAAQ' },
+    ]);
     c.close();
   });
 

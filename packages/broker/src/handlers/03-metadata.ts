@@ -40,6 +40,11 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
     if (v < 12 && request.topics?.some((t) => t.name === null)) {
       throw new CloseConnection(`Metadata v${v} does not support null topic names`);
     }
+    // Kafka looks topics up by id whenever the request carries a non-zero id, whatever the names
+    // say: the Java Admin client's describeTopics(TopicCollection.ofTopicIds(...)) sends the id
+    // beside its default name "" (which, taken as a name, was INVALID_TOPIC_EXCEPTION with a zero
+    // id, and that client threw IllegalStateException). Entries without an id are then ignored.
+    const useIds = v >= 12 && (request.topics?.some((t) => t.topicId !== ZERO_UUID) ?? false);
     const address = broker.advertised.find((a) => a.listener === info.listenerName) ?? broker.advertised[0]!;
     // v0: an empty list means every topic; v1+: null means every topic.
     const all = request.topics === null || (v === 0 && request.topics.length === 0);
@@ -53,8 +58,10 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
       }
     } else {
       for (const wanted of request.topics ?? []) {
-        const denied = authorizationFailure(wanted.name, wanted.topicId, mayCreate, broker, info);
-        topics.push(denied ?? lookup(wanted.name, wanted.topicId, mayCreate, broker, request));
+        if (useIds && wanted.topicId === ZERO_UUID) continue;
+        const name = useIds ? null : wanted.name;
+        const denied = authorizationFailure(name, wanted.topicId, mayCreate, broker, info);
+        topics.push(denied ?? lookup(name, wanted.topicId, mayCreate, broker, request));
       }
     }
     if (broker.authorizer.enabled && request.includeTopicAuthorizedOperations) {
