@@ -94,6 +94,34 @@ describe('Java consumer', () => {
   });
 });
 
+describe('Java client edges', () => {
+  it('too-large records, acks=0/1/all, read_committed, pause/resume, commit metadata, Admin by topic id', async () => {
+    const lines = await java.run('edges', tb.bootstrap, 'java-edges');
+    expect(one(lines, 'produceEdges')).toEqual({
+      step: 'produceEdges',
+      tooLarge: 'RecordTooLargeException',
+      lastOffsets: { 0: -1, 1: 19, all: 29 },
+    });
+    expect(one(lines, 'consumeEdges')).toEqual({
+      step: 'consumeEdges',
+      values: 30,
+      first: '1:0-0',
+      pausedDelivered: false,
+      committed: 30,
+      metadata: 'kilgore-meta',
+      position: 30,
+      topics: true,
+    });
+    expect(one(lines, 'adminById')).toEqual({
+      step: 'adminById',
+      name: 'java-edges',
+      partitions: 2,
+      unknownId: 'UnknownTopicIdException',
+      deleted: true,
+    });
+  });
+});
+
 describe('Java Admin client', () => {
   it('topics, cluster, partitions, configs, offsets, deleteRecords, groups, deleteTopics', async () => {
     const lines = await java.run('admin', tb.bootstrap, 'java-admin');

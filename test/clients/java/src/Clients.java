@@ -43,6 +43,7 @@ public final class Clients {
     scenarios.put("group", Clients::group);
     scenarios.put("seek", Clients::seek);
     scenarios.put("admin", AdminScenarios::admin);
+    scenarios.put("edges", Clients::edges);
     Driver.serve(scenarios);
   }
 
@@ -405,6 +406,75 @@ public final class Clients {
       Driver.emit(
           "step", "seekToEnd", "end", end, "beginning", beginning, "tailOffset", tail == null ? null : tail.offset(),
           "tailValue", tail == null ? null : text(tail.value()));
+    }
+  }
+
+  /**
+   * edges <bootstrap> <topic>: what applications also do. A record over the topic's
+   * max.message.bytes, acks=0 and acks=1, read_committed without transactions, commit metadata,
+   * pause/resume, and the topic-id paths of the Admin client (describe and delete by id).
+   */
+  static void edges(List<String> args) throws Exception {
+    String bootstrap = args.get(0), topic = args.get(1);
+    createTopic(bootstrap, topic, 2);
+    TopicPartition p0 = new TopicPartition(topic, 0), p1 = new TopicPartition(topic, 1);
+
+    String tooLarge = null;
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, Map.of("max.request.size", 4 * 1024 * 1024))) {
+      producer.send(new ProducerRecord<>(topic, 0, null, new byte[2 * 1024 * 1024])).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      tooLarge = e.getCause().getClass().getSimpleName();
+    }
+    Map<String, Object> offsetsByAcks = new TreeMap<>();
+    for (String acks : List.of("0", "1", "all")) {
+      Map<String, Object> settings = new HashMap<>();
+      settings.put("acks", acks);
+      if (!acks.equals("all")) settings.put("enable.idempotence", false);
+      try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, settings)) {
+        RecordMetadata last = null;
+        for (int i = 0; i < 10; i++) last = producer.send(new ProducerRecord<>(topic, 1, null, utf8(acks + "-" + i))).get();
+        offsetsByAcks.put(acks, last.hasOffset() ? last.offset() : -1L);
+      }
+    }
+    Driver.emit("step", "produceEdges", "tooLarge", tooLarge, "lastOffsets", offsetsByAcks);
+
+    Map<String, Object> committedSettings = new HashMap<>();
+    committedSettings.put("isolation.level", "read_committed");
+    committedSettings.put("group.id", topic + "-rc");
+    committedSettings.put("enable.auto.commit", false);
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, committedSettings)) {
+      c.assign(List.of(p0, p1));
+      c.seekToBeginning(List.of(p0, p1));
+      c.pause(List.of(p0));
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (values.size() < 30 && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) values.add(r.partition() + ":" + text(r.value()));
+      }
+      boolean pausedDelivered = values.stream().anyMatch(v -> v.startsWith("0:"));
+      c.resume(List.of(p0));
+      c.commitSync(Map.of(p1, new org.apache.kafka.clients.consumer.OffsetAndMetadata(30, "kilgore-meta")));
+      org.apache.kafka.clients.consumer.OffsetAndMetadata back = c.committed(java.util.Set.of(p1)).get(p1);
+      Driver.emit("step", "consumeEdges", "values", values.size(), "first", values.isEmpty() ? null : values.get(0),
+          "pausedDelivered", pausedDelivered, "committed", back.offset(), "metadata", back.metadata(),
+          "position", c.position(p1), "topics", c.listTopics().containsKey(topic));
+    }
+
+    try (Admin admin = Admin.create(common(bootstrap))) {
+      org.apache.kafka.common.Uuid id =
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+      var byId = admin.describeTopics(org.apache.kafka.common.TopicCollection.ofTopicIds(List.of(id))).allTopicIds().get();
+      String unknownId = null;
+      try {
+        admin.describeTopics(org.apache.kafka.common.TopicCollection.ofTopicIds(List.of(org.apache.kafka.common.Uuid.randomUuid())))
+            .allTopicIds().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        unknownId = e.getCause().getClass().getSimpleName();
+      }
+      admin.deleteTopics(org.apache.kafka.common.TopicCollection.ofTopicIds(List.of(id))).all().get();
+      boolean gone = !admin.listTopics().names().get().contains(topic);
+      Driver.emit("step", "adminById", "name", byId.get(id).name(), "partitions", byId.get(id).partitions().size(),
+          "unknownId", unknownId, "deleted", gone);
     }
   }
 }
