@@ -122,6 +122,32 @@ describe('Java client edges', () => {
   });
 });
 
+describe('Java consumer, cooperative-sticky', () => {
+  it('pattern subscription over an auto-created topic, incremental rebalance, then the group Admin calls', async () => {
+    const lines = await java.run('cooperative', tb.bootstrap, 'java-coop');
+    const coop = one(lines, 'cooperative');
+    expect(coop).toMatchObject({ consumed: 60, alone: [0] });
+    // One partition of the auto-created topic (num.partitions=1) and two of the second: A keeps
+    // what it had where it can (sticky), B gets the rest.
+    expect([...(coop.a as string[]), ...(coop.b as string[])].sort()).toEqual([
+      'java-coop-more/0',
+      'java-coop-more/1',
+      'java-coop/0',
+    ]);
+    expect((coop.a as string[]).length).toBeGreaterThan(0);
+    expect((coop.b as string[]).length).toBeGreaterThan(0);
+    expect(coop.a).toContain('java-coop/0');
+    expect(coop.revokedByA).not.toContain(0);
+    expect(one(lines, 'groupAdmin')).toEqual({
+      step: 'groupAdmin',
+      listed: ['java-coop-g:Classic:consumer'],
+      altered: 7,
+      offsetDeleted: true,
+      groupDeleted: true,
+    });
+  });
+});
+
 describe('Java Admin client', () => {
   it('topics, cluster, partitions, configs, offsets, deleteRecords, groups, deleteTopics', async () => {
     const lines = await java.run('admin', tb.bootstrap, 'java-admin');

@@ -300,6 +300,19 @@ describe('Kafka CLI tools against Kilgore', () => {
     expect(apis.Produce).toMatch(/\[usable: 1[1-3]\]$/);
   });
 
+  it('kafka-consumer-groups --delete-offsets and --delete', async () => {
+    const deleted = await ok(consumerGroups, ['--delete-offsets', '--group', 'cli-g', '--topic', 'cli-t:1']);
+    const [said, ...rest] = deleted.trim().split('\n');
+    expect(said).toBe('Request succeeded for deleting offsets from group cli-g.');
+    expect(table(rest.join('\n'))).toEqual([{ TOPIC: 'cli-t', PARTITION: '1', STATUS: 'Successful' }]);
+    const rows = table(await ok(consumerGroups, ['--describe', '--group', 'cli-g']));
+    expect(rows.map((r) => r.PARTITION).sort()).toEqual(['0', '2', '3']);
+    expect((await ok(consumerGroups, ['--delete', '--group', 'cli-g'])).trim()).toBe(
+      "Deletion of requested consumer groups ('cli-g') was successful.",
+    );
+    expect((await ok(consumerGroups, ['--list'])).split('\n')).not.toContain('cli-g');
+  });
+
   it('kafka-topics --delete', async () => {
     await ok(topics, ['--delete', '--topic', 'cli-t']);
     expect((await ok(topics, ['--list'])).split('\n')).not.toContain('cli-t');

@@ -44,6 +44,7 @@ public final class Clients {
     scenarios.put("seek", Clients::seek);
     scenarios.put("admin", AdminScenarios::admin);
     scenarios.put("edges", Clients::edges);
+    scenarios.put("cooperative", Clients::cooperative);
     Driver.serve(scenarios);
   }
 
@@ -475,6 +476,78 @@ public final class Clients {
       boolean gone = !admin.listTopics().names().get().contains(topic);
       Driver.emit("step", "adminById", "name", byId.get(id).name(), "partitions", byId.get(id).partitions().size(),
           "unknownId", unknownId, "deleted", gone);
+    }
+  }
+
+  /**
+   * cooperative <bootstrap> <topic>: a topic auto-created by the producer, two consumers that
+   * subscribe by pattern with the cooperative-sticky assignor (incremental rebalances), then the
+   * Admin client's group calls: listGroups, alterConsumerGroupOffsets, deleteConsumerGroupOffsets,
+   * deleteConsumerGroups.
+   */
+  static void cooperative(List<String> args) throws Exception {
+    String bootstrap = args.get(0), topic = args.get(1), group = topic + "-g";
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, Map.of())) {
+      for (int i = 0; i < 60; i++) producer.send(new ProducerRecord<>(topic, utf8("k" + i), utf8("v" + i))).get();
+    }
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("group.id", group);
+    settings.put("group.protocol", "classic");
+    settings.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    settings.put("heartbeat.interval.ms", 200);
+    settings.put("enable.auto.commit", true);
+    settings.put("auto.commit.interval.ms", 100);
+    settings.put("metadata.max.age.ms", 500);
+    List<Integer> revokedByA = new ArrayList<>();
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic) + "(-more)?");
+    try (KafkaConsumer<byte[], byte[]> a = consumer(bootstrap, settings);
+        KafkaConsumer<byte[], byte[]> b = consumer(bootstrap, settings)) {
+      a.subscribe(pattern, new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+          for (TopicPartition tp : revoked) revokedByA.add(tp.partition());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {}
+      });
+      int got = 0;
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (got < 60 && System.currentTimeMillis() < deadline) got += a.poll(Duration.ofMillis(100)).count();
+      Set<Integer> alone = partitionsOf(a.assignment());
+      // A second topic matching the pattern: both consumers pick it up from metadata.
+      createTopic(bootstrap, topic + "-more", 2);
+      b.subscribe(pattern);
+      deadline = System.currentTimeMillis() + 30_000;
+      Set<String> aTopics = Set.of(), bTopics = Set.of();
+      while (System.currentTimeMillis() < deadline) {
+        a.poll(Duration.ofMillis(50));
+        b.poll(Duration.ofMillis(50));
+        Set<String> at = new java.util.TreeSet<>(), bt = new java.util.TreeSet<>();
+        for (TopicPartition tp : a.assignment()) at.add(tp.topic() + "/" + tp.partition());
+        for (TopicPartition tp : b.assignment()) bt.add(tp.topic() + "/" + tp.partition());
+        aTopics = at;
+        bTopics = bt;
+        if (!at.isEmpty() && !bt.isEmpty() && at.size() + bt.size() == 3) break;
+      }
+      a.commitSync();
+      Driver.emit("step", "cooperative", "consumed", got, "alone", alone, "a", aTopics, "b", bTopics,
+          "revokedByA", revokedByA);
+    }
+    try (Admin admin = Admin.create(common(bootstrap))) {
+      List<String> listed = new ArrayList<>();
+      for (var g : admin.listGroups().all().get()) {
+        if (g.groupId().equals(group)) listed.add(g.groupId() + ":" + g.type().orElse(null) + ":" + g.protocol());
+      }
+      TopicPartition tp0 = new TopicPartition(topic, 0);
+      admin.alterConsumerGroupOffsets(group, Map.of(tp0, new org.apache.kafka.clients.consumer.OffsetAndMetadata(7))).all().get();
+      long altered = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp0).offset();
+      admin.deleteConsumerGroupOffsets(group, Set.of(tp0)).all().get();
+      boolean offsetGone = !admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().containsKey(tp0);
+      admin.deleteConsumerGroups(List.of(group)).all().get();
+      boolean groupGone = admin.listGroups().all().get().stream().noneMatch(g -> g.groupId().equals(group));
+      Driver.emit("step", "groupAdmin", "listed", listed, "altered", altered, "offsetDeleted", offsetGone,
+          "groupDeleted", groupGone);
     }
   }
 }
