@@ -150,6 +150,8 @@ const EXTRA_APIS: Record<string, number> = {
   DeleteAcls: 31,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
   ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69,
 };

@@ -45,6 +45,8 @@ import { DescribeUserScramCredentialsSchema } from './50-describe-user-scram-cre
 import { AlterUserScramCredentialsSchema } from './51-alter-user-scram-credentials.js';
 import { DescribeClusterSchema } from './60-describe-cluster.js';
 import { DescribeProducersSchema } from './61-describe-producers.js';
+import { DescribeTransactionsSchema } from './65-describe-transactions.js';
+import { ListTransactionsSchema } from './66-list-transactions.js';
 import { ConsumerGroupHeartbeatSchema } from './68-consumer-group-heartbeat.js';
 import { ConsumerGroupDescribeSchema } from './69-consumer-group-describe.js';
 
@@ -86,6 +88,8 @@ export * from './50-describe-user-scram-credentials.js';
 export * from './51-alter-user-scram-credentials.js';
 export * from './60-describe-cluster.js';
 export * from './61-describe-producers.js';
+export * from './65-describe-transactions.js';
+export * from './66-list-transactions.js';
 export * from './68-consumer-group-heartbeat.js';
 export * from './69-consumer-group-describe.js';
 
@@ -129,6 +133,8 @@ export const ApiKey = {
   AlterUserScramCredentials: 51,
   DescribeCluster: 60,
   DescribeProducers: 61,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
   ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69,
 } as const;
@@ -174,6 +180,8 @@ export const apiSchemas: readonly ApiSchema[] = [
   AlterUserScramCredentialsSchema,
   DescribeClusterSchema,
   DescribeProducersSchema,
+  DescribeTransactionsSchema,
+  ListTransactionsSchema,
   ConsumerGroupHeartbeatSchema,
   ConsumerGroupDescribeSchema,
 ];
