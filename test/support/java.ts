@@ -4,10 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kafkaLib } from './apache-kafka.js';
 
 /**
  * The Java side of the compatibility tests: Apache Kafka's jars (fetched by scripts/fetch-kafka.sh
- * into a cache outside git), the programs in test/clients/java/src compiled once per source hash,
+ * into a cache outside git; kafkaLib() from apache-kafka.ts finds them), the programs in test/clients/java/src compiled once per source hash,
  * and a JVM that runs scenarios on request: one JSON array per stdin line (`["name", ...args]`),
  * answered by JSON lines on stdout ending in `{"done": name}` or `{"failed": name, "error": ...}`.
  * One JVM serves a whole test file, so the start-up (~1 s) is paid once.
@@ -26,24 +27,6 @@ function requireJdk(): void {
   }
 }
 
-let libDir: string | undefined;
-
-/** The directory of Kafka's jars (`.../kafka-<version>/lib`), fetched with Maven on first use. */
-export function kafkaLib(): string {
-  if (libDir) return libDir;
-  requireJdk();
-  const fetch = spawnSync('bash', [join(root, 'scripts/fetch-kafka.sh')], { encoding: 'utf8' });
-  if (fetch.status !== 0) {
-    throw new Error(`scripts/fetch-kafka.sh failed (${install}):\n${fetch.stderr}`);
-  }
-  const lib = join(fetch.stdout.trim(), 'lib');
-  if (!existsSync(lib) || !readdirSync(lib).some((f) => f.startsWith('kafka-clients-'))) {
-    throw new Error(`${lib} has no kafka-clients jar: delete its parent and run bash scripts/fetch-kafka.sh`);
-  }
-  libDir = lib;
-  return lib;
-}
-
 let classesDir: string | undefined;
 
 /**
@@ -53,6 +36,7 @@ let classesDir: string | undefined;
  */
 export function compileJavaClients(): string {
   if (classesDir) return classesDir;
+  requireJdk();
   const lib = kafkaLib();
   const srcDir = join(javaDir, 'src');
   const sources = readdirSync(srcDir)
