@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from './support/broker.js';
-import { type Acked, type Consumed, produceConsumeResume, runJson } from './support/resume.js';
+import { type Acked, type Consumed, codecsOnDisk, produceConsumeResume, runJson } from './support/resume.js';
 
 // The current Go clients from the Go module proxy: franz-go (kgo, and kadm as the admin client),
 // IBM/sarama and segmentio/kafka-go, as one program with a subcommand per client
@@ -126,32 +126,43 @@ async function kadmInspect(topic: string, group: string): Promise<void> {
   expect(seen.listed).toContain(group);
 }
 
-const clients: [name: string, client: string, env: NodeJS.ProcessEnv][] = [
-  ['franz-go (kgo)', 'franz', {}],
-  ['sarama, default config (Kafka 2.8 API versions)', 'sarama', {}],
-  ['sarama, Version 4.1.0', 'sarama', { SARAMA_KAFKA_VERSION: '4.1.0' }],
-  ['segmentio/kafka-go', 'kafka-go', {}],
+// The second batch of each goes compressed with the codec named here.
+const clients: [name: string, codec: string, client: string, env: NodeJS.ProcessEnv][] = [
+  ['franz-go (kgo)', 'zstd', 'franz', {}],
+  ['sarama, default config (Kafka 2.8 API versions)', 'snappy', 'sarama', {}],
+  ['sarama, Version 4.1.0', 'zstd', 'sarama', { SARAMA_KAFKA_VERSION: '4.1.0' }],
+  ['segmentio/kafka-go', 'lz4', 'kafka-go', {}],
 ];
 
 describe('Go clients: produce, consume in a group, commit, resume; kadm to create and inspect', () => {
-  it.each(clients)('%s', async (_name, client, env) => {
+  it.each(clients)('%s (then %s)', async (_name, codec, client, env) => {
     const topic = `go-${client}-${env.SARAMA_KAFKA_VERSION ?? 'default'}`;
     const group = `${topic}-group`;
     await kadmCreate(topic);
     const consumes: ConsumeOutput[] = [];
     await produceConsumeResume(
       {
-        produce: async (from, count) =>
-          (await go<{ acked: Acked[] }>([client, 'produce', tb.bootstrap, topic, `${from}`, `${count}`], env))
-            .acked,
+        produce: async (from, count, packWith) => {
+          const args = [
+            client,
+            'produce',
+            tb.bootstrap,
+            topic,
+            `${from}`,
+            `${count}`,
+            ...(packWith ? [packWith] : []),
+          ];
+          return (await go<{ acked: Acked[] }>(args, env)).acked;
+        },
         consume: async (g, count) => {
           const out = await go<ConsumeOutput>([client, 'consume', tb.bootstrap, topic, g, `${count}`], env);
           consumes.push(out);
           return out;
         },
       },
-      { bootstrap: tb.bootstrap, topic, group, partitions: PARTITIONS, records: RECORDS },
+      { bootstrap: tb.bootstrap, topic, group, partitions: PARTITIONS, records: RECORDS, codec },
     );
+    expect(codecsOnDisk(tb.logDir, topic)).toEqual(new Set(['none', codec]));
     if (client === 'franz') {
       // DescribeGroups through kadm while the franz-go consumer still held the partitions.
       expect(consumes.map((c) => c.described)).toEqual(

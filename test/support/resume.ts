@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { expect } from 'vitest';
 
@@ -6,7 +8,8 @@ import { expect } from 'vitest';
  * The scenario that test/clients-pypi.test.ts and test/clients-go.test.ts run for each client
  * program (test/clients/python/clients.py, test/clients/go): produce, consume in a group and
  * commit, produce more, and consume again in the same group: the second run must continue from
- * the committed offsets, nothing read twice and nothing skipped.
+ * the committed offsets, nothing read twice and nothing skipped. The second batch goes compressed
+ * with the codec given for the client, so the consumer decompresses what its producer packed.
  */
 
 /** [partition, offset] of an acknowledged record. */
@@ -15,8 +18,8 @@ export type Acked = [number, number];
 export type Consumed = [number, number, string, string];
 
 export interface ClientProgram {
-  /** Sends k<i>/v<i> for i in [from, from+count); the acknowledged [partition, offset] of each. */
-  produce(from: number, count: number): Promise<Acked[]>;
+  /** Sends k<i>/v<i> for i in [from, from+count), compressed with `codec` if given; the acknowledged [partition, offset] of each. */
+  produce(from: number, count: number, codec?: string): Promise<Acked[]>;
   /** Reads `count` records in `group`, commits, leaves; what it read and how many partitions it held. */
   consume(group: string, count: number): Promise<{ records: Consumed[]; assigned: number }>;
 }
@@ -77,15 +80,22 @@ function expectConsecutive(acked: Acked[], next: Map<number, number>): void {
 }
 
 /**
- * produce 0..n-1, consume n in `group`; produce n..2n-1, consume n in `group` again. Checks what
+ * produce 0..n-1, consume n in `group`; produce n..2n-1 (with `codec`), consume n in `group` again. Checks what
  * each run read against what was acknowledged, and the group's committed offsets (read with
  * kafkajs) against the partitions' ends.
  */
 export async function produceConsumeResume(
   client: ClientProgram,
-  opts: { bootstrap: string; topic: string; group: string; partitions: number; records: number },
+  opts: {
+    bootstrap: string;
+    topic: string;
+    group: string;
+    partitions: number;
+    records: number;
+    codec: string;
+  },
 ): Promise<void> {
-  const { bootstrap, topic, group, partitions, records: n } = opts;
+  const { bootstrap, topic, group, partitions, records: n, codec } = opts;
   const ends = new Map<number, number>();
   const key = (p: number, o: number) => `${p}@${o}`;
 
@@ -103,7 +113,7 @@ export async function produceConsumeResume(
   for (const [, , k, v] of first.records) expect(k.slice(1)).toBe(v.slice(1));
 
   const afterFirst = new Map(ends);
-  const ackedSecond = await client.produce(n, n);
+  const ackedSecond = await client.produce(n, n, codec);
   expect(ackedSecond).toHaveLength(n);
   expectConsecutive(ackedSecond, ends);
 
@@ -133,4 +143,24 @@ export async function produceConsumeResume(
   } finally {
     await admin.disconnect();
   }
+}
+
+const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+/**
+ * The codecs of the record batches in the topic's segments under `logDir`, read from each batch
+ * header (attributes & 7): the broker keeps the batches as the producer packed them.
+ */
+export function codecsOnDisk(logDir: string, topic: string): Set<string> {
+  const seen = new Set<string>();
+  for (const dir of readdirSync(logDir).filter((d) => d.startsWith(`${topic}-`))) {
+    for (const file of readdirSync(join(logDir, dir)).filter((f) => f.endsWith('.log'))) {
+      const log = readFileSync(join(logDir, dir, file));
+      // baseOffset 8, batchLength 4, partitionLeaderEpoch 4, magic 1, crc 4, attributes 2
+      for (let at = 0; at + 23 <= log.length; at += 12 + log.readInt32BE(at + 8)) {
+        seen.add(CODECS[log.readInt16BE(at + 21) & 7] ?? 'unknown');
+      }
+    }
+  }
+  return seen;
 }

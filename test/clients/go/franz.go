@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -9,10 +10,23 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
+var franzCodecs = map[string]kgo.CompressionCodec{
+	"": kgo.NoCompression(), "gzip": kgo.GzipCompression(), "snappy": kgo.SnappyCompression(),
+	"lz4": kgo.Lz4Compression(), "zstd": kgo.ZstdCompression(),
+}
+
+// franz-go sends a batch uncompressed when compressing does not make it smaller, as it would not
+// for a few records of four bytes: each record carries this compressible header as well.
+var padding = []kgo.RecordHeader{{Key: "padding", Value: bytes.Repeat([]byte("kilgore "), 32)}}
+
 // franz-go's producer with its defaults: idempotent, acks=all, the sticky key partitioner.
 func franzProduce(ctx context.Context, bootstrap, topic string, args []string) any {
 	from, count := atoi(args[0]), atoi(args[1])
-	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.DefaultProduceTopic(topic))
+	codec, ok := franzCodecs[codecArg(args)]
+	if !ok {
+		fail("franz: unknown codec %q", codecArg(args))
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.DefaultProduceTopic(topic), kgo.ProducerBatchCompression(codec))
 	check(err, "franz: new client")
 	defer cl.Close()
 	var mu sync.Mutex
@@ -21,7 +35,7 @@ func franzProduce(ctx context.Context, bootstrap, topic string, args []string) a
 	var firstErr error
 	for i := from; i < from+count; i++ {
 		wg.Add(1)
-		r := &kgo.Record{Key: fmt.Appendf(nil, "k%d", i), Value: fmt.Appendf(nil, "v%d", i)}
+		r := &kgo.Record{Key: fmt.Appendf(nil, "k%d", i), Value: fmt.Appendf(nil, "v%d", i), Headers: padding}
 		cl.Produce(ctx, r, func(r *kgo.Record, err error) {
 			defer wg.Done()
 			mu.Lock()

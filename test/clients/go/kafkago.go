@@ -14,6 +14,11 @@ import (
 // A kafka.Writer with the hash balancer and acks=all; Completion reports the offsets.
 func kafkaGoProduce(ctx context.Context, bootstrap, topic string, args []string) any {
 	from, count := atoi(args[0]), atoi(args[1])
+	codecs := map[string]kafka.Compression{"": 0, "gzip": kafka.Gzip, "snappy": kafka.Snappy, "lz4": kafka.Lz4, "zstd": kafka.Zstd}
+	codec, ok := codecs[codecArg(args)]
+	if !ok {
+		fail("kafka-go: unknown codec %q", codecArg(args))
+	}
 	var mu sync.Mutex
 	res := produceResult{Acked: []acked{}}
 	w := &kafka.Writer{
@@ -22,6 +27,7 @@ func kafkaGoProduce(ctx context.Context, bootstrap, topic string, args []string)
 		Balancer:     &kafka.Hash{},
 		RequiredAcks: kafka.RequireAll,
 		BatchTimeout: 10 * time.Millisecond,
+		Compression:  codec,
 		ErrorLogger:  log.New(os.Stderr, "[kafka-go] ", log.Lmicroseconds),
 		Completion: func(msgs []kafka.Message, err error) {
 			if err != nil {

@@ -2,13 +2,14 @@
 // test/clients-go.test.ts. Each client has its own file: franz.go (franz-go kgo), sarama.go
 // (IBM/sarama), kafkago.go (segmentio/kafka-go); kadm.go is franz-go's admin client.
 //
-//	kilgore-go-clients <franz|sarama|kafka-go> produce <bootstrap> <topic> <from> <count>
+//	kilgore-go-clients <franz|sarama|kafka-go> produce <bootstrap> <topic> <from> <count> [<codec>]
 //	kilgore-go-clients <franz|sarama|kafka-go> consume <bootstrap> <topic> <group> <count>
 //	kilgore-go-clients kadm create <bootstrap> <topic> <partitions>
 //	kilgore-go-clients kadm inspect <bootstrap> <topic> <group>
 //
 // produce sends k<i>/v<i> for i in [from, from+count), keyed so they spread over the partitions,
-// waits for every acknowledgement (acks=all) and prints {"acked": [[partition, offset], ...]}.
+// compressed with <codec> (gzip, snappy, lz4, zstd) if given, waits for every acknowledgement
+// and prints {"acked": [[partition, offset], ...]}.
 // consume joins the group (classic protocol, from the earliest offset when the group has none),
 // reads until it has <count> records or 30 s pass, commits synchronously, leaves the group and
 // prints {"records": [[partition, offset, key, value], ...], "assigned": <partitions it held>}.
@@ -61,6 +62,14 @@ func atoi(s string) int {
 	n, err := strconv.Atoi(s)
 	check(err, "bad number "+s)
 	return n
+}
+
+// codecArg is the optional codec argument of produce ("" for none).
+func codecArg(args []string) string {
+	if len(args) > 2 {
+		return args[2]
+	}
+	return ""
 }
 
 func out(v any) {

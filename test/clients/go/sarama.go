@@ -28,6 +28,9 @@ func saramaProduce(_ context.Context, bootstrap, topic string, args []string) an
 	from, count := atoi(args[0]), atoi(args[1])
 	cfg := saramaConfig()
 	cfg.Producer.Return.Successes = true
+	if c := codecArg(args); c != "" {
+		check(cfg.Producer.Compression.UnmarshalText([]byte(c)), "sarama: codec")
+	}
 	p, err := sarama.NewSyncProducer([]string{bootstrap}, cfg)
 	check(err, "sarama: new producer")
 	msgs := make([]*sarama.ProducerMessage, 0, count)

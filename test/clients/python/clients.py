@@ -1,10 +1,11 @@
 """One small program per PyPI client (test/clients/python/requirements.txt), as applications use them.
 
-usage: clients.py <confluent|kafka-python|aiokafka> produce <bootstrap> <topic> <from> <count>
+usage: clients.py <confluent|kafka-python|aiokafka> produce <bootstrap> <topic> <from> <count> [<codec>]
        clients.py <confluent|kafka-python|aiokafka> consume <bootstrap> <topic> <group> <count>
 
 produce sends records k<i>/v<i> for i in [from, from+count) with the client's default settings
-(keys spread them over the partitions), waits for every acknowledgement and prints
+(keys spread them over the partitions), compressed with <codec> (gzip, snappy, lz4, zstd) if
+given, waits for every acknowledgement and prints
 {"acked": [[partition, offset], ...]}.
 consume subscribes in the group (classic protocol, offsets from the earliest when the group has
 none), reads until it has <count> records or 30 s pass, commits synchronously, leaves the group and
@@ -18,6 +19,7 @@ import time
 
 client, mode, bootstrap, topic = sys.argv[1:5]
 rest = sys.argv[5:]
+codec = rest[2] if mode == 'produce' and len(rest) > 2 else None
 READ_FOR_S = 30
 
 
@@ -29,7 +31,7 @@ def confluent():
     from confluent_kafka import Consumer, KafkaException, Producer
     if mode == 'produce':
         start, n = int(rest[0]), int(rest[1])
-        p = Producer({'bootstrap.servers': bootstrap})
+        p = Producer({'bootstrap.servers': bootstrap, 'compression.type': codec or 'none'})
         acked, errors = [], []
 
         def done(err, m):
@@ -67,7 +69,7 @@ def kafka_python():
     from kafka import KafkaConsumer, KafkaProducer
     if mode == 'produce':
         start, n = int(rest[0]), int(rest[1])
-        p = KafkaProducer(bootstrap_servers=bootstrap)
+        p = KafkaProducer(bootstrap_servers=bootstrap, compression_type=codec)
         futures = [p.send(topic, key=f'k{i}'.encode(), value=f'v{i}'.encode()) for i in range(start, start + n)]
         acked = [[m.partition, m.offset] for m in (f.get(timeout=30) for f in futures)]
         p.close()
@@ -90,7 +92,7 @@ async def aiokafka():
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
     if mode == 'produce':
         start, n = int(rest[0]), int(rest[1])
-        p = AIOKafkaProducer(bootstrap_servers=bootstrap)
+        p = AIOKafkaProducer(bootstrap_servers=bootstrap, compression_type=codec)
         await p.start()
         try:
             futures = [await p.send(topic, key=f'k{i}'.encode(), value=f'v{i}'.encode())
