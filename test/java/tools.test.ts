@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
 import { JavaDriver } from '../support/java.js';
@@ -298,6 +299,44 @@ describe('Kafka CLI tools against Kilgore', () => {
       expect(apis[name], name).toMatch(/usable/);
     }
     expect(apis.Produce).toMatch(/\[usable: 1[1-3]\]$/);
+  });
+
+  it('kafka-consumer-groups --describe --members and --state of a live group (a kafkajs member)', async () => {
+    const kafka = new Kafka({ clientId: 'live-member', brokers: [tb.bootstrap], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'cli-live', heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'cli-t', fromBeginning: true });
+    await consumer.run({ eachMessage: async () => {} });
+    try {
+      await joined;
+      const members = table(
+        await ok(consumerGroups, ['--describe', '--group', 'cli-live', '--members', '--verbose']),
+      );
+      expect(members).toHaveLength(1);
+      expect(members[0]).toMatchObject({ GROUP: 'cli-live', 'CLIENT-ID': 'live-member', '#PARTITIONS': '4' });
+      expect(members[0]!['CONSUMER-ID']).toMatch(/^live-member-/);
+      expect(members[0]!.HOST).toMatch(/127\.0\.0\.1/);
+      // --verbose names the assignment: all four partitions of cli-t.
+      expect(members[0]!['CURRENT-ASSIGNMENT']).toBe('cli-t:0,1,2,3');
+      const state = table(await ok(consumerGroups, ['--describe', '--group', 'cli-live', '--state']));
+      expect(state[0]).toMatchObject({ GROUP: 'cli-live', STATE: 'Stable', '#MEMBERS': '1' });
+      // A live group's offsets cannot be reset (Kafka refuses unless the group is empty).
+      const refused = await tool(consumerGroups, [
+        '--reset-offsets',
+        '--group',
+        'cli-live',
+        '--topic',
+        'cli-t',
+        '--to-earliest',
+        '--execute',
+      ]);
+      expect(refused.stdout).toContain(
+        "Error: Assignments can only be reset if the group 'cli-live' is inactive, but the current state is Stable.",
+      );
+    } finally {
+      await consumer.disconnect();
+    }
   });
 
   it('kafka-consumer-groups --delete-offsets and --delete', async () => {
