@@ -91,6 +91,8 @@ describe('Java consumer', () => {
       tailOffset: 100,
       tailValue: 'tail',
     });
+    // auto.offset.reset=earliest after OFFSET_OUT_OF_RANGE: the log start (10 after deleteRecords).
+    expect(one(lines, 'outOfRange')).toMatchObject({ pastEnd: 10, belowStart: 10, beginning: 10 });
   });
 });
 

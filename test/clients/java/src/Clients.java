@@ -408,6 +408,25 @@ public final class Clients {
           "step", "seekToEnd", "end", end, "beginning", beginning, "tailOffset", tail == null ? null : tail.offset(),
           "tailValue", tail == null ? null : text(tail.value()));
     }
+    // Out of range: past the end, and below the log start after deleteRecords. The broker answers
+    // OFFSET_OUT_OF_RANGE and the consumer resets by auto.offset.reset (earliest here).
+    try (Admin admin = Admin.create(common(bootstrap))) {
+      admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(10))).all().get();
+    }
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, Map.of())) {
+      c.assign(List.of(tp));
+      Long[] firstOffsets = new Long[2];
+      long[] seekTo = {5_000, 3};
+      for (int i = 0; i < 2; i++) {
+        c.seek(tp, seekTo[i]);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (firstOffsets[i] == null && System.currentTimeMillis() < deadline) {
+          for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) if (firstOffsets[i] == null) firstOffsets[i] = r.offset();
+        }
+      }
+      Driver.emit("step", "outOfRange", "pastEnd", firstOffsets[0], "belowStart", firstOffsets[1],
+          "beginning", c.beginningOffsets(List.of(tp)).get(tp));
+    }
   }
 
   /**
