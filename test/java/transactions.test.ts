@@ -1,10 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKafkaClass } from '../support/apache-kafka.js';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
 import { JavaDriver, type JavaLine } from '../support/java.js';
 
-// The Java client's transactions (kafka-clients 4.1.1, Transactions.java) against one Kilgore
-// node: commit and abort under read_committed, consume-transform-produce with
-// sendOffsetsToTransaction, and zombie fencing. One broker and one JVM.
+/** Kafka's kafka-transactions tool (TransactionsCommand) from the jars, against Kilgore. */
+async function kafkaTransactions(...args: string[]): Promise<string> {
+  const r = await runKafkaClass('org.apache.kafka.tools.TransactionsCommand', [
+    '--bootstrap-server',
+    tb.bootstrap,
+    ...args,
+  ]);
+  if (r.code !== 0)
+    throw new Error(`kafka-transactions ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+// The Java client's transactions (kafka-clients 4.1.1, Transactions.java) and Kafka's
+// kafka-transactions tool against one Kilgore node: commit and abort under read_committed,
+// consume-transform-produce with sendOffsetsToTransaction, zombie fencing, list/describe.
 
 let tb: TestBroker;
 let java: JavaDriver;
@@ -18,6 +31,7 @@ afterAll(async () => {
 });
 
 const seq = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+const broker = () => tb.broker.context;
 const find = (lines: JavaLine[], key: string) => lines.find((l) => key in l)!;
 
 describe('Java client transactions', () => {
@@ -53,5 +67,36 @@ describe('Java client transactions', () => {
     const lines = await java.run('fencing', tb.bootstrap, 'jfence', 'fence-tid');
     expect(find(lines, 'zombieCommit').zombieCommit).toBe('ProducerFencedException');
     expect(find(lines, 'values').values).toEqual(['successor']);
+  });
+
+  it('kafka-transactions lists and describes an open transaction and its producers', async () => {
+    const { Kafka, logLevel } = await import('kafkajs');
+    const kafka = new Kafka({ brokers: [tb.bootstrap], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({
+      transactionalId: 'tool-tid',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const txn = await producer.transaction();
+    await txn.send({ topic: 'tool-topic', messages: [{ value: 'x' }, { value: 'y' }] });
+    const { producerId } = broker().transactions.get('tool-tid')!;
+    const list = await kafkaTransactions('list');
+    expect(list).toMatch(new RegExp(`tool-tid\\s+\\d+\\s+${producerId}\\s+Ongoing`));
+    const describe = await kafkaTransactions('describe', '--transactional-id', 'tool-tid');
+    expect(describe).toMatch(/Ongoing/);
+    expect(describe).toContain('tool-topic-0');
+    const producers = await kafkaTransactions(
+      'describe-producers',
+      '--topic',
+      'tool-topic',
+      '--partition',
+      '0',
+    );
+    // ProducerId, epoch, coordinator epoch, last sequence, last timestamp, transaction start offset.
+    expect(producers).toMatch(new RegExp(`${producerId}\\s+0\\s+-1\\s+1\\s+-1\\s+0\\s`));
+    await txn.abort();
+    await producer.disconnect();
+    expect(await kafkaTransactions('list')).toMatch(/tool-tid\s+\d+\s+\d+\s+CompleteAbort/);
   });
 });

@@ -90,6 +90,9 @@ class ReplicatedLogView implements PartitionLogView {
   get lastStableOffset(): number {
     return this.log.lastStableOffset;
   }
+  get openTransactions(): ReadonlyMap<bigint, number> {
+    return this.log.openTransactions;
+  }
   abortedTransactions(from: number, upTo: number) {
     return this.log.abortedTransactions(from, upTo);
   }

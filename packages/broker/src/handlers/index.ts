@@ -36,6 +36,9 @@ import { offsetDeleteHandler } from './47-offset-delete.js';
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js';
 import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
+import { describeProducersHandler } from './61-describe-producers.js';
+import { describeTransactionsHandler } from './65-describe-transactions.js';
+import { listTransactionsHandler } from './66-list-transactions.js';
 import type { ApiHandler } from './types.js';
 
 /** Every API this node answers. Adding a handler here is what makes ApiVersions advertise it. */
@@ -59,6 +62,9 @@ export const handlers: readonly ApiHandler[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
+  describeProducersHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
   offsetCommitHandler,
   offsetFetchHandler,
   findCoordinatorHandler,

@@ -13,6 +13,8 @@ export interface PartitionLogView {
    * or the high watermark. Logs without transactions leave it out (it is the high watermark).
    */
   readonly lastStableOffset?: number;
+  /** Producer id -> first offset of its open transaction here (DescribeProducers). */
+  readonly openTransactions?: ReadonlyMap<bigint, number>;
   /** Aborted transactions overlapping offsets `from`..`upTo` (Fetch's aborted_transactions). */
   abortedTransactions?(from: number, upTo: number): readonly { producerId: bigint; firstOffset: number }[];
   /**

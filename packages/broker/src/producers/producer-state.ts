@@ -102,6 +102,19 @@ export class ProducerStates {
     };
   }
 
+  /** The producers a partition knows, with their epoch and last sequence (DescribeProducers). */
+  producersOf(
+    topic: string,
+    partition: number,
+  ): { producerId: bigint; epoch: number; lastSequence: number }[] {
+    const producers = this.partitions.get(`${topic}\u0000${partition}`);
+    return [...(producers ?? [])].map(([producerId, e]) => ({
+      producerId,
+      epoch: e.epoch,
+      lastSequence: e.batches.at(-1)?.lastSeq ?? -1,
+    }));
+  }
+
   /** Forgets a deleted topic's producers. */
   dropTopic(topic: string): void {
     for (const key of this.partitions.keys())

@@ -54,7 +54,7 @@ export const DescribeTransactionsSchema: ApiSchema = {
           { name: 'transactionTimeoutMs', type: 'int32', versions: '0+' },
           { name: 'transactionStartTimeMs', type: 'int64', versions: '0+' },
           { name: 'producerId', type: 'int64', versions: '0+' },
-          { name: 'producerEpoch', type: 'int32', versions: '0+' },
+          { name: 'producerEpoch', type: 'int16', versions: '0+' },
           {
             name: 'topicPartitions',
             type: '[]TopicData',

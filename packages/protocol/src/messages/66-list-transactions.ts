@@ -18,6 +18,8 @@ export interface ListTransactionsRequest {
 export interface ListTransactionsResponse {
   throttleTimeMs: number;
   errorCode: number;
+  /** State filters of the request that name no transaction state. */
+  unknownStateFilters: string[];
   transactionStates: readonly ListTransactionsResponseTransactionState[];
 }
 
@@ -43,6 +45,7 @@ export const ListTransactionsSchema: ApiSchema = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       { name: 'errorCode', type: 'int16', versions: '0+' },
+      { name: 'unknownStateFilters', type: '[]string', versions: '0+' },
       {
         name: 'transactionStates',
         type: '[]TransactionState',
