@@ -1,6 +1,16 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +72,16 @@ export function compileJavaClients(): string {
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another test file's compile won
     }
+    // Builds of older sources go once nothing has used them for a day.
+    const classes = join(cache, 'java-classes');
+    for (const old of readdirSync(classes)) {
+      const path = join(classes, old);
+      if (path !== out && Date.now() - statSync(path).mtimeMs > 86_400_000) {
+        rmSync(path, { recursive: true, force: true });
+      }
+    }
   }
+  utimesSync(out, new Date(), new Date());
   classesDir = out;
   return out;
 }

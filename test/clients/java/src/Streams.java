@@ -39,8 +39,28 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class Streams {
   private Streams() {}
 
+  /** The instances' state dirs, removed when the scenario ends. */
+  static final List<java.nio.file.Path> STATE_DIRS = new ArrayList<>();
+
+  static void removeStateDirs() throws java.io.IOException {
+    for (java.nio.file.Path dir : STATE_DIRS) {
+      try (var paths = Files.walk(dir)) {
+        for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
+    STATE_DIRS.clear();
+  }
+
   public static void main(String[] argv) throws Exception {
-    Driver.serve(Map.of("wordcount", Streams::wordcount));
+    Driver.serve(Map.of("wordcount", args -> {
+      try {
+        wordcount(args);
+      } finally {
+        removeStateDirs();
+      }
+    }));
   }
 
   static Topology topology(String input, String output) {
@@ -61,7 +81,9 @@ public final class Streams {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("kilgore-streams-").toString());
+    java.nio.file.Path stateDir = Files.createTempDirectory("kilgore-streams-");
+    STATE_DIRS.add(stateDir);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0); // every update goes downstream
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 200);
