@@ -32,6 +32,7 @@ async function readAll(topic: string, readUncommitted: boolean, expected: number
   const consumer: Consumer = kafka.consumer({
     groupId: `read-${topic}-${readUncommitted}-${Date.now()}`,
     readUncommitted,
+    maxWaitTimeInMs: 100,
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -186,5 +187,29 @@ describe('transactions with kafkajs', () => {
     const offsets = await admin.fetchOffsets({ groupId: 'r-group', topics: ['tx'] });
     await admin.disconnect();
     expect(offsets[0]!.partitions[0]!.offset).toBe('-1');
+  });
+
+  it('aborts a transaction left open past transaction.timeout.ms and fences its producer', async () => {
+    const producer = kafka.producer({
+      transactionalId: 'tx-timeout',
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 1000,
+      retry: { retries: 1 },
+    });
+    await producer.connect();
+    const t = await producer.transaction();
+    await t.send({ topic: 'tx-out', messages: values('late', 2) });
+    const log = broker.context.logs.get('tx-out', 0)!;
+    expect(log.lastStableOffset).toBeLessThan(log.logEndOffset);
+    const deadline = Date.now() + 10_000;
+    while (log.lastStableOffset < log.logEndOffset && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    // The broker aborted it: the last stable offset moved past the abort marker.
+    expect(log.lastStableOffset).toBe(log.logEndOffset);
+    expect(broker.context.transactions.get('tx-timeout')?.status).toBe(5); // CompleteAbort
+    const err = await t.commit().catch((e: unknown) => e);
+    expect(String((err as Error)?.message ?? err)).toMatch(/fenced|epoch/i);
+    await producer.disconnect().catch(() => {});
   });
 });
