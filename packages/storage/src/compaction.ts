@@ -35,7 +35,8 @@ const firstDirty = new WeakMap<PartitionLog, number>();
  * Log compaction (`cleanup.policy=compact`): in the cleanable segments, only the latest record
  * of each key survives; a tombstone (null value) survives until it is older than
  * delete.retention.ms; offsets never change (the gaps stay). Cleanable means: not the active
- * segment, wholly below the high watermark, and older than min.compaction.lag.ms.
+ * segment, wholly below the last stable offset, and older than min.compaction.lag.ms. Records of
+ * aborted transactions are dropped; transaction markers are kept.
  *
  * Each segment is rewritten to `<base>.log.cleaned` and renamed over the original, so a crash
  * leaves one or the other. Departures from Kafka: segments are cleaned one for one (never
@@ -52,7 +53,8 @@ export async function compactLog(log: PartitionLog, opts: CompactionOptions): Pr
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     const nextBase = log.segments[i + 1]!.baseOffset;
-    if (nextBase > log.highWatermark) break;
+    // Nothing at or past the last stable offset: an open transaction's records may yet abort.
+    if (nextBase > log.lastStableOffset) break;
     if (seg.maxTimestamp > opts.now - config.minCompactionLagMs) break;
     if (seg.corruptAt !== undefined) break;
     cleanable.push(seg);
@@ -62,10 +64,27 @@ export async function compactLog(log: PartitionLog, opts: CompactionOptions): Pr
   const dirtyFrom = firstDirty.get(log) ?? -1;
   if (end <= dirtyFrom && !hasExpiringTombstones()) return result;
 
+  // Records of aborted transactions are not data: they never count as a key's latest, and go.
+  const aborted = log.abortedTransactions(cleanable[0]!.baseOffset, end - 1);
+  const isAborted = (b: RawBatch): boolean => {
+    const h = b.header;
+    if (
+      (h.attributes & BatchAttributes.transactional) === 0 ||
+      (h.attributes & BatchAttributes.control) !== 0
+    ) {
+      return false;
+    }
+    const offset = Number(h.baseOffset);
+    return aborted.some(
+      (t) => t.producerId === h.producerId && t.firstOffset <= offset && offset <= t.lastOffset,
+    );
+  };
+
   // Pass 1: the offset of the latest record of every key.
   const latest = new Map<string, number>();
   for (const seg of cleanable) {
     for (const batch of await decodeSegment(seg)) {
+      if (isAborted(batch)) continue;
       for (const r of batch.records)
         if (r.key !== null) latest.set(r.key.toString('latin1'), Number(r.offset));
     }
@@ -77,8 +96,13 @@ export async function compactLog(log: PartitionLog, opts: CompactionOptions): Pr
     let removed = 0;
     for (const batch of await decodeSegment(seg)) {
       const h = batch.header;
+      // Markers stay (Kafka drops them after delete.retention.ms; Kilgore keeps them).
       if ((h.attributes & BatchAttributes.control) !== 0) {
         parts.push(batch.raw);
+        continue;
+      }
+      if (isAborted(batch)) {
+        removed += batch.records.length;
         continue;
       }
       const keep = batch.records.filter((r) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeRecordBatch, encodeRecordBatchSync } from '@kilgore/protocol';
-import { decodeTxnIndex, LogManager } from '@kilgore/storage';
+import { decodeRecordBatch, encodeRecordBatchSync, iterateBatches } from '@kilgore/protocol';
+import { compactLog, decodeTxnIndex, LogManager } from '@kilgore/storage';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/batches.js';
 
@@ -81,6 +81,51 @@ describe('transactions in a partition log', () => {
     await log.truncateTo(2);
     expect(log.abortedTransactions(0, 5)).toEqual([]);
     expect(log.openTransactions.get(3n)).toBe(0);
+    await m.close();
+  });
+
+  it('compaction drops aborted records, keeps markers, and never lets an aborted value win', async () => {
+    const m = await LogManager.open({ dir: tempDir(), background: false });
+    // One batch per segment, so that all but the active one are cleanable.
+    const log = m.createPartition('t', 0, { cleanupPolicy: ['compact'], segmentBytes: 100 });
+    await log.append(txnBatch(5n, 0, ['committed'])); // 0
+    await log.appendMarker({ producerId: 5n, producerEpoch: 0, commit: true }); // 1
+    await log.append(txnBatch(6n, 0, ['aborted'])); // 2: same key 'k', later
+    await log.appendMarker({ producerId: 6n, producerEpoch: 0, commit: false }); // 3
+    await log.append(plain('tail')); // 4: the active segment
+    const r = await compactLog(log, { now: Date.now() });
+    expect(r.recordsRemoved).toBe(1);
+    const kept: Array<[bigint, number, string]> = [];
+    for (let offset = 0; offset < log.logEndOffset; ) {
+      const { records, nextOffset } = log.read(offset, 1 << 20);
+      for (const b of iterateBatches(records)) {
+        const batch = await decodeRecordBatch(records.subarray(b.position, b.position + b.size));
+        for (const rec of batch.records)
+          kept.push([rec.offset, batch.header.attributes & 0x30, rec.value?.toString('latin1') ?? '']);
+      }
+      offset = nextOffset;
+    }
+    expect(kept.map(([o, a]) => [o, a])).toEqual([
+      [0n, 0x10],
+      [1n, 0x30],
+      [3n, 0x30],
+      [4n, 0],
+    ]);
+    expect(kept[0]![2]).toBe('committed');
+    await m.close();
+  });
+
+  it('compaction stops at the last stable offset', async () => {
+    const m = await LogManager.open({ dir: tempDir(), background: false });
+    const log = m.createPartition('t', 0, { cleanupPolicy: ['compact'], segmentBytes: 100 });
+    await log.append(plain('old')); // 0
+    await log.append(txnBatch(8n, 0, ['open'])); // 1: still open
+    await log.append(plain('new')); // 2
+    await log.append(plain('newest')); // 3
+    expect(log.lastStableOffset).toBe(1);
+    const r = await compactLog(log, { now: Date.now() });
+    // Offset 0 is superseded by 2 and 3, but those lie past the LSO: nothing is cleanable yet.
+    expect(r.recordsRemoved).toBe(0);
     await m.close();
   });
 });
