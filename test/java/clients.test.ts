@@ -65,6 +65,7 @@ describe('Java consumer', () => {
     expect(consumed).toMatchObject({ distinct: 400, duplicates: 0, asyncError: null });
     expect(consumed.revocations).toBeGreaterThan(0);
     expect(consumed.asyncCommits).toBeGreaterThan(0);
+    expect(consumed.asyncCommits).toBe(consumed.asyncIssued); // every commitAsync called back, without error
     expect(consumed.b).toBeGreaterThan(0);
     expect(one(lines, 'committed').offsets).toEqual({ 0: 100, 1: 100, 2: 100, 3: 100 });
     expect(one(lines, 'resumed')).toEqual({

@@ -275,7 +275,7 @@ public final class Clients {
       public void onPartitionsAssigned(Collection<TopicPartition> assigned) {}
     });
     long deadline = System.currentTimeMillis() + 30_000;
-    int aCount = 0, bCount = 0;
+    int aCount = 0, bCount = 0, asyncIssued = 0;
     while (aCount < 100 && System.currentTimeMillis() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : a.poll(Duration.ofMillis(100))) {
         aCount++;
@@ -285,6 +285,9 @@ public final class Clients {
     a.commitSync();
     Driver.emit("step", "alone", "assigned", partitionsOf(a.assignment()), "consumed", aCount);
 
+    // A fetches nothing until the rebalance (an eager one hands out fresh, unpaused partitions), so
+    // B's half still has records left for it however fast A is.
+    a.pause(a.assignment());
     b.subscribe(List.of(topic));
     boolean split = false;
     Set<Integer> aParts = Set.of(), bParts = Set.of();
@@ -300,6 +303,7 @@ public final class Clients {
         if (!seen.add(r.partition() + "/" + r.offset())) duplicates.incrementAndGet();
       }
       if (!fromB.isEmpty()) {
+        asyncIssued++;
         b.commitAsync((offsets, err) -> {
           if (err != null) asyncError.set(err);
           else asyncCommits.incrementAndGet();
@@ -314,11 +318,16 @@ public final class Clients {
         Driver.emit("step", "rebalanced", "a", aParts, "b", bParts, "union", union.size());
       }
     }
-    // The last async commit completes in a later poll or in commitSync.
+    // Async commit callbacks run in a later poll, commitSync or commitAsync of the same consumer.
     b.commitSync();
+    long callbacksBy = System.currentTimeMillis() + 5_000;
+    while (asyncCommits.get() + (asyncError.get() == null ? 0 : 1) < asyncIssued
+        && System.currentTimeMillis() < callbacksBy) {
+      b.poll(Duration.ofMillis(50));
+    }
     Driver.emit(
         "step", "consumed", "distinct", seen.size(), "duplicates", duplicates.get(), "a", aCount, "b", bCount,
-        "revocations", revocations.get(), "asyncCommits", asyncCommits.get(),
+        "revocations", revocations.get(), "asyncCommits", asyncCommits.get(), "asyncIssued", asyncIssued,
         "asyncError", asyncError.get() == null ? null : asyncError.get().toString());
     a.close();
     b.close();
