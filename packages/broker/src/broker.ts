@@ -178,7 +178,8 @@ export class Broker {
       chain,
     };
     await groups.start();
-    await transactions.start();
+    // Under chains the head of the coordinator's chain loads it (BrokerChain watches for that).
+    if (!chain) await transactions.load();
     const server = new KafkaServer({
       listeners: config.listeners,
       maxFrameBytes: config.socketRequestMaxBytes,

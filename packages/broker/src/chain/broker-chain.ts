@@ -321,7 +321,10 @@ export class BrokerChain {
     }
   }
 
-  /** When this node becomes the coordinator's head, committed offsets are read from the log. */
+  /**
+   * When this node becomes the coordinator's head, committed offsets and transaction state are
+   * read from the log; when it stops being it, the transaction coordinator lets go.
+   */
   #watchCoordinator(): void {
     const check = async (): Promise<void> => {
       while (!this.#stopped) {
@@ -331,10 +334,12 @@ export class BrokerChain {
             // What the old head had acknowledged is committed once our own chain acks it.
             if (log) await log.waitForData(log.logEndOffset - 1, 5000);
             await this.#ctx?.groups.offsets.load();
+            await this.#ctx?.transactions.load();
             this.#offsetsLoaded = true;
             this.log.info('group coordinator: committed offsets loaded from the replicated log');
           }
         } else {
+          if (this.#offsetsLoaded) this.#ctx?.transactions.unload();
           this.#offsetsLoaded = false;
         }
         await sleep(this.#offsetsLoaded || !this.isCoordinator() ? 200 : 20);

@@ -6,6 +6,7 @@ import {
 } from '@kilgore/protocol';
 import { mayCluster, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation, ResourceType } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 const MAX_EPOCH = 32767;
@@ -30,6 +31,9 @@ export const initProducerIdHandler = defineHandler<InitProducerIdRequest, InitPr
           producerEpoch: -1,
         };
       }
+      const notHere = coordinatorError(broker);
+      if (notHere !== ErrorCode.NONE)
+        return { throttleTimeMs: 0, errorCode: notHere, producerId: -1n, producerEpoch: -1 };
       const r = await broker.transactions.initProducerId(
         request.transactionalId,
         request.transactionTimeoutMs,

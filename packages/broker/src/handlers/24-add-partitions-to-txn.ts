@@ -8,6 +8,7 @@ import {
 } from '@kilgore/protocol';
 import { mayTopic, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import { defineHandler, type RequestInfo } from './types.js';
 
@@ -72,6 +73,8 @@ async function addOne(
   if (!mayTransactionalId(broker, info, AclOperation.WRITE, transactionalId)) {
     return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
   }
+  const notHere = coordinatorError(broker);
+  if (notHere !== ErrorCode.NONE) return answer(() => notHere);
   // Kafka checks every partition first; one bad one fails them all.
   const problems = new Map<string, number>();
   for (const t of topics) {
@@ -81,6 +84,15 @@ async function addOne(
       if (!allowed) problems.set(`${t.name}\u0000${p}`, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       else if (!info_ || p < 0 || p >= info_.partitions)
         problems.set(`${t.name}\u0000${p}`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      else if (broker.chain && broker.chain.replicator.leaderOf(t.name, p)?.nodeId !== broker.nodeId) {
+        // Markers are written by this node only: a partition headed elsewhere (another chain)
+        // cannot join yet. Refused outright rather than retried until the transaction times out.
+        broker.log.warn(
+          { transactionalId, topic: t.name, partition: p },
+          'transactions spanning chains are not supported yet: partition is headed by another node',
+        );
+        problems.set(`${t.name}\u0000${p}`, ErrorCode.INVALID_TXN_STATE);
+      }
     }
   }
   if (problems.size > 0) {

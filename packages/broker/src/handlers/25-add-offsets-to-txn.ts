@@ -6,6 +6,7 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import { defineHandler } from './types.js';
 
@@ -24,6 +25,8 @@ export const addOffsetsToTxnHandler = defineHandler<AddOffsetsToTxnRequest, AddO
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     }
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notHere };
     // The offsets partition must exist before its marker can be written.
     broker.groups.offsets.ensureLog();
     const errorCode = await broker.transactions.addPartitions(

@@ -1,6 +1,7 @@
 import { ApiKey, type EndTxnRequest, type EndTxnResponse, ErrorCode } from '@kilgore/protocol';
 import { mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 /**
@@ -16,6 +17,8 @@ export const endTxnHandler = defineHandler<EndTxnRequest, EndTxnResponse>({
     if (!mayTransactionalId(broker, info, AclOperation.WRITE, request.transactionalId)) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     }
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notHere };
     const errorCode = await broker.transactions.endTxn(
       request.transactionalId,
       request.producerId,

@@ -6,6 +6,7 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup, mayTopic, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import { defineHandler } from './types.js';
 
@@ -32,6 +33,8 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, TxnO
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return { throttleTimeMs: 0, topics: refuse(ErrorCode.GROUP_AUTHORIZATION_FAILED, request.topics) };
     }
+    const notHere = coordinatorError(broker);
+    if (notHere !== ErrorCode.NONE) return { throttleTimeMs: 0, topics: refuse(notHere, request.topics) };
     const verified = await broker.transactions.addPartitions(
       request.transactionalId,
       request.producerId,

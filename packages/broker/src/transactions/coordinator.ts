@@ -58,8 +58,14 @@ export class TransactionCoordinator {
     this.#now = deps.now ?? Date.now;
   }
 
-  /** Replays the state log, finishes transactions caught between prepare and complete, arms timeouts. */
-  async start(): Promise<void> {
+  /**
+   * Takes the coordinator role: replays the state log, finishes transactions caught between
+   * prepare and complete, arms timeouts. On one node at start; under chains whenever this node
+   * becomes the head of the coordinator's chain.
+   */
+  async load(): Promise<void> {
+    this.unload();
+    this.#closed = false;
     for await (const r of this.deps.stateLog.replay()) {
       const id = decodeTxnKey(r.key);
       if (id === undefined) continue;
@@ -84,6 +90,12 @@ export class TransactionCoordinator {
       }
     }
     this.deps.log.info({ transactionalIds: this.#txns.size }, 'transaction state loaded');
+  }
+
+  /** Gives the role up (another node coordinates now): timers stop, state is forgotten. */
+  unload(): void {
+    this.close();
+    this.#txns.clear();
   }
 
   close(): void {
