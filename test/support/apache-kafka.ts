@@ -28,7 +28,8 @@
  * - The handle: `bootstrap`, `nodes[i]` (`nodeId`, `port`, `controllerPort`, `logDir`, `pid`,
  *   `properties` path, `running`, `stop()`, `kill()`), `logDir` (= nodes[0].logDir), `clusterId`,
  *   `dir`, `log()` (the nodes' recent stderr/stdout, for failure messages), `stop()` and `kill()`
- *   for all nodes. Stopping keeps the files (tests copy segments out of a stopped Kafka);
+ *   for all nodes, `restart()` (starts stopped nodes again on their dirs and ports). Stopping
+ *   keeps the files (tests copy segments out of a stopped Kafka);
  *   `stop({ removeFiles: true })` deletes `dir` as well.
  * - `runKafkaClass(mainClass, args, options)`: runs one tool main class (kafka.tools.DumpLogSegments,
  *   org.apache.kafka.tools.GetOffsetShell, ...) with quick-start JVM flags and the quiet log4j2
@@ -233,6 +234,11 @@ export interface ApacheKafka {
   stop(options?: { removeFiles?: boolean; timeoutMs?: number }): Promise<void>;
   /** SIGKILLs every node. */
   kill(): Promise<void>;
+  /**
+   * Starts the stopped (or killed) nodes again on the same dirs and ports, and waits as
+   * startApacheKafka does. A restart makes KRaft elect the partition leaders anew (leader epoch + 1).
+   */
+  restart(): Promise<void>;
 }
 
 /** A port free on 127.0.0.1 right now (the kernel's pick). */
@@ -384,6 +390,33 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits until every node answers Metadata listing every broker; kills them all and throws if one exits or time runs out. */
+async function waitReady(handle: ApacheKafka, nodes: Node[], timeoutMs: number): Promise<void> {
+  const expected = nodes.map((n) => n.nodeId);
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (const n of nodes) {
+    for (;;) {
+      if (!n.running) {
+        await handle.kill();
+        throw new Error(`Apache Kafka node ${n.nodeId} exited while starting:\n${handle.log()}`);
+      }
+      try {
+        const ids = await metadataBrokerIds(n.port);
+        if (ids.join() === expected.join()) break;
+        last = `brokers [${ids}] of [${expected}]`;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      if (Date.now() > deadline) {
+        await handle.kill();
+        throw new Error(`Apache Kafka node ${n.nodeId} not ready (${last}):\n${handle.log()}`);
+      }
+      await sleep(200);
+    }
+  }
+}
+
 /** Formats each node's storage and starts the nodes; resolves when all of them answer Metadata with every broker. */
 export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promise<ApacheKafka> {
   const count = options.nodes ?? 1;
@@ -451,7 +484,11 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
     ...(options.jvm === 'kafka-defaults' ? kafkaDefaultJvmFlags : quickStartJvmFlags),
     ...(options.jvmFlags ?? []),
   ];
-  for (const n of nodes) n.start([...flags, `-Dkafka.logs.dir=${join(dir, `node-${n.nodeId}`, 'logs')}`]);
+  const launch = () => {
+    for (const n of nodes) {
+      if (!n.running) n.start([...flags, `-Dkafka.logs.dir=${join(dir, `node-${n.nodeId}`, 'logs')}`]);
+    }
+  };
 
   const handle: ApacheKafka = {
     bootstrap: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
@@ -467,30 +504,12 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
     async kill() {
       await Promise.all(nodes.map((n) => n.kill()));
     },
+    async restart() {
+      launch();
+      await waitReady(handle, nodes, options.startTimeoutMs ?? 90_000);
+    },
   };
-
-  const expected = nodes.map((n) => n.nodeId);
-  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
-  let last = '';
-  for (const n of nodes) {
-    for (;;) {
-      if (!n.running) {
-        await handle.kill();
-        throw new Error(`Apache Kafka node ${n.nodeId} exited while starting:\n${handle.log()}`);
-      }
-      try {
-        const ids = await metadataBrokerIds(n.port);
-        if (ids.join() === expected.join()) break;
-        last = `brokers [${ids}] of [${expected}]`;
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      if (Date.now() > deadline) {
-        await handle.kill();
-        throw new Error(`Apache Kafka node ${n.nodeId} not ready (${last}):\n${handle.log()}`);
-      }
-      await sleep(200);
-    }
-  }
+  launch();
+  await waitReady(handle, nodes, options.startTimeoutMs ?? 90_000);
   return handle;
 }
