@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Broker, loadConfig } from '@kilgore/broker';
@@ -155,6 +155,7 @@ let kafkaTopicId = '';
 let kafkaFiles: string[] = [];
 let logDir = '';
 let kafkaEpochs = '';
+let kafkaConfigs: string[] = [];
 
 /** Kafka's Java consumer (kafka-console-consumer) reads a partition from the beginning: `offset key value` lines. */
 async function javaConsume(partition: number, count: number): Promise<string[]> {
@@ -176,6 +177,7 @@ beforeAll(async () => {
   const create = await runKafkaClass('org.apache.kafka.tools.TopicCommand', [
     ...['--bootstrap-server', kafka.bootstrap, '--create', '--topic', TOPIC],
     ...['--partitions', '2', '--replication-factor', '1'],
+    ...['--config', 'retention.ms=-1', '--config', 'max.message.bytes=2000000'],
   ]);
   expect(create.code, `${create.stdout}\n${create.stderr}`).toBe(0);
   // Partition 0: ~2.5 MiB (3 segments or more) with each codec in turn; partition 1: an idempotent producer.
@@ -191,6 +193,17 @@ beforeAll(async () => {
   const idempotent = records('idem', 300, 100);
   await kcatProduce(kafka.bootstrap, 1, 'lz4', idempotent, ['-X', 'enable.idempotence=true']);
   produced[1]!.push(...idempotent);
+  // Topic configs live in Kafka's metadata log, not in the partition dirs: read them from Kafka
+  // (kafka-configs --describe) and give them to Kilgore before it starts, in its own file
+  // (without retention.ms=-1, Kilgore's 7-day default would delete old segments at once).
+  const describe = await runKafkaClass('kafka.admin.ConfigCommand', [
+    ...['--bootstrap-server', kafka.bootstrap, '--describe'],
+    ...['--entity-type', 'topics', '--entity-name', TOPIC],
+  ]);
+  kafkaConfigs = [
+    ...describe.stdout.matchAll(/^\s+([a-z.]+)=(\S+) sensitive=false synonyms=\{DYNAMIC_TOPIC_CONFIG/gm),
+  ].map((m) => `${m[1]}=${m[2]}`);
+  expect(describe.code, describe.stderr).toBe(0);
   await kafka.stop(); // a clean shutdown: segments and indexes closed, snapshots written
 
   // The copy: each <topic>-<partition> dir, whole, into an empty Kilgore log dir. Kafka's log-dir
@@ -198,6 +211,8 @@ beforeAll(async () => {
   logDir = tempDir('kilgore-migrated-');
   for (const p of [0, 1])
     cpSync(join(kafka.logDir, `${TOPIC}-${p}`), join(logDir, `${TOPIC}-${p}`), { recursive: true });
+  mkdirSync(join(logDir, 'kilgore-topic-configs'));
+  writeFileSync(join(logDir, 'kilgore-topic-configs', `${TOPIC}.properties`), `${kafkaConfigs.join('\n')}\n`);
   kafkaFiles = readdirSync(join(logDir, `${TOPIC}-0`)).sort();
   kafkaEpochs = readFileSync(join(logDir, `${TOPIC}-1`, 'leader-epoch-checkpoint'), 'utf8');
   kafkaTopicId = /topic_id: (\S+)/.exec(
@@ -218,9 +233,14 @@ describe('a partition dir written by Apache Kafka, served by Kilgore', () => {
     expect(kafkaEpochs).toBe('0\n1\n2 0\n'); // partition 1 was written after the restart, in epoch 2
   });
 
-  it("knows the topic, its partitions and Kafka's topic id", () => {
+  it("knows the topic, its partitions, Kafka's topic id and the configs carried over", () => {
     const topic = broker!.context.topics.get(TOPIC);
     expect(topic).toMatchObject({ name: TOPIC, partitions: 2, id: kafkaTopicId });
+    expect(kafkaConfigs.sort()).toEqual(['max.message.bytes=2000000', 'retention.ms=-1']);
+    expect(Object.fromEntries(broker!.context.topicConfigs.get(TOPIC))).toEqual({
+      'max.message.bytes': '2000000',
+      'retention.ms': '-1',
+    });
   });
 
   it('serves every record Kafka stored, at its offset', async () => {
