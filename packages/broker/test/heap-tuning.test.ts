@@ -29,7 +29,8 @@ function run(flags: string[], percent = ''): { applied: string; factors: string[
   return { applied, factors };
 }
 
-describe('heap tuning for broker traffic', () => {
+// Each test runs a node child with --trace-gc-verbose: more than 5 s on a loaded 2-core machine.
+describe('heap tuning for broker traffic', { timeout: 30_000 }, () => {
   it('sets a growing factor that V8 uses from the next full GC on (set while running)', () => {
     // 150%, not the default 300%: a quiet process gets V8's own factor of 4.0 anyway.
     const r = run([], '150');

@@ -29,7 +29,8 @@ const consumeAll = (topic: string, format = '%p:%k=%s\n') =>
     format,
   ]);
 
-describe('real clients against startBroker()', () => {
+// Each test starts kcat (a process) beside kafkajs; a loaded 2-core machine needs more than 5 s.
+describe('real clients against startBroker()', { timeout: 30_000 }, () => {
   it('kafkajs produces; its admin sees the offsets; kcat reads the records', async () => {
     await broker.createTopic('kjs', { partitions: 2 });
     const kafka = new Kafka({ clientId: 'kjs', brokers: broker.brokers, logLevel: logLevel.NOTHING });

@@ -24,7 +24,8 @@ async function offsets(topic: string) {
   return o.sort((a, b) => a.partition - b.partition);
 }
 
-describe('fault injection with real clients', () => {
+// kcat runs as a process and the clients retry with backoff: more than 5 s on a loaded 2-core machine.
+describe('fault injection with real clients', { timeout: 30_000 }, () => {
   it('one NOT_LEADER_OR_FOLLOWER on Produce: kafkajs retries and the record lands once', async () => {
     broker = await startBroker();
     await broker.createTopic('nl', { partitions: 1 });

@@ -33,7 +33,8 @@ async function killed(signal: NodeJS.Signals, args: string[] = []) {
   return { dir, ...(await ended) };
 }
 
-describe('temp dirs of brokers never stopped', () => {
+// Each test starts a tsx child (seconds on a loaded 2-core machine, where the 5 s default ran out).
+describe('temp dirs of brokers never stopped', { timeout: 30_000 }, () => {
   it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
     'are removed when %s ends the process, which still dies of that signal',
     async (signal) => {
