@@ -31,13 +31,23 @@ function runAndKill(dir: string, seed: number, target: number, extraMs: number):
       killing = true;
       setTimeout(() => child.kill('SIGKILL'), extraMs);
     };
-    const timer = setTimeout(kill, 5000);
+    // A backstop for a writer that never reaches `target`, counted from its 'ready' line: under
+    // load a tsx start alone took over 5 s, and a kill before the writer opened its log left
+    // nothing to check (ENOENT on the partition dir).
+    let timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`writer not ready within 60 s: ${stderr}`));
+    }, 60_000);
     child.stdout.on('data', (d: Buffer) => {
       buffered += d.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
       for (const line of lines) {
-        if (line.startsWith('ready')) continue;
+        if (line.startsWith('ready')) {
+          clearTimeout(timer);
+          timer = setTimeout(kill, 5000);
+          continue;
+        }
         const [b, l, c] = line.split(' ').map(Number);
         acked.push({ base: b!, last: l!, crc: c! });
       }
