@@ -317,21 +317,17 @@ describe('a partition dir written by Apache Kafka, served by Kilgore', () => {
   });
 });
 
-describe('leader epochs after a migration (known gap)', () => {
-  // Kafka wrote partition 1 in leader epoch 2 (after its restart); a single Kilgore node stamps
-  // every append with epoch 0 (SINGLE_NODE_LEADER_EPOCH in handlers/00-produce.ts) and answers
-  // Metadata with 0, so the log's epochs go 2 -> 0, which Kafka never writes. Kafka's consumer
-  // read it all above, but it keeps the newest epoch it saw in a batch (2) and, by its rules,
-  // takes Metadata naming an older one (0) for stale. The fix
-  // (a single node's epoch = the log's newest epoch, at least 0, in chain/partition-answers.ts
-  // and at the append in 00-produce.ts) is owned by the produce path; until it lands this test is
-  // expected to fail, and vitest reports it when it starts to pass.
+describe('leader epochs after a migration', () => {
+  // Kafka wrote partition 1 in leader epoch 2 (after its restart). A single Kilgore node takes
+  // the newest epoch its log holds (chain/partition-answers.ts), so its appends and Metadata
+  // carry 2 as well: epochs in the log never go down, and Kafka's consumer, which keeps the
+  // newest epoch it saw, never takes Kilgore's Metadata for stale.
   it("reads partition 1's batch epochs: Kafka's 2s, then Kilgore's appends", () => {
     expect(epochs.slice(0, 6)).toEqual([2, 2, 2, 2, 2, 2]); // 300 records, 50 a batch, from Kafka
     expect(epochs.length).toBeGreaterThan(6); // and Kilgore's
   });
 
-  it.fails("keeps the partition's leader epochs non-decreasing across Kafka's batches and Kilgore's", () => {
+  it("keeps the partition's leader epochs non-decreasing across Kafka's batches and Kilgore's", () => {
     expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
   });
 });

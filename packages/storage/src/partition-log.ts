@@ -399,6 +399,11 @@ export class PartitionLog {
     return this.#epochs;
   }
 
+  /** The newest leader epoch in this log's batches (-1 when none has one). */
+  get latestEpoch(): number {
+    return this.#epochs.latestEpoch;
+  }
+
   /** OffsetForLeaderEpoch for this log. */
   endOffsetForEpoch(epoch: number): EpochEndOffset {
     return this.#epochs.endOffsetForEpoch(epoch, this.logEndOffset);

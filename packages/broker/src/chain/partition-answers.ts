@@ -9,8 +9,18 @@ import type { PartitionLogView } from '../logs/partition-log.js';
 /** One stable leader epoch on a single node; the chain epoch under replication. */
 export const SINGLE_NODE_LEADER_EPOCH = 0;
 
+/**
+ * A partition's leader epoch. One node keeps the newest epoch its log holds (0 for a new log):
+ * a partition directory migrated from Kafka may carry batches of epoch 2, and epochs in a log
+ * must never go down.
+ */
 export function leaderEpochOf(broker: BrokerContext, topic: string, partition: number): number {
-  return broker.chain ? broker.chain.placement(topic, partition).epoch : SINGLE_NODE_LEADER_EPOCH;
+  if (broker.chain) return broker.chain.placement(topic, partition).epoch;
+  return singleNodeEpoch(broker.logs.get(topic, partition));
+}
+
+export function singleNodeEpoch(log: { latestEpoch?: number } | undefined): number {
+  return Math.max(SINGLE_NODE_LEADER_EPOCH, log?.latestEpoch ?? SINGLE_NODE_LEADER_EPOCH);
 }
 
 /** The topic's `min.insync.replicas`, else the broker's (Kafka's precedence). */
@@ -27,7 +37,11 @@ export function partitionReplicas(
   partition: number,
 ): { leader: number; replicas: number[]; epoch: number } {
   if (!broker.chain)
-    return { leader: broker.nodeId, replicas: [broker.nodeId], epoch: SINGLE_NODE_LEADER_EPOCH };
+    return {
+      leader: broker.nodeId,
+      replicas: [broker.nodeId],
+      epoch: leaderEpochOf(broker, topic, partition),
+    };
   return broker.chain.placement(topic, partition);
 }
 

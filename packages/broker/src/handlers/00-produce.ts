@@ -12,7 +12,7 @@ import {
 } from '@kilgore/protocol';
 import { mayTopic, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { minInsyncReplicas, SINGLE_NODE_LEADER_EPOCH } from '../chain/partition-answers.js';
+import { minInsyncReplicas, singleNodeEpoch } from '../chain/partition-answers.js';
 import { errorCodeOf, type PartitionAppendResult, recordErrorsOf } from '../logs/partition-log.js';
 import { defineHandler } from './types.js';
 
@@ -127,7 +127,7 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
         appends.push(
           // coalesce: pipelined requests dispatched in one go share one writev (the records
           // are a view into this request's frame, which nothing else changes).
-          log.append(p.records, { leaderEpoch: SINGLE_NODE_LEADER_EPOCH, coalesce: true }).then(
+          log.append(p.records, { leaderEpoch: singleNodeEpoch(log), coalesce: true }).then(
             (r) => {
               if (seq.kind === 'append') seq.commit(r.baseOffset);
               // acks=all under replication: answered once the tail has it (the high watermark).
