@@ -11,6 +11,7 @@ import { Groups, OFFSETS_TOPIC } from './groups/index.js';
 import { OffsetsLog } from './groups/offsets-log.js';
 import { advertisedVersions } from './handlers/index.js';
 import type { RequestInterceptor } from './interceptor.js';
+import { createLocalRequests, type LocalRequests } from './local-requests.js';
 import type { LogStore } from './logs/partition-log.js';
 import { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
@@ -49,13 +50,21 @@ export interface AdvertisedAddress {
 /** One running Kilgore node. */
 export class Broker {
   private stopping: Promise<void> | null = null;
+  /**
+   * Calls one Kafka API in-process (decoded request body in, response body out), with the same
+   * ACLs, replication and acks as a client's request: the face that packages above the broker
+   * (HTTP, unix-socket ingest) use instead of reaching into its internals.
+   */
+  readonly request: LocalRequests;
 
   private constructor(
     readonly context: BrokerContext,
     private readonly server: KafkaServer,
     readonly listeners: readonly BoundListener[],
     private readonly shutdown: AbortController,
-  ) {}
+  ) {
+    this.request = createLocalRequests(context);
+  }
 
   /** Opens the log dir and binds every listener; resolves once clients can connect. */
   static async start(opts: BrokerOptions): Promise<Broker> {

@@ -11,6 +11,7 @@ export type { BrokerContext } from './context.js';
 export type { RequestInfo } from './handlers/types.js';
 export { HEAP_GROWING_PERCENT, tuneHeapForBrokerTraffic } from './heap-tuning.js';
 export type { InterceptedRequest, InterceptNext, RequestInterceptor } from './interceptor.js';
+export { type LocalCaller, LocalRequestError, type LocalRequests } from './local-requests.js';
 export { MemoryLogStore, MemoryPartitionLog } from './logs/memory-log.js';
 export type { LogStore, PartitionAppendResult, PartitionLogView } from './logs/partition-log.js';
 export { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
