@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { consumeCommand, produceCommand, topicsCommand } from './client-commands.js';
+import { dumpLogCommand } from './dump-log/index.js';
 import { serveCommand } from './serve.js';
 
 const program = new Command('kilgore')
@@ -9,6 +10,7 @@ const program = new Command('kilgore')
   .addCommand(serveCommand())
   .addCommand(topicsCommand())
   .addCommand(produceCommand())
-  .addCommand(consumeCommand());
+  .addCommand(consumeCommand())
+  .addCommand(dumpLogCommand());
 
 await program.parseAsync(process.argv);

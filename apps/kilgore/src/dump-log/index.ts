@@ -1,0 +1,2 @@
+export { type DumpLogFlags, dumpLogCommand, dumpLogFiles } from './command.js';
+export { Output } from './output.js';
