@@ -8,7 +8,7 @@
 set -euo pipefail
 
 packages=(kcat python3-confluent-kafka python3-kafka python3-zstandard python3-lz4 python3-snappy dnsmasq-base openssl
-  python3-venv)
+  python3-venv php-cli)
 
 missing=()
 for pkg in "${packages[@]}"; do

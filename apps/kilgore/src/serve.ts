@@ -9,6 +9,7 @@ import {
   MetaPropertiesError,
   tuneHeapForBrokerTraffic,
 } from '@kilgore/broker';
+import { type IngestConfig, IngestServer, ingestConfigFrom } from '@kilgore/ingest';
 import { Command, Option } from 'commander';
 import { createLogger } from './logger.js';
 import { reloadOnSighup } from './reload.js';
@@ -68,7 +69,9 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
   for (const w of warnings) log.warn(w);
   // Membership from DNS SRV records (kilgore.chain.srv / kilgore.cluster.srv), if configured.
   let membership: ReturnType<typeof srvMembership>;
+  let ingestConfig: IngestConfig | null;
   try {
+    ingestConfig = ingestConfigFrom(config);
     membership = srvMembership(config, log);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -92,6 +95,18 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
     process.stderr.write(`kilgore: ${message}\n`);
     process.exit(1);
   }
+  // The unix-socket ingest (kilgore.ingest.socket), off unless set.
+  let ingest: IngestServer | undefined;
+  if (ingestConfig) {
+    try {
+      ingest = await IngestServer.start(broker, ingestConfig, log);
+    } catch (err) {
+      log.fatal({ err }, String(err));
+      process.stderr.write(`kilgore: ${(err as Error).message}\n`);
+      await broker.stop();
+      process.exit(1);
+    }
+  }
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -101,8 +116,9 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
       process.exit(1);
     }
     log.info({ signal }, 'shutting down');
-    broker
-      .stop()
+    // The ingest first: its open batches are appended before the broker closes the logs.
+    Promise.resolve(ingest?.stop())
+      .then(() => broker.stop())
       .then(() => membership?.stop())
       .then(
         () => process.exit(0),

@@ -7,6 +7,7 @@
 
 import { CHAIN_CONFIG_DEFS } from './chain-definitions.js';
 import { DISCOVERY_CONFIG_DEFS } from './discovery-definitions.js';
+import { INGEST_CONFIG_DEFS } from './ingest-definitions.js';
 import { SECURITY_CONFIG_DEFS } from './security-definitions.js';
 
 export type ConfigType = 'int' | 'long' | 'boolean' | 'string' | 'list';
@@ -280,6 +281,7 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   ...SECURITY_CONFIG_DEFS,
   ...CHAIN_CONFIG_DEFS,
   ...DISCOVERY_CONFIG_DEFS,
+  ...INGEST_CONFIG_DEFS,
 ];
 
 const BY_NAME = new Map<string, ConfigDef>();
