@@ -62,7 +62,10 @@ export class IngestConnection implements Origin {
       return;
     }
     this.takeParsed();
-    if (this.batcher.overloaded) this.socket.pause();
+    if (this.batcher.overloaded) {
+      this.stats.pauses++;
+      this.socket.pause();
+    }
   }
 
   private takeParsed(): void {

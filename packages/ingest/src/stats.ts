@@ -9,8 +9,10 @@ export interface IngestStats {
   dropped: number;
   /** Produce requests (one record batch per topic-partition each). */
   batches: number;
+  /** Times a socket stopped being read because kilgore.ingest.buffer.bytes were waiting. */
+  pauses: number;
 }
 
 export function emptyStats(): IngestStats {
-  return { connections: 0, received: 0, appended: 0, dropped: 0, batches: 0 };
+  return { connections: 0, received: 0, appended: 0, dropped: 0, batches: 0, pauses: 0 };
 }
