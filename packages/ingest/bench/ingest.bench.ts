@@ -5,6 +5,9 @@
  *   socket        50 unix-socket connections to kilgore.ingest.socket, one kahego frame per
  *                 write as a PHP app would send; done when every writer got its `OK <n>` line
  *                 after half-closing (so everything is appended, acks=all).
+ *   socket, php   the same from 50 php-cli processes (test/clients/php/ingest-writer.php, one
+ *                 fwrite per message, its own ~8-byte values, a third unkeyed), timed from
+ *                 spawning them to their OK lines.
  *   kafkajs 1/send 50 kafkajs producers, one record per send() awaited: what an app that cannot
  *                 batch gets from a Kafka client.
  *   kafkajs batch 50 kafkajs producers, 100 records per send(): a client that can batch.
@@ -14,12 +17,13 @@
  *
  * The bench process drives all writers, on the same 2 cores as the broker: read the ratios.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { encodeFrame } from '@kilgore/ingest';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -27,6 +31,8 @@ const WRITERS = Number(process.env.WRITERS ?? 50);
 const RECORDS = Number(process.env.RECORDS ?? 4000);
 const UNBATCHED = Number(process.env.UNBATCHED ?? 400);
 const VALUE_BYTES = Number(process.env.VALUE_BYTES ?? 100);
+const writerPhp = fileURLToPath(new URL('../../../test/clients/php/ingest-writer.php', import.meta.url));
+const run = promisify(execFile);
 const main = fileURLToPath(new URL('../../../apps/kilgore/dist/main.js', import.meta.url));
 
 async function freePort(): Promise<number> {
@@ -144,6 +150,17 @@ async function main_(): Promise<void> {
     await Promise.all([...Array(WRITERS).keys()].map((w) => socketWriter(socket, 'socket', w)));
     const socketRate = (WRITERS * RECORDS) / ((performance.now() - start) / 1000);
     line('socket', WRITERS * RECORDS, socketRate);
+    if (!existsSync('/usr/bin/php')) throw new Error('/usr/bin/php is missing: apt-get install php-cli');
+    const phpStart = performance.now();
+    const answers = await Promise.all(
+      [...Array(WRITERS).keys()].map((w) =>
+        run('/usr/bin/php', [writerPhp, socket, 'socket-php', String(w), String(RECORDS), 'ack']),
+      ),
+    );
+    const phpRate = (WRITERS * RECORDS) / ((performance.now() - phpStart) / 1000);
+    const bad = answers.find((a) => a.stdout !== `OK ${RECORDS}\n`);
+    if (bad) throw new Error(`a php writer got ${bad.stdout}`);
+    line('socket, php', WRITERS * RECORDS, phpRate, socketRate);
     const one = await kafkajsRun(kafka, 'kafkajs-one', UNBATCHED, 1);
     line('kafkajs 1/send', WRITERS * UNBATCHED, one, socketRate);
     const batched = await kafkajsRun(kafka, 'kafkajs-batch', RECORDS, 100);
