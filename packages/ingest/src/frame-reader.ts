@@ -35,6 +35,8 @@ const MIN_FRAME = 2;
 export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** The whole size (length bytes included) of the frame being collected, once its length is read. */
+  private need = 0;
 
   constructor(private readonly maxFrameBytes: number) {}
 
@@ -45,31 +47,33 @@ export class FrameReader {
 
   /** The frames completed by this chunk, in order; throws FramingError on a bad length. */
   push(chunk: Buffer, out: Parsed[]): void {
-    let buf: Buffer;
-    if (this.buffered === 0) buf = chunk;
-    else {
+    let buf = chunk;
+    if (this.buffered > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
-      // Wait for the whole frame before joining, so a large frame is copied once, not per chunk.
-      const first = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      if (first.length >= LENGTH_BYTES) {
-        const need = LENGTH_BYTES + first.readUInt32LE(0);
-        this.check(first.readUInt32LE(0));
-        if (this.buffered < need) {
-          this.chunks = [first];
-          return;
-        }
+      if (this.need === 0 && this.buffered >= LENGTH_BYTES) {
+        const head = Buffer.concat(this.chunks);
+        this.chunks = [head];
+        const length = head.readUInt32LE(0);
+        this.check(length);
+        this.need = LENGTH_BYTES + length;
       }
-      buf = first;
+      // Joined once the whole frame is here, so a large frame is copied once, not per chunk.
+      if (this.need === 0 || this.buffered < this.need) return;
+      buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
       this.chunks = [];
       this.buffered = 0;
+      this.need = 0;
     }
     let pos = 0;
     while (buf.length - pos >= LENGTH_BYTES) {
       const length = buf.readUInt32LE(pos);
       this.check(length);
       const end = pos + LENGTH_BYTES + length;
-      if (end > buf.length) break;
+      if (end > buf.length) {
+        this.need = LENGTH_BYTES + length;
+        break;
+      }
       out.push(parseFrame(buf.subarray(pos + LENGTH_BYTES, end)));
       pos = end;
     }
