@@ -135,6 +135,11 @@ export class Batcher {
     layout: TopicLayout,
   ): void {
     if (!layout.ok) {
+      // Forget the topic unless more is on its way: writers naming ever new unknown topics must
+      // not grow this map without bound (known topics are bounded by the broker's own).
+      if (state.records.length === 0 && state.waiting === 0 && this.topics.get(topic) === state) {
+        this.topics.delete(topic);
+      }
       this.finish(records, bytes, null, `${errorName(layout.errorCode)} for topic '${topic}'`);
       this.warn.warn(
         `topic:${topic}:${layout.errorCode}`,
