@@ -14,6 +14,14 @@ import type { RequestInterceptor } from './interceptor.js';
 import { createLocalRequests, type LocalRequests } from './local-requests.js';
 import type { LogStore } from './logs/partition-log.js';
 import { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
+import {
+  BrokerMetrics,
+  instrumentRouter,
+  metricsWanted,
+  partitionSource,
+  type RunningObservers,
+  startObservers,
+} from './metrics/index.js';
 import { loadOrCreateMetaProperties } from './node/meta-properties.js';
 import { ProducerIds } from './producers/producer-ids.js';
 import { ProducerStates } from './producers/producer-state.js';
@@ -62,6 +70,7 @@ export class Broker {
     private readonly server: KafkaServer,
     readonly listeners: readonly BoundListener[],
     private readonly shutdown: AbortController,
+    private observers?: RunningObservers,
   ) {
     this.request = createLocalRequests(context);
   }
@@ -136,7 +145,14 @@ export class Broker {
       log: log.child({ component: 'transactions' }),
       maxTimeoutMs: Number(config.settings.get('transaction.max.timeout.ms')?.value ?? 900_000),
     });
+    // Counted only when /metrics or the stats topic is on: otherwise the hot path pays nothing.
+    const partitions = partitionSource(topics, logs);
+    let connections = () => 0;
+    const metrics = metricsWanted(config)
+      ? new BrokerMetrics({ connections: () => connections(), partitions })
+      : undefined;
     const context: BrokerContext = {
+      metrics,
       config,
       log,
       clusterId: meta.clusterId,
@@ -194,7 +210,9 @@ export class Broker {
       maxFrameBytes: config.socketRequestMaxBytes,
       maxQueued: config.queuedMaxRequests,
       idleMs: config.connectionsMaxIdleMs,
-      handle: createRouter(context, undefined, opts.interceptor),
+      handle: metrics
+        ? instrumentRouter(metrics, createRouter(context, undefined, opts.interceptor))
+        : createRouter(context, undefined, opts.interceptor),
       log,
       // An interceptor may keep a response it saw; its record bytes must then never be reused.
       recycleReadBuffers: opts.interceptor === undefined,
@@ -227,7 +245,21 @@ export class Broker {
     );
     // Peers reach this node from here on (replication rides on the listeners).
     await chain?.start(context);
-    return new Broker(context, server, bound, shutdown);
+    const broker = new Broker(context, server, bound, shutdown);
+    if (metrics) {
+      connections = () => server.connectionCount;
+      broker.observers = await startObservers({
+        config,
+        metrics,
+        sources: { connections, partitions },
+        request: broker.request,
+        ensureTopic: (name) => {
+          if (!topics.get(name)) context.createTopic(name, 1);
+        },
+        log,
+      });
+    }
+    return broker;
   }
 
   /** The first advertised address, `host:port`, for clients' bootstrap lists. */
@@ -243,6 +275,7 @@ export class Broker {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.context.log.info('kilgore broker stopping');
+      await this.observers?.stop();
       // Parked fetches answer now with what they have, so draining does not wait max_wait_ms.
       this.shutdown.abort();
       // Parked JoinGroup/SyncGroup requests answer now too, and group timers stop.

@@ -5,6 +5,7 @@ import type { BrokerChain } from './chain/broker-chain.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { Groups } from './groups/index.js';
 import type { LogStore } from './logs/partition-log.js';
+import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { ProducerIds } from './producers/producer-ids.js';
 import type { ProducerStates } from './producers/producer-state.js';
 import type { ScramCredentialStore } from './security/scram-store.js';
@@ -61,4 +62,6 @@ export interface BrokerContext {
   growTopic(name: string, total: number): Promise<void>;
   /** Chain replication (docs/replication.md); undefined on a single node. */
   readonly chain?: BrokerChain;
+  /** Prometheus metrics and stats-topic counts; undefined when both are off. */
+  readonly metrics?: BrokerMetrics;
 }

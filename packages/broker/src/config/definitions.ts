@@ -8,6 +8,7 @@
 import { CHAIN_CONFIG_DEFS } from './chain-definitions.js';
 import { DISCOVERY_CONFIG_DEFS } from './discovery-definitions.js';
 import { INGEST_CONFIG_DEFS } from './ingest-definitions.js';
+import { METRICS_CONFIG_DEFS } from './metrics-definitions.js';
 import { SECURITY_CONFIG_DEFS } from './security-definitions.js';
 
 export type ConfigType = 'int' | 'long' | 'boolean' | 'string' | 'list';
@@ -282,6 +283,7 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   ...CHAIN_CONFIG_DEFS,
   ...DISCOVERY_CONFIG_DEFS,
   ...INGEST_CONFIG_DEFS,
+  ...METRICS_CONFIG_DEFS,
 ];
 
 const BY_NAME = new Map<string, ConfigDef>();

@@ -14,6 +14,7 @@ import { mayTopic, mayTransactionalId } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import { minInsyncReplicas, singleNodeEpoch } from '../chain/partition-answers.js';
 import { errorCodeOf, type PartitionAppendResult, recordErrorsOf } from '../logs/partition-log.js';
+import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { defineHandler } from './types.js';
 
 /** Produce v0-2 carry magic 0/1 message sets, which Kilgore does not store. */
@@ -163,11 +164,19 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
       responses.push({ name: topicData.name, topicId: topicData.topicId, partitionResponses });
     }
     const response = acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    const metrics = broker.metrics;
+    const count = metrics && (() => countProduced(metrics, request, responses));
     // Not an async function, and no Promise.all for the usual single partition: this runs once
     // per produce request, and each promise hop is measurable at 40k requests/s.
-    if (appends.length === 0) return response;
+    if (appends.length === 0) {
+      count?.();
+      return response;
+    }
     const appended = appends.length === 1 ? appends[0]! : Promise.all(appends);
-    return appended.then(() => response);
+    return appended.then(() => {
+      count?.();
+      return response;
+    });
   },
 });
 
@@ -189,4 +198,18 @@ function isTransactionalBatch(records: Buffer): boolean {
     records.length >= BatchOffsets.producerId + 8 &&
     (records.readInt16BE(BatchOffsets.attributes) & BatchAttributes.transactional) !== 0
   );
+}
+
+/** Metrics: each partition's batch counts as appended or refused (by its response entry). */
+function countProduced(
+  metrics: BrokerMetrics,
+  request: ProduceRequest,
+  responses: ProduceResponseTopicProduceResponse[],
+): void {
+  request.topicData.forEach((t, i) => {
+    const answers = responses[i]?.partitionResponses;
+    t.partitionData.forEach((p, j) => {
+      metrics.produced(t.name, p.records, (answers?.[j]?.errorCode ?? 0) === 0);
+    });
+  });
 }

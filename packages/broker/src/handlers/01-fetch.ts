@@ -13,6 +13,7 @@ import { AclOperation } from '../acl/types.js';
 import { leaderEpochOf } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
+import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { TopicInfo } from '../topics/registry.js';
 import { defineHandler } from './types.js';
 
@@ -91,6 +92,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse>({
       bytes = fill(slots, request.maxBytes, request.isolationLevel, zstdOk);
       if (bytes < 0) break;
     }
+    if (broker.metrics) countFetched(broker.metrics, responses, byId, broker);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
   },
 });
@@ -268,5 +270,19 @@ async function waitForAny(slots: Slot[], timeoutMs: number, shutdown: AbortSigna
   } finally {
     stop.abort(); // releases the other partitions' waits
     shutdown.removeEventListener('abort', onShutdown);
+  }
+}
+
+/** Metrics: bytes and records out per topic, and partitions answered with an error. */
+function countFetched(
+  metrics: BrokerMetrics,
+  responses: FetchResponseFetchableTopicResponse[],
+  byId: boolean,
+  broker: BrokerContext,
+): void {
+  for (const t of responses) {
+    const name = byId ? broker.topics.byId(t.topicId ?? '')?.name : t.topic;
+    if (name === undefined || name === null) continue;
+    for (const p of t.partitions) metrics.fetched(name, p.records, p.errorCode);
   }
 }

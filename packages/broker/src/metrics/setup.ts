@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { LocalRequests } from '../local-requests.js';
+import type { LogStore } from '../logs/partition-log.js';
+import type { TopicRegistry } from '../topics/registry.js';
+import { BrokerMetrics, type MetricsSources } from './broker-metrics.js';
+import { startMetricsServer } from './http-server.js';
+import { StatsTopicWriter } from './stats-topic.js';
+
+function setting(config: BrokerConfig, name: string): string | undefined {
+  const v = config.settings.get(name)?.value;
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** Whether either consumer of the counters is on; when neither is, the broker counts nothing. */
+export function metricsWanted(config: BrokerConfig): boolean {
+  return (
+    setting(config, 'kilgore.metrics.listener') !== undefined ||
+    setting(config, 'kilgore.stats.enable') === 'true'
+  );
+}
+
+/** Where the collectors read partitions: the topic registry and the logs, at scrape time. */
+export function partitionSource(topics: TopicRegistry, logs: LogStore): MetricsSources['partitions'] {
+  return function* () {
+    for (const t of topics.list()) {
+      for (let p = 0; p < t.partitions; p++) {
+        const log = logs.get(t.name, p);
+        if (log === undefined) continue;
+        const size = (log as { sizeInBytes?: unknown }).sizeInBytes;
+        yield {
+          topic: t.name,
+          partition: p,
+          logStartOffset: log.logStartOffset,
+          logEndOffset: log.logEndOffset,
+          highWatermark: log.highWatermark,
+          ...(typeof size === 'number' ? { sizeBytes: size } : {}),
+        };
+      }
+    }
+  };
+}
+
+export interface RunningObservers {
+  stop(): Promise<void>;
+}
+
+/** Starts the /metrics listener and the stats topic writer, each if configured. */
+export async function startObservers(opts: {
+  config: BrokerConfig;
+  metrics: BrokerMetrics;
+  sources: MetricsSources;
+  request: LocalRequests;
+  ensureTopic(name: string): void;
+  log: Logger;
+}): Promise<RunningObservers> {
+  const { config, metrics, log } = opts;
+  const listener = setting(config, 'kilgore.metrics.listener');
+  const server = listener === undefined ? undefined : await startMetricsServer(listener, metrics, log);
+  const stats =
+    setting(config, 'kilgore.stats.enable') === 'true'
+      ? new StatsTopicWriter({
+          topic: setting(config, 'kilgore.stats.topic') ?? '_kilgore_stats',
+          intervalMs: Number(setting(config, 'kilgore.stats.interval.ms') ?? 60_000),
+          nodeId: config.nodeId,
+          metrics,
+          sources: opts.sources,
+          request: opts.request,
+          ensureTopic: opts.ensureTopic,
+          log: log.child({ component: 'stats' }),
+        })
+      : undefined;
+  return {
+    async stop() {
+      await stats?.stop();
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+      server?.closeAllConnections();
+    },
+  };
+}
+
+export { BrokerMetrics };
