@@ -13,6 +13,7 @@
  * rounds. Medians of ROUNDS rounds are printed.
  *
  *   pnpm bench:produce   (env: SECONDS=4 WARMUP=1 ROUNDS=3 CONNECTIONS=4 INFLIGHT=8 BATCH=16384;
+ *   METRICS=1 turns kilgore.metrics.listener on;
  *   FLUSH_MS=<ms> sets the bench topic's flush.ms, 9223372036854775807 = no timed fsync;
  *   COMPRESSION_TYPE=<codec> sets its compression.type (e.g. zstd: the broker recompresses the
  *   bench's uncompressed batches);
@@ -170,7 +171,13 @@ async function withBroker<T>(dir: string, fn: (port: number) => Promise<T>): Pro
   const data = join(dir, `data${runs++}`);
   mkdirSync(data);
   const { config } = loadConfig({
-    flags: { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': data, 'logger.level': 'error' },
+    flags: {
+      listeners: 'PLAINTEXT://127.0.0.1:0',
+      'log.dirs': data,
+      'logger.level': 'error',
+      // METRICS=1: with /metrics on, so the counters on the produce path are in the figures.
+      ...(process.env.METRICS === '1' ? { 'kilgore.metrics.listener': 'http://127.0.0.1:0' } : {}),
+    },
   });
   const broker = await Broker.start({ config });
   try {
