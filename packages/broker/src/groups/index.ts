@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { PartitionLogView } from '../logs/partition-log.js';
+import { ConsumerGroups } from './consumer-group.js';
 import { GroupCoordinator } from './coordinator.js';
 import { OffsetManager } from './offsets.js';
 import { OffsetsLog } from './offsets-log.js';
 import { type GroupSettings, groupSettings } from './settings.js';
 
+export { type ConsumerGroup, ConsumerGroups, type TopicPartitions } from './consumer-group.js';
 export { GroupCoordinator } from './coordinator.js';
 export { type ClassicGroup, GROUP_STATES, type GroupState } from './group.js';
 export { OffsetManager } from './offsets.js';
@@ -24,6 +26,8 @@ export interface GroupsOptions {
 export class Groups {
   readonly settings: GroupSettings;
   readonly coordinator: GroupCoordinator;
+  /** KIP-848 groups (`group.protocol=consumer`), beside the classic ones. */
+  readonly consumerGroups: ConsumerGroups;
   readonly offsets: OffsetManager;
   private expiryTimer: NodeJS.Timeout | null = null;
 
@@ -32,11 +36,17 @@ export class Groups {
     const log = opts.log.child({ component: 'groups' });
     const offsetsLog = new OffsetsLog(opts.offsetsPartition, log);
     let offsets: OffsetManager | undefined;
+    this.consumerGroups = new ConsumerGroups({
+      sessionTimeoutMs: this.settings.consumerSessionTimeoutMs,
+      heartbeatIntervalMs: this.settings.consumerHeartbeatIntervalMs,
+      maxSize: this.settings.consumerMaxSize,
+    });
     this.coordinator = new GroupCoordinator(this.settings, log, {
       onGroupChanged: (g) => offsets?.persistGroup(g),
     });
     offsets = new OffsetManager(this.coordinator, offsetsLog, this.settings, opts.partitionsOf, log);
     this.offsets = offsets;
+    offsets.consumerGroups = this.consumerGroups;
   }
 
   /** Reloads committed offsets and starts offset expiry. */
@@ -61,5 +71,6 @@ export class Groups {
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     this.coordinator.close();
+    this.consumerGroups.close();
   }
 }

@@ -1,5 +1,6 @@
 import { ErrorCode } from '@kilgore/protocol';
 import type { Logger } from 'pino';
+import type { ConsumerGroups } from './consumer-group.js';
 import type { GroupCoordinator } from './coordinator.js';
 import { type ClassicGroup, subscribedTopics } from './group.js';
 import {
@@ -63,6 +64,8 @@ function tpKey(topic: string, partition: number): string {
  * and expired once a group has been empty for offsets.retention.minutes.
  */
 export class OffsetManager {
+  /** KIP-848 groups, whose commits are checked by member epoch instead of generation. */
+  consumerGroups: ConsumerGroups | undefined;
   /** group -> "topic\0partition" -> offset. */
   private readonly byGroup = new Map<
     string,
@@ -238,6 +241,9 @@ export class OffsetManager {
   /** Why this member may not commit for this group now, or NONE (Kafka's validateOffsetCommit). */
   private validateCommit(req: CommitRequest): number {
     if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    // KIP-848 groups: the generation field carries the member epoch.
+    const byEpoch = this.consumerGroups?.validateCommit(req.groupId, req.memberId, req.generationId);
+    if (byEpoch !== undefined) return byEpoch;
     const group = this.coordinator.get(req.groupId);
     if (!group) {
       // A consumer that assigns partitions itself commits with generation -1 and no member id.

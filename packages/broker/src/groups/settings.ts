@@ -10,6 +10,10 @@ export interface GroupSettings {
   offsetsRetentionMs: number;
   offsetsRetentionCheckIntervalMs: number;
   offsetMetadataMaxBytes: number;
+  /** group.consumer.session.timeout.ms, .heartbeat.interval.ms, .max.size: KIP-848 groups. */
+  consumerSessionTimeoutMs: number;
+  consumerHeartbeatIntervalMs: number;
+  consumerMaxSize: number;
 }
 
 /**
@@ -28,5 +32,8 @@ export function groupSettings(config: BrokerConfig): GroupSettings {
     offsetsRetentionMs: num('offsets.retention.minutes', 10_080) * 60_000,
     offsetsRetentionCheckIntervalMs: num('offsets.retention.check.interval.ms', 600_000),
     offsetMetadataMaxBytes: num('offset.metadata.max.bytes', 4096),
+    consumerSessionTimeoutMs: num('group.consumer.session.timeout.ms', 45_000),
+    consumerHeartbeatIntervalMs: num('group.consumer.heartbeat.interval.ms', 5000),
+    consumerMaxSize: num('group.consumer.max.size', 2_147_483_647),
   };
 }

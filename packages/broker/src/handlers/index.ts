@@ -39,6 +39,8 @@ import { describeClusterHandler } from './60-describe-cluster.js';
 import { describeProducersHandler } from './61-describe-producers.js';
 import { describeTransactionsHandler } from './65-describe-transactions.js';
 import { listTransactionsHandler } from './66-list-transactions.js';
+import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
+import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
 import type { ApiHandler } from './types.js';
 
 /** Every API this node answers. Adding a handler here is what makes ApiVersions advertise it. */
@@ -74,6 +76,8 @@ export const handlers: readonly ApiHandler[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler,
   deleteGroupsHandler,
   offsetDeleteHandler,
   describeAclsHandler,

@@ -1,0 +1,393 @@
+/**
+ * KIP-848 (`group.protocol=consumer`) groups: the coordinator owns the assignment. Each change of
+ * membership, subscription or partition count bumps the group epoch and recomputes the target
+ * assignment; each member then reconciles towards its target one heartbeat at a time: first it is
+ * told to drop what it must give up (its epoch stays), and only once it has, it gets the new epoch
+ * and those of its new partitions that no other member still holds. A partition is never owned by
+ * two members at once. Membership lives in memory (members rejoin after a restart).
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '@kilgore/protocol';
+import { ASSIGNORS, DEFAULT_ASSIGNOR } from './assignors.js';
+
+/** topic -> sorted partitions. */
+export type TopicPartitions = Map<string, number[]>;
+
+export interface ConsumerMember {
+  readonly memberId: string;
+  instanceId: string | null;
+  rackId: string | null;
+  clientId: string;
+  clientHost: string;
+  rebalanceTimeoutMs: number;
+  subscribedTopicNames: string[];
+  subscribedTopicRegex: string | null;
+  serverAssignor: string | null;
+  memberEpoch: number;
+  previousMemberEpoch: number;
+  /** What the member owns now (it may use these). */
+  assigned: TopicPartitions;
+  /** What it was told to give up and has not yet confirmed. */
+  revoking: TopicPartitions;
+  sessionTimer: NodeJS.Timeout | null;
+}
+
+export interface ConsumerGroup {
+  readonly groupId: string;
+  groupEpoch: number;
+  assignmentEpoch: number;
+  /** memberId -> target partitions. */
+  target: Map<string, TopicPartitions>;
+  members: Map<string, ConsumerMember>;
+  /** Partition counts the current target was computed from (new partitions trigger a rebalance). */
+  partitionCounts: Map<string, number>;
+}
+
+export interface HeartbeatInput {
+  groupId: string;
+  memberId: string;
+  memberEpoch: number;
+  instanceId: string | null;
+  rackId: string | null;
+  rebalanceTimeoutMs: number;
+  subscribedTopicNames: string[] | null;
+  subscribedTopicRegex: string | null;
+  serverAssignor: string | null;
+  /** Null when unchanged since the last heartbeat. */
+  ownedPartitions: TopicPartitions | null;
+  clientId: string;
+  clientHost: string;
+}
+
+export interface HeartbeatOutput {
+  errorCode: number;
+  errorMessage: string | null;
+  memberId: string | null;
+  memberEpoch: number;
+  assignment: TopicPartitions | null;
+}
+
+export interface ConsumerGroupSettings {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxSize: number;
+}
+
+const key = (topic: string, p: number): string => `${topic}\u0000${p}`;
+
+function toKeys(tp: TopicPartitions): Set<string> {
+  const s = new Set<string>();
+  for (const [t, ps] of tp) for (const p of ps) s.add(key(t, p));
+  return s;
+}
+
+function fromKeys(keys: Iterable<string>): TopicPartitions {
+  const out: TopicPartitions = new Map();
+  for (const k of keys) {
+    const i = k.lastIndexOf('\u0000');
+    const t = k.slice(0, i);
+    const p = Number(k.slice(i + 1));
+    const list = out.get(t);
+    if (list) list.push(p);
+    else out.set(t, [p]);
+  }
+  for (const ps of out.values()) ps.sort((a, b) => a - b);
+  return out;
+}
+
+const fail = (errorCode: number, errorMessage: string | null = null): HeartbeatOutput => ({
+  errorCode,
+  errorMessage,
+  memberId: null,
+  memberEpoch: -1,
+  assignment: null,
+});
+
+export class ConsumerGroups {
+  readonly groups = new Map<string, ConsumerGroup>();
+
+  /** Names of existing topics and their partition counts (the broker's registry, given by each heartbeat). */
+  private topics: () => Iterable<[string, number]> = () => [];
+
+  constructor(private readonly settings: ConsumerGroupSettings) {}
+
+  get(groupId: string): ConsumerGroup | undefined {
+    return this.groups.get(groupId);
+  }
+
+  heartbeat(req: HeartbeatInput, topics: () => Iterable<[string, number]>): HeartbeatOutput {
+    this.topics = topics;
+    if (req.groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    if (req.memberEpoch === 0 && req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
+      return fail(ErrorCode.INVALID_REQUEST, 'SubscribedTopicNames must be set in first request.');
+    }
+    if (req.serverAssignor !== null && !ASSIGNORS.has(req.serverAssignor)) {
+      return fail(ErrorCode.UNSUPPORTED_ASSIGNOR, `Assignor ${req.serverAssignor} is not supported.`);
+    }
+    if (req.subscribedTopicRegex !== null && req.subscribedTopicRegex !== '') {
+      try {
+        new RegExp(`^(?:${req.subscribedTopicRegex})$`);
+      } catch {
+        return fail(ErrorCode.INVALID_REGULAR_EXPRESSION, `Invalid regex ${req.subscribedTopicRegex}`);
+      }
+    }
+    let group = this.groups.get(req.groupId);
+    if (req.memberEpoch === -1 || req.memberEpoch === -2) return this.leave(group, req);
+    if (!group) {
+      if (req.memberEpoch !== 0) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+      group = {
+        groupId: req.groupId,
+        groupEpoch: 0,
+        assignmentEpoch: 0,
+        target: new Map(),
+        members: new Map(),
+        partitionCounts: new Map(),
+      };
+      this.groups.set(req.groupId, group);
+    }
+    let member = group.members.get(req.memberId);
+    let changed = false;
+    if (req.memberEpoch === 0) {
+      if (member === undefined) {
+        // A static member rejoining takes over its instance's partitions (KIP-848 static membership).
+        const previous =
+          req.instanceId === null
+            ? undefined
+            : [...group.members.values()].find((m) => m.instanceId === req.instanceId);
+        if (previous !== undefined && previous.memberEpoch !== -2) {
+          return fail(ErrorCode.UNRELEASED_INSTANCE_ID, `Static member ${req.instanceId} is still in use.`);
+        }
+        if (group.members.size >= this.settings.maxSize && previous === undefined) {
+          return fail(ErrorCode.GROUP_MAX_SIZE_REACHED);
+        }
+        member = {
+          memberId: req.memberId === '' ? randomUUID() : req.memberId,
+          instanceId: req.instanceId,
+          rackId: req.rackId,
+          clientId: req.clientId,
+          clientHost: req.clientHost,
+          rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+          subscribedTopicNames: [],
+          subscribedTopicRegex: null,
+          serverAssignor: null,
+          memberEpoch: 0,
+          previousMemberEpoch: 0,
+          assigned: new Map(),
+          revoking: new Map(),
+          sessionTimer: null,
+        };
+        if (previous !== undefined) {
+          this.removeMember(group, previous);
+          member.assigned = previous.assigned;
+          group.target.set(member.memberId, group.target.get(previous.memberId) ?? new Map());
+          group.target.delete(previous.memberId);
+        }
+        group.members.set(member.memberId, member);
+        changed = true;
+      } else {
+        // A member that lost its state rejoins with epoch 0 and the same id: start it over.
+        member.assigned = new Map();
+        member.revoking = new Map();
+        member.memberEpoch = 0;
+        changed = true;
+      }
+    } else {
+      if (member === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+      if (req.memberEpoch !== member.memberEpoch) {
+        // The answer carrying the new epoch may have been lost: the previous epoch is accepted
+        // as long as the member owns nothing it was not given.
+        const owned = req.ownedPartitions === null ? null : toKeys(req.ownedPartitions);
+        const assigned = toKeys(member.assigned);
+        const subset = owned === null || [...owned].every((k) => assigned.has(k));
+        if (req.memberEpoch !== member.previousMemberEpoch || !subset) {
+          return fail(ErrorCode.FENCED_MEMBER_EPOCH, 'The consumer group member has a smaller member epoch.');
+        }
+      }
+    }
+    this.touch(group, member);
+    if (req.subscribedTopicNames !== null) {
+      const names = [...new Set(req.subscribedTopicNames)].sort();
+      if (names.join('\u0000') !== member.subscribedTopicNames.join('\u0000')) {
+        member.subscribedTopicNames = names;
+        changed = true;
+      }
+    }
+    if (req.subscribedTopicRegex !== null) {
+      const r = req.subscribedTopicRegex === '' ? null : req.subscribedTopicRegex;
+      if (r !== member.subscribedTopicRegex) {
+        member.subscribedTopicRegex = r;
+        changed = true;
+      }
+    }
+    if (req.serverAssignor !== null && req.serverAssignor !== member.serverAssignor) {
+      member.serverAssignor = req.serverAssignor;
+      changed = true;
+    }
+    if (req.rebalanceTimeoutMs > 0) member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+    if (req.rackId !== null) member.rackId = req.rackId;
+    if (changed || this.partitionsChanged(group)) this.bump(group);
+    // What the member reports owning settles revocations it has completed.
+    if (req.ownedPartitions !== null) {
+      const owned = toKeys(req.ownedPartitions);
+      const revoking = [...toKeys(member.revoking)].filter((k) => owned.has(k));
+      member.revoking = fromKeys(revoking);
+    }
+    this.reconcile(group, member);
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      memberId: member.memberId,
+      memberEpoch: member.memberEpoch,
+      assignment: member.assigned,
+    };
+  }
+
+  /** The assignor the group uses: the one most members asked for, `uniform` by default. */
+  assignorOf(group: ConsumerGroup): string {
+    const votes = new Map<string, number>();
+    for (const m of group.members.values()) {
+      if (m.serverAssignor !== null) votes.set(m.serverAssignor, (votes.get(m.serverAssignor) ?? 0) + 1);
+    }
+    let best = DEFAULT_ASSIGNOR;
+    let n = 0;
+    for (const [name, v] of votes) if (v > n) [best, n] = [name, v];
+    return best;
+  }
+
+  /** Subscribed topic names of a member, its regex resolved against the topics that exist now. */
+  private subscriptionOf(m: ConsumerMember, existing: Map<string, number>): string[] {
+    const names = m.subscribedTopicNames.filter((t) => existing.has(t));
+    if (m.subscribedTopicRegex !== null) {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${m.subscribedTopicRegex})$`);
+      } catch {
+        return names;
+      }
+      for (const t of existing.keys())
+        if (!t.startsWith('__') && re.test(t) && !names.includes(t)) names.push(t);
+    }
+    return names;
+  }
+
+  private existingTopics(): Map<string, number> {
+    return new Map(this.topics());
+  }
+
+  /** New topics or partitions matching the group's subscriptions since the target was computed. */
+  private partitionsChanged(group: ConsumerGroup): boolean {
+    const existing = this.existingTopics();
+    const wanted = new Set<string>();
+    for (const m of group.members.values()) for (const t of this.subscriptionOf(m, existing)) wanted.add(t);
+    if (wanted.size !== group.partitionCounts.size) return true;
+    for (const t of wanted) if (group.partitionCounts.get(t) !== existing.get(t)) return true;
+    return false;
+  }
+
+  /** A new group epoch and target assignment. */
+  private bump(group: ConsumerGroup): void {
+    const existing = this.existingTopics();
+    group.groupEpoch += 1;
+    const members = [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      topics: this.subscriptionOf(m, existing),
+    }));
+    group.partitionCounts = new Map();
+    for (const m of members) for (const t of m.topics) group.partitionCounts.set(t, existing.get(t) ?? 0);
+    const assignor = ASSIGNORS.get(this.assignorOf(group))!;
+    const result = assignor(members, (t) => existing.get(t) ?? 0);
+    group.target = new Map();
+    for (const [id, tp] of result) group.target.set(id, fromKeys(toKeys(tp)));
+    group.assignmentEpoch = group.groupEpoch;
+  }
+
+  /** One reconciliation step of a member towards its target. */
+  private reconcile(group: ConsumerGroup, member: ConsumerMember): void {
+    const target = toKeys(group.target.get(member.memberId) ?? new Map());
+    const assigned = toKeys(member.assigned);
+    {
+      const revoke = [...assigned].filter((k) => !target.has(k));
+      if (revoke.length > 0) {
+        // First give up what moves elsewhere; the epoch stays until the member confirms.
+        member.revoking = fromKeys([...toKeys(member.revoking), ...revoke]);
+        member.assigned = fromKeys([...assigned].filter((k) => target.has(k)));
+        return;
+      }
+      if (toKeys(member.revoking).size > 0) return;
+      // Take the target's partitions that nobody else owns or is still giving up.
+      const held = new Set<string>();
+      for (const m of group.members.values()) {
+        if (m === member) continue;
+        for (const k of toKeys(m.assigned)) held.add(k);
+        for (const k of toKeys(m.revoking)) held.add(k);
+      }
+      const next = [...target].filter((k) => assigned.has(k) || !held.has(k));
+      if (member.memberEpoch !== group.assignmentEpoch) {
+        member.previousMemberEpoch = member.memberEpoch;
+        member.memberEpoch = group.assignmentEpoch;
+      }
+      member.assigned = fromKeys(next);
+    }
+  }
+
+  private leave(group: ConsumerGroup | undefined, req: HeartbeatInput): HeartbeatOutput {
+    const member = group?.members.get(req.memberId);
+    if (!group || !member)
+      return { ...fail(ErrorCode.NONE), memberId: req.memberId, memberEpoch: req.memberEpoch };
+    if (req.memberEpoch === -2 && member.instanceId !== null) {
+      // A static member leaving temporarily keeps its partitions until its session expires.
+      member.memberEpoch = -2;
+      this.touch(group, member);
+    } else {
+      this.removeMember(group, member);
+      group.target.delete(member.memberId);
+      this.bump(group);
+    }
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      memberId: req.memberId,
+      memberEpoch: req.memberEpoch,
+      assignment: null,
+    };
+  }
+
+  private removeMember(group: ConsumerGroup, member: ConsumerMember): void {
+    if (member.sessionTimer !== null) clearTimeout(member.sessionTimer);
+    group.members.delete(member.memberId);
+  }
+
+  /** Restarts the member's session; a member silent for the session timeout is removed. */
+  private touch(group: ConsumerGroup, member: ConsumerMember): void {
+    if (member.sessionTimer !== null) clearTimeout(member.sessionTimer);
+    member.sessionTimer = setTimeout(() => {
+      if (group.members.get(member.memberId) !== member) return;
+      this.removeMember(group, member);
+      group.target.delete(member.memberId);
+      this.bump(group);
+    }, this.settings.sessionTimeoutMs);
+    member.sessionTimer.unref();
+  }
+
+  /** Why a commit with this member id and epoch is refused, or NONE (KIP-848 offset commit rules). */
+  validateCommit(groupId: string, memberId: string, memberEpoch: number): number | undefined {
+    const group = this.groups.get(groupId);
+    if (!group) return undefined;
+    if (memberEpoch < 0 && memberId === '') {
+      return group.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+    }
+    const member = group.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    // Kafka 4.1 takes only the current epoch; the previous one is accepted too, so a commit sent
+    // just before a heartbeat brought a new epoch (nothing revoked) is not refused.
+    if (memberEpoch !== member.memberEpoch && memberEpoch !== member.previousMemberEpoch) {
+      return ErrorCode.STALE_MEMBER_EPOCH;
+    }
+    return ErrorCode.NONE;
+  }
+
+  close(): void {
+    for (const g of this.groups.values())
+      for (const m of g.members.values()) if (m.sessionTimer) clearTimeout(m.sessionTimer);
+  }
+}
