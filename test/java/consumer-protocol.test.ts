@@ -30,6 +30,12 @@ describe('Java client with group.protocol=consumer', () => {
         const r = one(lines, 'churn');
         expect(r).toMatchObject({ produced: 3000, distinct: 3000, missing: 0, duplicates: 0, errors: [] });
         expect(r.revocations as number).toBeGreaterThan(0);
+        expect(one(lines, 'admin')).toMatchObject({
+          listedType: 'Consumer',
+          describedType: 'Consumer',
+          assignor,
+          members: 2,
+        });
       } finally {
         await broker.stop();
       }

@@ -242,6 +242,13 @@ export class ConsumerGroups {
     };
   }
 
+  /** Kafka's state names for consumer groups: Empty, Reconciling (epochs catching up), Stable. */
+  stateOf(group: ConsumerGroup): 'Empty' | 'Reconciling' | 'Stable' {
+    const members = [...group.members.values()];
+    if (members.length === 0) return 'Empty';
+    return members.every((m) => m.memberEpoch === group.assignmentEpoch) ? 'Stable' : 'Reconciling';
+  }
+
   /** The assignor the group uses: the one most members asked for, `uniform` by default. */
   assignorOf(group: ConsumerGroup): string {
     const votes = new Map<string, number>();

@@ -3,7 +3,7 @@ import { mayCluster, mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
-/** ListGroups, with the states filter (v4+) and types filter (v5+; every group here is "classic"). */
+/** ListGroups, with the states filter (v4+) and types filter (v5+: "classic" or "consumer", KIP-848). */
 export const listGroupsHandler = defineHandler<ListGroupsRequest, ListGroupsResponse>({
   apiKey: ApiKey.ListGroups,
   minVersion: 0,
@@ -14,8 +14,11 @@ export const listGroupsHandler = defineHandler<ListGroupsRequest, ListGroupsResp
     // Kafka: DESCRIBE on the cluster lists every group; otherwise only groups the requester may describe.
     const everyGroup = mayCluster(broker, info, AclOperation.DESCRIBE);
     const groups = [];
+    const consumerGroups = broker.groups.consumerGroups;
     for (const g of broker.groups.coordinator.groups.values()) {
       if (g.state === 'Dead') continue;
+      // A consumer group's offset commits may leave an empty classic record of the same id.
+      if (g.members.size === 0 && consumerGroups.get(g.groupId) !== undefined) continue;
       if (states.size > 0 && !states.has(g.state.toLowerCase())) continue;
       if (types.size > 0 && !types.has('classic')) continue;
       if (!everyGroup && !mayGroup(broker, info, AclOperation.DESCRIBE, g.groupId)) continue;
@@ -25,6 +28,13 @@ export const listGroupsHandler = defineHandler<ListGroupsRequest, ListGroupsResp
         groupState: g.state,
         groupType: 'classic',
       });
+    }
+    for (const g of consumerGroups.groups.values()) {
+      const state = consumerGroups.stateOf(g);
+      if (states.size > 0 && !states.has(state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has('consumer')) continue;
+      if (!everyGroup && !mayGroup(broker, info, AclOperation.DESCRIBE, g.groupId)) continue;
+      groups.push({ groupId: g.groupId, protocolType: 'consumer', groupState: state, groupType: 'consumer' });
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
   },

@@ -55,12 +55,11 @@ export const consumerGroupDescribeHandler = defineHandler<
         };
       }
       const members = [...g.members.values()];
-      const stable = members.every((m) => m.memberEpoch === g.assignmentEpoch);
       return {
         errorCode: ErrorCode.NONE,
         errorMessage: null,
         groupId,
-        groupState: members.length === 0 ? 'Empty' : stable ? 'Stable' : 'Reconciling',
+        groupState: broker.groups.consumerGroups.stateOf(g),
         groupEpoch: g.groupEpoch,
         assignmentEpoch: g.assignmentEpoch,
         assignorName: broker.groups.consumerGroups.assignorOf(g),

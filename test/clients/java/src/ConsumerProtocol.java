@@ -118,6 +118,14 @@ public final class ConsumerProtocol {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline && !seen.keySet().containsAll(produced)) Thread.sleep(100);
     if (System.currentTimeMillis() - start < 7000) Thread.sleep(7000 - (System.currentTimeMillis() - start));
+    // While two members (m0, m2) are in: how the Admin client sees the group.
+    try (Admin admin = Admin.create(ap)) {
+      var listing = admin.listGroups().all().get().stream().filter(g -> g.groupId().equals(group)).findFirst().orElseThrow();
+      var desc = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      Driver.emit("step", "admin", "listedType", String.valueOf(listing.type().orElse(null)),
+          "describedType", String.valueOf(desc.type()), "assignor", desc.partitionAssignor(),
+          "members", desc.members().size(), "state", String.valueOf(desc.groupState()));
+    }
     stop.set(true);
     for (Thread t : members) t.join();
     List<String> missing = new ArrayList<>();
