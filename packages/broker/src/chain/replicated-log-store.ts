@@ -1,7 +1,9 @@
 /**
  * The broker's LogStore under chain replication: only partitions of this node's chain have logs
  * here; a head's append stamps the chain epoch and hands the bytes to the forwarder; appends to
- * `__consumer_offsets` resolve only once the whole chain has them (commits are acks=all).
+ * the coordinators' topics (`__consumer_offsets`, `__transaction_state`) and transaction markers
+ * resolve only once the whole chain has them: a commit, a transaction's state change or its end
+ * must not be answered before a head change could lose it.
  */
 import type { ChainReplicator } from '@kilgore/chain';
 import { ErrorCode } from '@kilgore/protocol';
@@ -9,6 +11,7 @@ import type { PartitionLog, TxnMarker } from '@kilgore/storage';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { LogStore, PartitionAppendResult, PartitionLogView } from '../logs/partition-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
+import { TRANSACTION_STATE_TOPIC } from '../transactions/coordinator.js';
 
 /** A failure carrying a Kafka error code (the produce handler reads `code`). */
 export class ReplicationError extends Error {
@@ -40,11 +43,8 @@ export class ReplicatedLogStore implements LogStore {
     if (!log) return undefined;
     let v = this.#views.get(log);
     if (!v) {
-      v = new ReplicatedLogView(
-        log,
-        this.replicator,
-        topic === OFFSETS_TOPIC ? this.commitTimeoutMs : undefined,
-      );
+      const coordinatorTopic = topic === OFFSETS_TOPIC || topic === TRANSACTION_STATE_TOPIC;
+      v = new ReplicatedLogView(log, this.replicator, this.commitTimeoutMs, coordinatorTopic);
       this.#views.set(log, v);
     }
     return v;
@@ -74,8 +74,9 @@ class ReplicatedLogView implements PartitionLogView {
   constructor(
     private readonly log: PartitionLog,
     private readonly replicator: ChainReplicator,
-    /** Set for the offsets partition: appends wait for the chain's ack. */
-    private readonly waitCommitMs: (() => number) | undefined,
+    private readonly commitTimeoutMs: () => number,
+    /** A coordinator's partition: every append waits for the chain's ack (markers always do). */
+    private readonly waitsForChain: boolean,
   ) {}
 
   get logStartOffset(): number {
@@ -117,18 +118,24 @@ class ReplicatedLogView implements PartitionLogView {
       base: r.baseOffset,
       end: r.lastOffset + 1,
     });
-    if (this.waitCommitMs) {
-      const ok = await this.log.waitForData(r.lastOffset, this.waitCommitMs());
-      if (!ok)
-        throw new ReplicationError(
-          ErrorCode.REQUEST_TIMED_OUT,
-          `the chain did not acknowledge ${topic}-${partition} in time`,
-        );
-    }
+    if (this.waitsForChain) await this.#chainHas(r.lastOffset);
     return r;
   }
 
-  /** A transaction marker, written at the head and forwarded down the chain like any batch. */
+  /** Resolves once the tail has `offset` (the high watermark passed it), or throws on timeout. */
+  async #chainHas(offset: number): Promise<void> {
+    if (await this.log.waitForData(offset, this.commitTimeoutMs())) return;
+    const { topic, partition } = this.log;
+    throw new ReplicationError(
+      ErrorCode.REQUEST_TIMED_OUT,
+      `the chain did not acknowledge ${topic}-${partition} in time`,
+    );
+  }
+
+  /**
+   * A transaction marker, written at the head and forwarded down the chain like any batch;
+   * resolves once the tail has it (Kafka's WriteTxnMarkers is answered at acks=all too).
+   */
   async appendMarker(marker: TxnMarker): Promise<PartitionAppendResult> {
     const { topic, partition } = this.log;
     const refused = this.replicator.writable(topic, partition);
@@ -137,6 +144,7 @@ class ReplicatedLogView implements PartitionLogView {
     }
     const r = await this.log.appendMarker(marker, { leaderEpoch: this.replicator.currentEpoch });
     this.replicator.appended(topic, partition, { buf: r.stored, base: r.baseOffset, end: r.lastOffset + 1 });
+    await this.#chainHas(r.lastOffset);
     return r;
   }
 
