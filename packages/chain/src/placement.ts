@@ -4,6 +4,10 @@
  * only the partitions the new chain wins. The weight is FNV-1a (32 bits) of
  * `${topic}-${partition}\0${chainName}` (UTF-8), finished with murmur3's fmix32 so that keys
  * differing in their last bytes still spread; ties go to the smaller chain name.
+ *
+ * One exception: Kafka's transaction state lives with its group offsets. The broker runs both
+ * coordinators on one node, the head of `__consumer_offsets`-0's chain, so every partition of
+ * `__transaction_state` is placed where that partition is.
  */
 import type { Chain, Membership } from '@kilgore/discovery';
 
@@ -36,8 +40,15 @@ export function placementWeight(topic: string, partition: number, chainName: str
   return fmix32(fnv1a32(`${topic}-${partition}\u0000${chainName}`));
 }
 
+/** Topics placed with another partition instead of by their own name. */
+const PLACED_WITH: ReadonlyMap<string, { topic: string; partition: number }> = new Map([
+  ['__transaction_state', { topic: '__consumer_offsets', partition: 0 }],
+]);
+
 /** The chain owning `topic`-`partition`; undefined only when there are no chains. */
 export function chainFor(chains: readonly Chain[], topic: string, partition: number): Chain | undefined {
+  const anchor = PLACED_WITH.get(topic);
+  if (anchor) return chainFor(chains, anchor.topic, anchor.partition);
   let best: Chain | undefined;
   let bestWeight = -1;
   for (const c of chains) {

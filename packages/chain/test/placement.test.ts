@@ -1,5 +1,5 @@
 import type { Chain } from '@kilgore/chain';
-import { chainFor, fnv1a32 } from '@kilgore/chain';
+import { chainFor, fnv1a32, placementWeight } from '@kilgore/chain';
 import { describe, expect, it } from 'vitest';
 
 const chain = (name: string): Chain => ({ name, members: [{ nodeId: 1, host: '127.0.0.1', port: 9092 }] });
@@ -48,5 +48,23 @@ describe('placement', () => {
   it('has no owner without chains, and one owner with one chain', () => {
     expect(chainFor([], 't', 0)).toBeUndefined();
     expect(chainFor([chain('only')], 't', 7)!.name).toBe('only');
+  });
+
+  it('places the transaction state with the group offsets (one coordinator node for both)', () => {
+    // Chain sets in which __transaction_state-0 would hash elsewhere by its own name.
+    let differed = 0;
+    for (let n = 2; n <= 12; n++) {
+      const chains = Array.from({ length: n }, (_, i) => chain(`c${i}`));
+      const offsets = chainFor(chains, '__consumer_offsets', 0)!.name;
+      for (let p = 0; p < 4; p++) expect(chainFor(chains, '__transaction_state', p)!.name).toBe(offsets);
+      const own = chains.reduce((best, c) =>
+        placementWeight('__transaction_state', 0, c.name) >
+        placementWeight('__transaction_state', 0, best.name)
+          ? c
+          : best,
+      );
+      if (own.name !== offsets) differed++;
+    }
+    expect(differed).toBeGreaterThan(0);
   });
 });
