@@ -32,6 +32,7 @@ import { type BoundListener, KafkaServer } from './server/server.js';
 import { TopicRegistry } from './topics/registry.js';
 import { TopicConfigStore, type TopicOverrides } from './topics/topic-configs.js';
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './transactions/coordinator.js';
+import { localMarkerWriter } from './transactions/markers.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -139,7 +140,9 @@ export class Broker {
     const producerIds = new ProducerIds(Date.now(), chain ? config.nodeId : undefined);
     const transactions = new TransactionCoordinator({
       stateLog: transactionStateLog,
-      partitionLog: (topic, partition) => logs.get(topic, partition),
+      markers: chain
+        ? (partitions, marker, signal) => chain.writeMarkers(partitions, marker, signal)
+        : localMarkerWriter(logs, (obj, msg) => log.warn(obj, msg)),
       allocateProducerId: () => producerIds.allocate(),
       completed: (producerId, commit) => groups.offsets.completeTransaction(producerId, commit),
       log: log.child({ component: 'transactions' }),

@@ -4,7 +4,12 @@
  */
 import type { PartitionLog } from '@kilgore/storage';
 import type { PeerConnection } from './wire/peer.js';
-import type { TopicSyncRequest, TopicSyncResponse } from './wire/schemas.js';
+import type {
+  TopicSyncRequest,
+  TopicSyncResponse,
+  TxnMarkersRequest,
+  TxnMarkersResponse,
+} from './wire/schemas.js';
 
 export interface ReplicaHost {
   /** The local log of a partition, if it exists (never creates one). */
@@ -21,6 +26,8 @@ export interface ReplicaHost {
   membershipApplied(): void;
   /** This node, as head, opened `epoch` of `chain` (tell the other nodes, for Metadata). */
   epochOpened?(chain: string, epoch: number): void;
+  /** Writes a transaction coordinator's markers (a host without transactions leaves it out). */
+  txnMarkers?(request: TxnMarkersRequest): Promise<TxnMarkersResponse>;
 }
 
 /** A pino-compatible logger (the engine does not depend on pino). */

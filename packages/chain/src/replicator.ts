@@ -27,6 +27,7 @@ import {
   type ReadRequest,
   type ReadResponse,
   type TopicSyncRequest,
+  type TxnMarkersRequest,
 } from './wire/schemas.js';
 
 export interface ChainReplicatorOptions {
@@ -661,6 +662,12 @@ export class ChainReplicator {
           break;
         case ChainApiKey.TopicSync:
           res = this.#o.host.topicSync(body as TopicSyncRequest);
+          break;
+        case ChainApiKey.TxnMarkers:
+          res = this.#o.host.txnMarkers?.(body as TxnMarkersRequest) ?? {
+            errorCode: ErrorCode.UNSUPPORTED_VERSION,
+            topics: [],
+          };
           break;
         default:
           throw new Error(`unknown chain api key ${apiKey}`);

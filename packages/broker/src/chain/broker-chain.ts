@@ -19,20 +19,24 @@ import {
   type SyncTopic,
   type TopicSyncRequest,
   type TopicSyncResponse,
+  type TxnMarkersRequest,
+  type TxnMarkersResponse,
 } from '@kilgore/chain';
 import { formatChains, type Membership, type MembershipSource, StaticMembership } from '@kilgore/discovery';
 import { ErrorCode, iterateBatches } from '@kilgore/protocol';
-import type { PartitionLog } from '@kilgore/storage';
+import type { PartitionLog, TxnMarker } from '@kilgore/storage';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
 import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
-import { ReplicatedLogStore } from './replicated-log-store.js';
+import type { MarkerPartition } from '../transactions/markers.js';
+import { ReplicatedLogStore, ReplicationError } from './replicated-log-store.js';
 import { interBrokerDialer } from './secure-dialer.js';
 import { SecuritySync } from './security-sync.js';
 import { readTopicTable, writeTopicTable } from './topic-table.js';
+import { ChainMarkerWriter } from './txn-marker-writer.js';
 
 /** How far back a new head looks for idempotent producers' batches. */
 const PRODUCER_TAIL_OFFSETS = 10_000;
@@ -64,6 +68,8 @@ export class BrokerChain {
   readonly #dial: PeerDialer;
   /** ACLs and SCRAM credentials, carried by TopicSync beside the topics. */
   #security: SecuritySync | undefined;
+  /** The transaction coordinator's markers, to whichever head owns each partition. */
+  readonly #markers: ChainMarkerWriter;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -80,6 +86,7 @@ export class BrokerChain {
       beforeStream: (peer) => this.#pushTable(peer),
       membershipApplied: () => this.#membershipApplied(),
       epochOpened: (chain, epoch) => this.#epochOpened(chain, epoch),
+      txnMarkers: (req) => this.#onTxnMarkers(req),
     };
     this.replicator = new ChainReplicator({
       nodeId: config.nodeId,
@@ -89,6 +96,14 @@ export class BrokerChain {
       log: log.child({ component: 'chain' }),
       ackTimeoutMs: config.chain?.replicaLagTimeMaxMs ?? 30_000,
       dialer: this.#dial,
+    });
+    this.#markers = new ChainMarkerWriter({
+      nodeId: config.nodeId,
+      replicator: this.replicator,
+      dial: this.#dial,
+      writeHere: (topic, partition, marker) => this.#writeMarkerHere(topic, partition, marker),
+      topicExists: (topic) => this.#topics?.get(topic) !== undefined,
+      log: log.child({ component: 'txn-markers' }),
     });
   }
 
@@ -180,6 +195,7 @@ export class BrokerChain {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#markers.close();
     await this.replicator.stop();
   }
 
@@ -296,7 +312,48 @@ export class BrokerChain {
     return this.replicator.handleFrame(frame);
   }
 
+  /** The coordinator's MarkerWriter under chains: each partition's marker at its chain's head. */
+  writeMarkers(
+    partitions: readonly MarkerPartition[],
+    marker: TxnMarker,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return this.#markers.write(partitions, marker, signal);
+  }
+
   // ---- host side ----
+
+  /** Another chain's transaction coordinator ends a transaction on partitions this node heads. */
+  async #onTxnMarkers(req: TxnMarkersRequest): Promise<TxnMarkersResponse> {
+    const marker = { producerId: req.producerId, producerEpoch: req.producerEpoch, commit: req.commit };
+    const topics = await Promise.all(
+      req.topics.map(async (t) => ({
+        name: t.name,
+        partitions: await Promise.all(
+          t.partitions.map(async (index) => ({
+            index,
+            errorCode: await this.#writeMarkerHere(t.name, index, marker),
+          })),
+        ),
+      })),
+    );
+    return { errorCode: ErrorCode.NONE, topics };
+  }
+
+  /** A marker on a partition this node heads, answered once the chain's tail has it. */
+  async #writeMarkerHere(topic: string, partition: number, marker: TxnMarker): Promise<number> {
+    if (this.#topics?.get(topic) === undefined) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const view = this.#logs?.get(topic, partition);
+    if (!view?.appendMarker) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    try {
+      await view.appendMarker(marker);
+      return ErrorCode.NONE;
+    } catch (err) {
+      if (err instanceof ReplicationError) return err.code;
+      this.log.warn({ err, topic, partition }, 'writing a transaction marker failed');
+      return ErrorCode.UNKNOWN_SERVER_ERROR;
+    }
+  }
 
   #raw(topic: string, partition: number): PartitionLog | undefined {
     return this.#logs?.raw(topic, partition);

@@ -84,15 +84,6 @@ async function addOne(
       if (!allowed) problems.set(`${t.name}\u0000${p}`, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       else if (!info_ || p < 0 || p >= info_.partitions)
         problems.set(`${t.name}\u0000${p}`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      else if (broker.chain && broker.chain.replicator.leaderOf(t.name, p)?.nodeId !== broker.nodeId) {
-        // Markers are written by this node only: a partition headed elsewhere (another chain)
-        // cannot join yet. Refused outright rather than retried until the transaction times out.
-        broker.log.warn(
-          { transactionalId, topic: t.name, partition: p },
-          'transactions spanning chains are not supported yet: partition is headed by another node',
-        );
-        problems.set(`${t.name}\u0000${p}`, ErrorCode.INVALID_TXN_STATE);
-      }
     }
   }
   if (problems.size > 0) {

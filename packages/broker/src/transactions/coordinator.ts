@@ -1,7 +1,7 @@
 import { ErrorCode } from '@kilgore/protocol';
 import type { Logger } from 'pino';
 import type { KeyedRecord } from '../groups/offsets-log.js';
-import type { PartitionLogView } from '../logs/partition-log.js';
+import { CoordinatorMovedError, type MarkerWriter } from './markers.js';
 import {
   decodeTxnKey,
   decodeTxnValue,
@@ -22,8 +22,8 @@ export interface TxnCoordinatorDeps {
     append(records: readonly KeyedRecord[]): Promise<void>;
     replay(): AsyncGenerator<KeyedRecord>;
   };
-  /** A hosted partition's log, for the markers. */
-  partitionLog(topic: string, partition: number): PartitionLogView | undefined;
+  /** Puts a transaction's commit or abort marker on each of its partitions. */
+  markers: MarkerWriter;
   allocateProducerId(): bigint;
   /** Called once the markers of a transaction are written (the group coordinator applies its offsets). */
   completed(producerId: bigint, commit: boolean): void;
@@ -53,6 +53,8 @@ export class TransactionCoordinator {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #now: () => number;
   #closed = false;
+  /** Aborted when this node gives the role up: marker writes still retrying stop. */
+  #role = new AbortController();
 
   constructor(private readonly deps: TxnCoordinatorDeps) {
     this.#now = deps.now ?? Date.now;
@@ -66,6 +68,7 @@ export class TransactionCoordinator {
   async load(): Promise<void> {
     this.unload();
     this.#closed = false;
+    this.#role = new AbortController();
     for await (const r of this.deps.stateLog.replay()) {
       const id = decodeTxnKey(r.key);
       if (id === undefined) continue;
@@ -84,7 +87,10 @@ export class TransactionCoordinator {
     }
     for (const m of this.#txns.values()) {
       if (m.status === TxnStatus.PrepareCommit || m.status === TxnStatus.PrepareAbort) {
-        void this.#serial(m.transactionalId, () => this.#complete(m, m.status === TxnStatus.PrepareCommit));
+        const commit = m.status === TxnStatus.PrepareCommit;
+        this.#serial(m.transactionalId, () => this.#complete(m, commit)).catch((err: unknown) =>
+          this.#failedInBackground(err, m.transactionalId, 'finishing a prepared transaction'),
+        );
       } else if (m.status === TxnStatus.Ongoing) {
         this.#armTimeout(m);
       }
@@ -100,6 +106,7 @@ export class TransactionCoordinator {
 
   close(): void {
     this.#closed = true;
+    this.#role.abort();
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
   }
@@ -164,7 +171,7 @@ export class TransactionCoordinator {
       if (m.status === TxnStatus.Ongoing) {
         // The previous producer's transaction: aborted under a bumped epoch, which fences it.
         this.#bump(m);
-        await this.#end(m, false);
+        if (!(await this.#endHere(m, false))) return fail(ErrorCode.NOT_COORDINATOR);
       }
       this.#bump(m);
       m.timeoutMs = timeoutMs;
@@ -234,8 +241,7 @@ export class TransactionCoordinator {
       const txn = m!;
       switch (txn.status) {
         case TxnStatus.Ongoing:
-          await this.#end(txn, commit);
-          return ErrorCode.NONE;
+          return (await this.#endHere(txn, commit)) ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
         case TxnStatus.CompleteCommit:
           // A retry of the EndTxn that completed it.
           return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
@@ -268,6 +274,17 @@ export class TransactionCoordinator {
     }
   }
 
+  /** #end, false if this node stopped coordinating before the markers were all written. */
+  async #endHere(m: TxnMetadata, commit: boolean): Promise<boolean> {
+    try {
+      await this.#end(m, commit);
+      return true;
+    } catch (err) {
+      if (err instanceof CoordinatorMovedError) return false;
+      throw err;
+    }
+  }
+
   /** Prepare (persisted), markers, complete (persisted). */
   async #end(m: TxnMetadata, commit: boolean): Promise<void> {
     this.#disarm(m.transactionalId);
@@ -278,21 +295,11 @@ export class TransactionCoordinator {
   }
 
   async #complete(m: TxnMetadata, commit: boolean): Promise<void> {
-    const writes: Promise<unknown>[] = [];
-    for (const [topic, ids] of m.partitions) {
-      for (const partition of ids) {
-        const log = this.deps.partitionLog(topic, partition);
-        if (!log?.appendMarker) {
-          this.deps.log.warn(
-            { topic, partition, transactionalId: m.transactionalId },
-            'no log for a transaction marker',
-          );
-          continue;
-        }
-        writes.push(log.appendMarker({ producerId: m.producerId, producerEpoch: m.producerEpoch, commit }));
-      }
-    }
-    await Promise.all(writes);
+    const partitions = [...m.partitions].flatMap(([topic, ids]) =>
+      [...ids].map((partition) => ({ topic, partition })),
+    );
+    const marker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit };
+    await this.deps.markers(partitions, marker, this.#role.signal);
     this.deps.completed(m.producerId, commit);
     m.status = commit ? TxnStatus.CompleteCommit : TxnStatus.CompleteAbort;
     m.partitions = new Map();
@@ -313,12 +320,23 @@ export class TransactionCoordinator {
           // Bumped first: the producer that let it time out is fenced.
           this.#bump(current);
           await this.#end(current, false);
-        }).catch((err: unknown) => this.deps.log.error({ err }, 'aborting a timed-out transaction failed'));
+        }).catch((err: unknown) =>
+          this.#failedInBackground(err, m.transactionalId, 'aborting a timed-out transaction'),
+        );
       },
       Math.max(0, due),
     );
     timer.unref();
     this.#timers.set(m.transactionalId, timer);
+  }
+
+  /** A background end that failed: expected when the role moved (the next coordinator ends it). */
+  #failedInBackground(err: unknown, transactionalId: string, what: string): void {
+    if (err instanceof CoordinatorMovedError) {
+      this.deps.log.info({ transactionalId }, `${what} stopped: this node no longer coordinates`);
+    } else {
+      this.deps.log.error({ err, transactionalId }, `${what} failed`);
+    }
   }
 
   #disarm(transactionalId: string): void {

@@ -12,6 +12,7 @@ export const ChainApiKey = {
   Position: 10001,
   Read: 10002,
   TopicSync: 10003,
+  TxnMarkers: 10004,
 } as const;
 
 /** Every chain API key is at or above this; the broker routes them to the chain engine. */
@@ -192,8 +193,47 @@ export const TopicSyncSchema: ApiSchema = {
   },
 };
 
+/**
+ * A transaction coordinator on another chain asks this chain's head to write a commit or abort
+ * marker to some of its partitions (Kafka's WriteTxnMarkers, one marker per request). Answered
+ * per partition once the chain's tail has the marker.
+ */
+export const TxnMarkersSchema: ApiSchema = {
+  name: 'TxnMarkers',
+  apiKey: ChainApiKey.TxnMarkers,
+  validVersions: '0',
+  flexibleVersions: 'none',
+  request: {
+    fields: [
+      f('senderId', 'int32'),
+      f('producerId', 'int64'),
+      f('producerEpoch', 'int16'),
+      f('commit', 'bool'),
+      // The epoch of the coordinator's chain when it wrote the transaction's prepare state.
+      f('coordinatorEpoch', 'int32'),
+      f('topics', '[]MarkerTopic', { fields: [f('name', 'string'), f('partitions', '[]int32')] }),
+    ],
+  },
+  response: {
+    fields: [
+      f('errorCode', 'int16'),
+      f('topics', '[]MarkerTopicResult', {
+        fields: [
+          f('name', 'string'),
+          f('partitions', '[]MarkerPartitionResult', {
+            fields: [f('index', 'int32'), f('errorCode', 'int16')],
+          }),
+        ],
+      }),
+    ],
+  },
+};
+
 export const CHAIN_SCHEMAS: ReadonlyMap<number, ApiSchema> = new Map(
-  [ChainAppendSchema, ChainPositionSchema, ChainReadSchema, TopicSyncSchema].map((s) => [s.apiKey, s]),
+  [ChainAppendSchema, ChainPositionSchema, ChainReadSchema, TopicSyncSchema, TxnMarkersSchema].map((s) => [
+    s.apiKey,
+    s,
+  ]),
 );
 
 /** The version this node sends of each chain message (the newest; receivers decode every valid one). */
@@ -202,6 +242,7 @@ export const CHAIN_SEND_VERSIONS: ReadonlyMap<number, number> = new Map([
   [ChainApiKey.Position, 0],
   [ChainApiKey.Read, 0],
   [ChainApiKey.TopicSync, 0],
+  [ChainApiKey.TxnMarkers, 0],
 ]);
 
 // ---- typed bodies ----
@@ -307,4 +348,18 @@ export interface TopicSyncResponse {
   clusterId: string;
   /** Opaque to the engine: a pull's answer carries the host's whole ACL/credential set. */
   security?: string | null;
+}
+
+export interface TxnMarkersRequest {
+  senderId: number;
+  producerId: bigint;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch: number;
+  topics: { name: string; partitions: number[] }[];
+}
+
+export interface TxnMarkersResponse {
+  errorCode: number;
+  topics: { name: string; partitions: { index: number; errorCode: number }[] }[];
 }
