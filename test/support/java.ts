@@ -94,6 +94,20 @@ export const fastJvmFlags = ['-XX:TieredStopAtLevel=1', '-Xshare:auto', '-XX:+Us
 
 export type JavaLine = Record<string, unknown>;
 
+/** `java`'s arguments to run `mainClass` of test/clients/java/src with Kafka's jars and quiet logs. */
+export function javaArgs(mainClass: string, args: string[] = [], jvmFlags: string[] = []): string[] {
+  return [
+    ...fastJvmFlags,
+    `-Dlog4j2.configurationFile=${log4jConfig}`,
+    `-Dkilgore.java.log=${process.env.KILGORE_JAVA_LOG ?? 'warn'}`,
+    ...jvmFlags,
+    '-cp',
+    `${compileJavaClients()}:${kafkaLib()}/*`,
+    mainClass,
+    ...args,
+  ];
+}
+
 interface Pending {
   name: string;
   lines: JavaLine[];
@@ -123,21 +137,9 @@ export class JavaDriver {
 
   /** Starts `java <mainClass>` with Kafka's jars and the compiled programs on the class path. */
   static start(mainClass: string, jvmFlags: string[] = []): JavaDriver {
-    const cp = `${compileJavaClients()}:${kafkaLib()}/*`;
-    const child = spawn(
-      'java',
-      [
-        ...fastJvmFlags,
-        `-Dlog4j2.configurationFile=${log4jConfig}`,
-        `-Dkilgore.java.log=${process.env.KILGORE_JAVA_LOG ?? 'warn'}`,
-        ...jvmFlags,
-        '-cp',
-        cp,
-        mainClass,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
+    return new JavaDriver(
+      spawn('java', javaArgs(mainClass, [], jvmFlags), { stdio: ['pipe', 'pipe', 'pipe'] }),
     );
-    return new JavaDriver(child);
   }
 
   /** The JVM's recent stderr (client warnings), for failure messages. */
