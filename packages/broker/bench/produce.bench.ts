@@ -22,7 +22,8 @@
  *   load is shown as a fraction of it; GENERATOR=process runs the load generator in a child
  *   process instead of a worker thread; TRACE=1 prints, per paced run, this thread's file writes
  *   (and those that met an fdatasync), fdatasyncs and GC pauses: see latency-trace.ts; WARMUP=<s>
- *   is how long each paced run goes at its rate before latencies count, default 1)
+ *   is how long each paced run goes at its rate before latencies count, default 1;
+ *   TRANSACTIONS=1 runs instead the idempotent against transactional comparison: transactional.ts)
  *
  * Each paced load runs ROUNDS rounds of raw and Kilgore (order alternating) and prints the
  * medians and the median per-round p99 ratio. The paced lines also show this thread's
@@ -44,6 +45,7 @@ import { Worker } from 'node:worker_threads';
 import { Broker, loadConfig, tuneHeapForBrokerTraffic } from '@kilgore/broker';
 import { encodeRecordBatchSync, encodeRequest, FrameSplitter } from '@kilgore/protocol';
 import { installTrace, resetTrace, traceLine } from './latency-trace.js';
+import { transactionalBench } from './transactional.js';
 
 const seconds = Number(process.env.SECONDS ?? 4);
 /** Paced runs: seconds at the same rate before latencies count (a fresh broker's start-up). */
@@ -193,7 +195,8 @@ async function withBroker<T>(dir: string, fn: (port: number) => Promise<T>): Pro
   }
 }
 
-await main();
+if (process.env.TRANSACTIONS === '1') await transactionalBench();
+else await main();
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kilgore-bench-'));
