@@ -36,12 +36,15 @@ const firstDirty = new WeakMap<PartitionLog, number>();
  * of each key survives; a tombstone (null value) survives until it is older than
  * delete.retention.ms; offsets never change (the gaps stay). Cleanable means: not the active
  * segment, wholly below the last stable offset, and older than min.compaction.lag.ms. Records of
- * aborted transactions are dropped; transaction markers are kept.
+ * aborted transactions are dropped. A transaction marker goes once no record of its transaction
+ * is left (an aborted one's never are; a committed one's once every key was written again) and
+ * it is older than delete.retention.ms, so a consumer that read the transaction's records has
+ * had that long to read its end, as Kafka's cleaner keeps it.
  *
  * Each segment is rewritten to `<base>.log.cleaned` and renamed over the original, so a crash
  * leaves one or the other. Departures from Kafka: segments are cleaned one for one (never
- * merged); a tombstone's age is its record timestamp rather than the time of its first
- * cleaning; the cleaner checkpoint lives in memory (a restart re-cleans once); producer state
+ * merged); a tombstone's or a marker's age is its timestamp rather than the time of its
+ * first cleaning (Kafka's delete horizon); the cleaner checkpoint lives in memory (a restart re-cleans once); producer state
  * (the last batch per producer id) is not kept.
  */
 export async function compactLog(log: PartitionLog, opts: CompactionOptions): Promise<CompactionResult> {
@@ -62,7 +65,7 @@ export async function compactLog(log: PartitionLog, opts: CompactionOptions): Pr
   if (cleanable.length === 0) return result;
   const end = cleanable[cleanable.length - 1]!.nextOffset;
   const dirtyFrom = firstDirty.get(log) ?? -1;
-  if (end <= dirtyFrom && !hasExpiringTombstones()) return result;
+  if (end <= dirtyFrom && !hasExpiring()) return result;
 
   // Records of aborted transactions are not data: they never count as a key's latest, and go.
   const aborted = log.abortedTransactions(cleanable[0]!.baseOffset, end - 1);
@@ -89,15 +92,22 @@ export async function compactLog(log: PartitionLog, opts: CompactionOptions): Pr
         if (r.key !== null) latest.set(r.key.toString('latin1'), Number(r.offset));
     }
   }
-  // Pass 2: rewrite each segment with the survivors.
+  // Pass 2: rewrite each segment with the survivors. Per producer id: whether a record of its
+  // transaction since its last marker survives (then that transaction's marker must stay).
+  const txnKept = new Map<bigint, boolean>();
   for (const seg of cleanable) {
     if (log.closed || !log.segments.includes(seg)) break;
     const parts: Buffer[] = [];
     let removed = 0;
     for (const batch of await decodeSegment(seg)) {
       const h = batch.header;
-      // Markers stay (Kafka drops them after delete.retention.ms; Kilgore keeps them).
       if ((h.attributes & BatchAttributes.control) !== 0) {
+        const emptied = txnKept.get(h.producerId) !== true;
+        txnKept.delete(h.producerId);
+        if (emptied && opts.now - Number(h.maxTimestamp) > config.deleteRetentionMs) {
+          removed += batch.records.length;
+          continue;
+        }
         parts.push(batch.raw);
         continue;
       }
@@ -112,6 +122,8 @@ export async function compactLog(log: PartitionLog, opts: CompactionOptions): Pr
         return true;
       });
       removed += batch.records.length - keep.length;
+      if (keep.length > 0 && (h.attributes & BatchAttributes.transactional) !== 0)
+        txnKept.set(h.producerId, true);
       if (keep.length === batch.records.length) parts.push(batch.raw);
       else if (keep.length > 0) parts.push(await rebuildBatch(batch, keep));
     }
@@ -135,11 +147,12 @@ export async function compactLog(log: PartitionLog, opts: CompactionOptions): Pr
   firstDirty.set(log, end);
   return result;
 
-  function hasExpiringTombstones(): boolean {
-    // Tombstones age out of a segment that holds nothing new: re-clean once the oldest
-    // cleanable data is past delete.retention.ms.
-    const first = cleanable[0]!;
-    return first.maxTimestamp >= 0 && opts.now - first.maxTimestamp > config.deleteRetentionMs;
+  function hasExpiring(): boolean {
+    // Tombstones and markers age out of segments that hold nothing new: re-clean once some
+    // cleanable segment's data is past delete.retention.ms (any: an emptied one has no timestamp).
+    return cleanable.some(
+      (seg) => seg.maxTimestamp >= 0 && opts.now - seg.maxTimestamp > config.deleteRetentionMs,
+    );
   }
 }
 

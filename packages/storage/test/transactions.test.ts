@@ -115,6 +115,47 @@ describe('transactions in a partition log', () => {
     await m.close();
   });
 
+  it('compaction drops a marker once its transaction has no record left and it is past delete.retention.ms', async () => {
+    const m = await LogManager.open({ dir: tempDir(), background: false });
+    const log = m.createPartition('t', 0, { cleanupPolicy: ['compact'], segmentBytes: 100 });
+    const keyed = (producerId: bigint, key: string) =>
+      encodeRecordBatchSync({
+        isTransactional: true,
+        producerId,
+        producerEpoch: 0,
+        baseSequence: 0,
+        records: [{ key, value: key, timestamp: Date.now() }],
+      });
+    await log.append(keyed(5n, 'a')); // 0: committed, written again at 4
+    await log.appendMarker({ producerId: 5n, producerEpoch: 0, commit: true }); // 1
+    await log.append(keyed(6n, 'b')); // 2: committed, the latest of its key
+    await log.appendMarker({ producerId: 6n, producerEpoch: 0, commit: true }); // 3
+    await log.append(plain('a')); // 4 (key 'k')
+    await log.append(keyed(7n, 'c')); // 5: aborted
+    await log.appendMarker({ producerId: 7n, producerEpoch: 0, commit: false }); // 6
+    await log.append(encodeRecordBatchSync({ records: [{ key: 'a', value: 'a2', timestamp: Date.now() }] })); // 7
+    await log.append(plain('tail')); // 8: the active segment
+    const offsets = async () => {
+      const out: number[] = [];
+      for (let offset = 0; offset < log.logEndOffset; ) {
+        const { records, nextOffset } = log.read(offset, 1 << 20);
+        for (const b of iterateBatches(records)) {
+          const batch = await decodeRecordBatch(records.subarray(b.position, b.position + b.size));
+          for (const rec of batch.records) out.push(Number(rec.offset));
+        }
+        offset = nextOffset;
+      }
+      return out;
+    };
+    // Within delete.retention.ms (a day by default) every marker stays.
+    await compactLog(log, { now: Date.now() });
+    expect(await offsets()).toEqual([1, 2, 3, 4, 6, 7, 8]);
+    // Past it: the markers of the emptied transactions (1: superseded, 6: aborted) go; 3 stays.
+    await compactLog(log, { now: Date.now() + 2 * 86_400_000 });
+    expect(await offsets()).toEqual([2, 3, 4, 7, 8]);
+    await m.close();
+  });
+
   it('compaction stops at the last stable offset', async () => {
     const m = await LogManager.open({ dir: tempDir(), background: false });
     const log = m.createPartition('t', 0, { cleanupPolicy: ['compact'], segmentBytes: 100 });
