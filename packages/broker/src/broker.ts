@@ -172,14 +172,14 @@ export class Broker {
       transactions,
       scramCredentials,
       authorizer: new Authorizer(aclSettings(config), acls),
-      createTopic(name, partitions, configs = new Map()) {
+      createTopic(name, partitions, configs = new Map(), replicationFactor) {
         // Checked before the config file is written, so a refused create never touches the
         // overrides of a topic that already exists.
         topics.validateCreate(name, partitions);
         // Overrides first: a crash before the partition dirs exist leaves a file that load drops.
         if (configs.size > 0) topicConfigs.set(name, configs);
         applyConfigs(name, configs);
-        const t = topics.create(name, partitions);
+        const t = topics.create(name, partitions, undefined, replicationFactor);
         logs.create(name, 0, partitions);
         chain?.topicChanged(name);
         return t;

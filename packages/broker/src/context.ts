@@ -51,9 +51,15 @@ export interface BrokerContext {
   readonly authorizer: Authorizer;
   /**
    * Creates a topic and its partition logs (CreateTopics, auto-creation); throws TopicError.
-   * `configs` are overrides already checked by validateOverrides.
+   * `configs` are overrides already checked by validateOverrides; `replicationFactor` one
+   * checked by replicationFactorFor (undefined: the whole chain).
    */
-  createTopic(name: string, partitions: number, configs?: TopicOverrides): TopicInfo;
+  createTopic(
+    name: string,
+    partitions: number,
+    configs?: TopicOverrides,
+    replicationFactor?: number,
+  ): TopicInfo;
   /** Replaces a topic's overrides: persisted first, then applied to its partition logs. */
   setTopicConfigs(name: string, overrides: TopicOverrides): void;
   /** Deletes a topic: closes its partition logs, then removes its files. */

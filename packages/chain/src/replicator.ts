@@ -141,10 +141,37 @@ export class ChainReplicator {
     return chainFor(this.#membership.chains, topic, partition);
   }
 
+  /**
+   * The members that keep a copy of the partition, head first: the first R of its chain (R, the
+   * topic's replication factor, capped at the chain's length; the whole chain without one).
+   */
+  replicasOf(topic: string, partition: number): ChainMember[] {
+    const c = this.chainFor(topic, partition);
+    if (c === undefined) return [];
+    const r = this.#o.host.replicationFactor?.(topic);
+    return r === undefined || r >= c.members.length ? c.members : c.members.slice(0, Math.max(1, r));
+  }
+
   /** Whether this node keeps a copy of the partition. */
   hosts(topic: string, partition: number): boolean {
+    return this.#positionIn(topic, partition) >= 0;
+  }
+
+  /** This node's index among the partition's replicas; -1 when it keeps no copy. */
+  #positionIn(topic: string, partition: number): number {
     const c = this.chainFor(topic, partition);
-    return c !== undefined && c.name === this.#chain?.name;
+    if (c === undefined || c.name !== this.#chain?.name) return -1;
+    const idx = c.members.findIndex((m) => m.nodeId === this.#o.nodeId);
+    const r = this.#o.host.replicationFactor?.(topic);
+    return r === undefined || idx < Math.max(1, r) ? idx : -1;
+  }
+
+  /** Whether this node's successor keeps a copy too (else this node is the partition's last). */
+  forwards(topic: string, partition: number): boolean {
+    const idx = this.#positionIn(topic, partition);
+    if (idx < 0 || this.#chain === undefined || idx + 1 >= this.#chain.members.length) return false;
+    const r = this.#o.host.replicationFactor?.(topic);
+    return r === undefined || idx + 1 < r;
   }
 
   /** The head of the partition's chain. */
@@ -173,7 +200,7 @@ export class ChainReplicator {
    * the bytes appended and their offsets, forwarded as they are (they must not change).
    */
   appended(topic: string, partition: number, stored?: Appended): void {
-    if (this.#forwarder) this.#forwarder.notify(topic, partition, stored);
+    if (this.#forwarder && this.forwards(topic, partition)) this.#forwarder.notify(topic, partition, stored);
     else {
       const log = this.#o.host.log(topic, partition);
       if (log) raiseHighWatermark(log, log.logEndOffset);
@@ -192,7 +219,8 @@ export class ChainReplicator {
     timeoutMs: number,
   ): Promise<boolean> {
     const f = this.#forwarder;
-    if (f === undefined) return Promise.resolve(this.#chain?.members.length === 1);
+    if (f === undefined || !this.forwards(topic, partition))
+      return Promise.resolve(this.hosts(topic, partition));
     return f.waitForStartAck(topic, partition, target, timeoutMs, this.#membershipAbort.signal);
   }
 
@@ -214,7 +242,7 @@ export class ChainReplicator {
     if (mine === undefined) return out;
     for (const t of this.#o.host.topics()) {
       for (let p = 0; p < t.partitions; p++) {
-        if (this.chainFor(t.name, p)?.name === mine && this.#o.host.log(t.name, p)) {
+        if (this.hosts(t.name, p) && this.#o.host.log(t.name, p)) {
           out.push({ topic: t.name, partition: p });
         }
       }
@@ -324,8 +352,8 @@ export class ChainReplicator {
       host: this.#o.host,
       log: this.#o.log,
       epoch: () => this.#epochs.get(chain.name),
-      partitions: () => this.localPartitions(),
-      owns: (t, p) => this.hosts(t, p),
+      partitions: () => this.localPartitions().filter((x) => this.forwards(x.topic, x.partition)),
+      owns: (t, p) => this.forwards(t, p),
       onFenced: (theirs) => {
         this.#epochs.raise(chain.name, theirs);
         if (this.isHead) {
@@ -413,8 +441,10 @@ export class ChainReplicator {
       { chain: chain.name, epoch: next, members: chain.members.map((m) => m.nodeId) },
       'head opened a new chain epoch',
     );
-    if (chain.members.length === 1) {
-      for (const { topic, partition } of this.localPartitions()) this.appended(topic, partition);
+    // Partitions this head is the only replica of (alone in the chain, or R = 1) are committed
+    // as they stand.
+    for (const { topic, partition } of this.localPartitions()) {
+      if (!this.forwards(topic, partition)) this.appended(topic, partition);
     }
     this.#startForwarder(chain);
     const waiters = this.#openWaiters;
@@ -709,22 +739,24 @@ export class ChainReplicator {
       return refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     }
     if (req.chainEpoch > mine) this.#epochs.raise(chain.name, req.chainEpoch);
-    const isTail = idx === chain.members.length - 1;
     const receivedAt = this.#trace ? performance.now() : 0;
-    const { work, topics, startTargets } = this.#startAppends(req.topics, isTail);
-    return this.#answerAppend(chain, isTail, work, topics, startTargets, receivedAt);
+    const { work, topics, startTargets, last } = this.#startAppends(req.topics);
+    return this.#answerAppend(chain, last, work, topics, startTargets, receivedAt);
   }
 
-  /** Queues each partition's append (in arrival order per partition); the results fill `topics`. */
-  #startAppends(
-    reqTopics: AppendRequest['topics'],
-    isTail: boolean,
-  ): {
+  /**
+   * Queues each partition's append (in arrival order per partition); the results fill `topics`.
+   * `last`: the partitions this node is the last replica of (the tail, or member R of R), which
+   * it commits itself instead of forwarding.
+   */
+  #startAppends(reqTopics: AppendRequest['topics']): {
     work: Array<Promise<void>>;
     topics: AppendResponse['topics'];
     startTargets: Map<string, number>;
+    last: Set<string>;
   } {
     const work: Array<Promise<void>> = [];
+    const last = new Set<string>();
     const topics: AppendResponse['topics'] = [];
     // Per partition (not at the tail): the log start offset the successor must reach before the
     // answer (what the predecessor sent, as far as this node took it).
@@ -741,6 +773,8 @@ export class ChainReplicator {
           ackedOffset: -1n,
         };
         partitions.push(r);
+        const isTail = !this.forwards(name, p.index);
+        if (isTail) last.add(`${name}\u0000${p.index}`);
         work.push(
           this.#serial(`${name}\u0000${p.index}`, async () => {
             const log = this.#o.host.ensureLog(name, p.index);
@@ -802,12 +836,12 @@ export class ChainReplicator {
         );
       }
     }
-    return { work, topics, startTargets };
+    return { work, topics, startTargets, last };
   }
 
   async #answerAppend(
     chain: Chain,
-    isTail: boolean,
+    last: ReadonlySet<string>,
     work: Array<Promise<void>>,
     topics: AppendResponse['topics'],
     startTargets: ReadonlyMap<string, number>,
@@ -815,15 +849,15 @@ export class ChainReplicator {
   ): Promise<AppendResponse> {
     await Promise.all(work);
     const appendedAt = this.#trace ? performance.now() : 0;
-    // Answer once the tail has what this message carried (or after the ack timeout, with what it
-    // has: acks are cumulative, a later answer covers this one).
-    if (!isTail) {
-      // One wait per partition, for the end of its last entry.
+    // Answer once the last replica has what this message carried (or after the ack timeout, with
+    // what it has: acks are cumulative, a later answer covers this one).
+    {
+      // One wait per partition forwarded on, for the end of its last entry.
       const targets = new Map<string, { topic: string; partition: number; end: number }>();
       for (const t of topics) {
         for (const r of t.partitions) {
-          if (r.errorCode !== ErrorCode.NONE) continue;
           const k = `${t.name}\u0000${r.index}`;
+          if (r.errorCode !== ErrorCode.NONE || last.has(k)) continue;
           const end = Number(r.logEndOffset);
           const cur = targets.get(k);
           if (!cur || cur.end < end) targets.set(k, { topic: t.name, partition: r.index, end });
@@ -855,7 +889,7 @@ export class ChainReplicator {
         if (r.errorCode !== ErrorCode.NONE) continue;
         r.ackedOffset = BigInt(this.#o.host.log(t.name, r.index)!.highWatermark);
         r.logStartOffset = BigInt(
-          isTail
+          last.has(`${t.name}\u0000${r.index}`)
             ? this.#o.host.log(t.name, r.index)!.logStartOffset
             : this.chainLogStartOffset(t.name, r.index),
         );

@@ -82,6 +82,7 @@ export class BrokerChain {
       log: (t, p) => this.#raw(t, p),
       ensureLog: (t, p) => this.#ensureLog(t, p),
       topics: () => this.#topics?.list() ?? [],
+      replicationFactor: (topic) => this.#topics?.get(topic)?.replicationFactor,
       topicSync: (req) => this.#onTopicSync(req),
       beforeStream: (peer) => this.#pushTable(peer),
       membershipApplied: () => this.#membershipApplied(),
@@ -201,14 +202,12 @@ export class BrokerChain {
 
   // ---- what handlers ask ----
 
-  /** Placement of a partition given the current membership (computed, not stored). */
+  /**
+   * Whether this node keeps a copy of the partition, given the current membership and the
+   * topic's replication factor (computed, not stored).
+   */
   hosts(topic: string, partition: number): boolean {
-    return this.replicator.chainFor(topic, partition)?.name === this.#myChainName();
-  }
-
-  #myChainName(): string | undefined {
-    const id = this.config.nodeId;
-    return this.membership.chains.find((c) => c.members.some((m) => m.nodeId === id))?.name;
+    return this.replicator.hosts(topic, partition);
   }
 
   /** Every node of every chain, for Metadata's brokers. */
@@ -216,15 +215,24 @@ export class BrokerChain {
     return this.membership.chains.flatMap((c) => c.members);
   }
 
-  /** Leader (head), replicas (the chain in order) and leader epoch of a partition. */
+  /**
+   * Leader (head), replicas (the first R members of the chain, in order: every one of them is in
+   * sync, the chain acknowledges only what the last has) and leader epoch of a partition.
+   */
   placement(topic: string, partition: number): { leader: number; replicas: number[]; epoch: number } {
     const c = this.replicator.chainFor(topic, partition);
     if (!c) return { leader: -1, replicas: [], epoch: -1 };
     return {
       leader: c.members[0]!.nodeId,
-      replicas: c.members.map((m) => m.nodeId),
+      replicas: this.replicator.replicasOf(topic, partition).map((m) => m.nodeId),
       epoch: this.epochOf(c.name),
     };
+  }
+
+  /** The fewest members of any chain: the largest replication factor every partition can have. */
+  shortestChain(): number {
+    const lengths = this.membership.chains.map((c) => c.members.length);
+    return lengths.length === 0 ? 0 : Math.min(...lengths);
   }
 
   /** The chain's epoch for clients: the newest this node has seen or heard of. */
@@ -258,14 +266,13 @@ export class BrokerChain {
 
   /**
    * NONE when a produce with `acks` may go ahead here; NOT_LEADER_OR_FOLLOWER off the head,
-   * NOT_ENOUGH_REPLICAS for acks=all on a chain shorter than min.insync.replicas.
+   * NOT_ENOUGH_REPLICAS for acks=all on a partition with fewer replicas than min.insync.replicas.
    */
   produceCheck(topic: string, partition: number, acks: number, minInsync: number): number {
     const w = this.replicator.writable(topic, partition);
     if (w !== ErrorCode.NONE) return w;
-    if (acks === -1) {
-      const len = this.replicator.chainFor(topic, partition)?.members.length ?? 0;
-      if (len < minInsync) return ErrorCode.NOT_ENOUGH_REPLICAS;
+    if (acks === -1 && this.replicator.replicasOf(topic, partition).length < minInsync) {
+      return ErrorCode.NOT_ENOUGH_REPLICAS;
     }
     return ErrorCode.NONE;
   }
@@ -282,12 +289,12 @@ export class BrokerChain {
    * off the head: NOT_LEADER_OR_FOLLOWER.
    */
   fetchRoute(topic: string, partition: number, rackId: string): { code: number; preferred: number } {
-    const chain = this.replicator.chainFor(topic, partition);
+    const replicas = this.replicator.replicasOf(topic, partition);
     const me = this.config.nodeId;
     const rackNode = /^\d+$/.test(rackId) ? Number(rackId) : -1;
-    const member = (id: number) => chain?.members.some((m) => m.nodeId === id) ?? false;
-    if (!chain || !member(me)) return { code: ErrorCode.NOT_LEADER_OR_FOLLOWER, preferred: -1 };
-    if (chain.members[0]!.nodeId === me) {
+    const member = (id: number) => replicas.some((m) => m.nodeId === id);
+    if (!member(me)) return { code: ErrorCode.NOT_LEADER_OR_FOLLOWER, preferred: -1 };
+    if (replicas[0]!.nodeId === me) {
       return { code: ErrorCode.NONE, preferred: rackNode !== me && member(rackNode) ? rackNode : -1 };
     }
     return { code: rackNode === me ? ErrorCode.NONE : ErrorCode.NOT_LEADER_OR_FOLLOWER, preferred: -1 };
@@ -450,7 +457,14 @@ export class BrokerChain {
       name: k,
       value: v,
     }));
-    return { name, topicId: t.id, partitions: t.partitions, deleted: false, configs };
+    return {
+      name,
+      topicId: t.id,
+      partitions: t.partitions,
+      deleted: false,
+      configs,
+      replicationFactor: t.replicationFactor ?? -1,
+    };
   }
 
   #saveTable(): void {
@@ -624,8 +638,10 @@ export class BrokerChain {
             );
             if (cur.partitions < e.partitions) topics.adopt({ ...cur, partitions: e.partitions });
           } else if (!cur || cur.partitions < e.partitions) {
+            // The replication factor is the creator's (a peer that does not send one, v0: ours).
+            const r = (e.replicationFactor ?? -1) >= 1 ? e.replicationFactor : cur?.replicationFactor;
             const info: TopicInfo = { name: e.name, id: e.topicId, partitions: e.partitions };
-            topics.adopt(info);
+            topics.adopt(r === undefined ? info : { ...info, replicationFactor: r });
           }
           const now = topics.get(e.name)!;
           ctx.logs.create(e.name, 0, now.partitions);

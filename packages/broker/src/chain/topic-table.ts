@@ -19,10 +19,16 @@ export function readTopicTable(logDir: string): TopicInfo[] {
   }
   const parsed = JSON.parse(text) as unknown;
   if (!Array.isArray(parsed)) throw new Error(`${file}: not a list of topics`);
-  return parsed.filter(
-    (t): t is TopicInfo =>
-      typeof t?.name === 'string' && typeof t?.id === 'string' && Number.isInteger(t?.partitions),
-  );
+  return parsed
+    .filter(
+      (t): t is TopicInfo =>
+        typeof t?.name === 'string' && typeof t?.id === 'string' && Number.isInteger(t?.partitions),
+    )
+    .map((t) =>
+      Number.isInteger(t.replicationFactor) && t.replicationFactor! >= 1
+        ? { name: t.name, id: t.id, partitions: t.partitions, replicationFactor: t.replicationFactor }
+        : { name: t.name, id: t.id, partitions: t.partitions },
+    );
 }
 
 export function writeTopicTable(logDir: string, topics: readonly TopicInfo[]): void {
@@ -30,7 +36,15 @@ export function writeTopicTable(logDir: string, topics: readonly TopicInfo[]): v
   const tmp = `${file}.tmp`;
   fs.writeFileSync(
     tmp,
-    JSON.stringify(topics.map((t) => ({ name: t.name, id: t.id, partitions: t.partitions }))),
+    // A topic without a replication factor (the whole chain) is written as before this field.
+    JSON.stringify(
+      topics.map((t) => ({
+        name: t.name,
+        id: t.id,
+        partitions: t.partitions,
+        ...(t.replicationFactor === undefined ? {} : { replicationFactor: t.replicationFactor }),
+      })),
+    ),
   );
   fs.renameSync(tmp, file);
 }

@@ -65,10 +65,12 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   {
     name: 'default.replication.factor',
     type: 'int',
-    default: '1',
-    min: 1,
-    max: 1,
-    doc: 'Replication factor of an auto-created topic (one node: 1).',
+    default: '-1',
+    min: -1,
+    doc:
+      'Replication factor of a topic created without one (auto-created, or CreateTopics with -1): on ' +
+      "chains, each partition lives on the first R members of its chain; -1 (Kilgore's default, " +
+      "Kafka's is 1) is the whole chain. One node: 1 or -1. 0 is refused.",
   },
   {
     name: 'auto.create.topics.enable',

@@ -223,6 +223,15 @@ function buildConfig(
     );
   }
 
+  if (num('default.replication.factor') === 0) {
+    const d = settings.get('default.replication.factor');
+    throw new ConfigError(
+      'default.replication.factor',
+      d?.origin ?? 'default',
+      "'0' must be -1 or at least 1",
+    );
+  }
+
   return {
     nodeId: num('node.id'),
     listeners,

@@ -13,6 +13,7 @@ import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import { CloseConnection } from '../server/connection.js';
 import { TopicError, type TopicInfo } from '../topics/registry.js';
+import { replicationFactorFor } from '../topics/replication-factor.js';
 import { invalidTopicNameReason } from '../topics/topic-name.js';
 import {
   ALL_TOPIC_OPERATIONS,
@@ -111,7 +112,11 @@ function lookup(
   try {
     // Creation is synchronous here, so the new topic is answered at once instead of with
     // LEADER_NOT_AVAILABLE and a client retry as a Kafka cluster would.
-    return describe(broker.createTopic(name, broker.config.numPartitions), broker, request);
+    return describe(
+      broker.createTopic(name, broker.config.numPartitions, undefined, replicationFactorFor(-1, broker)),
+      broker,
+      request,
+    );
   } catch (err) {
     if (err instanceof TopicError) return failed(name, ZERO_UUID, err.code);
     throw err;

@@ -11,13 +11,19 @@ import { mayCluster, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { TopicError } from '../topics/registry.js';
+import {
+  replicationFactorFor,
+  replicationFactorOfAssignment,
+  servedReplicationFactor,
+} from '../topics/replication-factor.js';
 import { TopicConfigError, validateOverrides } from '../topics/topic-configs.js';
 import { topicConfigEntries } from './config-entries.js';
 import { defineHandler } from './types.js';
 
 /**
- * CreateTopics: one node, so every replica is this node and the replication factor is 1
- * (-1 takes `default.replication.factor`, partitions -1 take `num.partitions`, v4+).
+ * CreateTopics (-1 takes `default.replication.factor`, partitions -1 take `num.partitions`, v4+).
+ * One node: every replica is this node and the replication factor is 1. Chains: R members of
+ * the partition's chain (topics/replication-factor.ts).
  */
 export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
   apiKey: ApiKey.CreateTopics,
@@ -61,16 +67,16 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
           return {
             ...result(t.name, ErrorCode.NONE, null),
             numPartitions: plan.partitions,
-            replicationFactor: 1,
+            replicationFactor: servedReplicationFactor(broker, t.name, plan.replicationFactor),
             configs,
           };
         }
-        const created = broker.createTopic(t.name, plan.partitions, overrides);
+        const created = broker.createTopic(t.name, plan.partitions, overrides, plan.replicationFactor);
         return {
           ...result(t.name, ErrorCode.NONE, null),
           topicId: created.id,
           numPartitions: created.partitions,
-          replicationFactor: 1,
+          replicationFactor: servedReplicationFactor(broker, t.name, plan.replicationFactor),
           configs,
         };
       } catch (err) {
@@ -86,7 +92,10 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
 
 const ALL = { keys: null, synonyms: false, documentation: false } as const;
 
-function placement(t: CreateTopicsRequestCreatableTopic, broker: BrokerContext): { partitions: number } {
+function placement(
+  t: CreateTopicsRequestCreatableTopic,
+  broker: BrokerContext,
+): { partitions: number; replicationFactor: number | undefined } {
   if (t.assignments.length > 0) {
     if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
       throw new TopicError(
@@ -102,25 +111,17 @@ function placement(t: CreateTopicsRequestCreatableTopic, broker: BrokerContext):
           'Partitions should be numbered 0 to n-1 without gaps.',
         );
       }
-      if (a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId) {
-        throw new TopicError(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          `Partition ${a.partitionIndex} must be assigned to broker ${broker.nodeId} only, the one node of this cluster.`,
-        );
-      }
     });
-    return { partitions: sorted.length };
-  }
-  const replicationFactor =
-    t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
-  if (replicationFactor !== 1) {
-    throw new TopicError(
-      ErrorCode.INVALID_REPLICATION_FACTOR,
-      `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only 1 broker(s) are registered.`,
+    const replicationFactor = replicationFactorOfAssignment(
+      broker,
+      t.name,
+      sorted.map((a) => ({ partition: a.partitionIndex, brokerIds: a.brokerIds })),
     );
+    return { partitions: sorted.length, replicationFactor };
   }
+  const replicationFactor = replicationFactorFor(t.replicationFactor, broker);
   const partitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
-  return { partitions };
+  return { partitions, replicationFactor };
 }
 
 function result(

@@ -9,6 +9,7 @@ import { mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import type { BrokerContext } from '../context.js';
 import { TopicError } from '../topics/registry.js';
+import { replicationFactorOfAssignment } from '../topics/replication-factor.js';
 import { defineHandler } from './types.js';
 
 /** CreatePartitions: grows a topic to `count` partitions, all led by this node. */
@@ -68,12 +69,13 @@ function checkAssignments(
       `Increasing the number of partitions by ${count - current} but ${assignments.length} assignments provided.`,
     );
   }
-  for (const a of assignments) {
-    if (a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId) {
-      throw new TopicError(
-        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-        `Partitions can only be assigned to broker ${broker.nodeId}.`,
-      );
-    }
-  }
+  const topic = broker.topics.get(name);
+  replicationFactorOfAssignment(
+    broker,
+    name,
+    assignments.map((a, i) => ({ partition: current + i, brokerIds: a.brokerIds })),
+    broker.chain
+      ? (topic?.replicationFactor ?? broker.chain.placement(name, current).replicas.length)
+      : undefined,
+  );
 }

@@ -10,6 +10,11 @@ export interface TopicInfo {
   /** Kafka's base64url spelling of the topic's UUID, stable across restarts. */
   readonly id: string;
   readonly partitions: number;
+  /**
+   * Under chains: how many members of its chain keep each partition (the head and the next R-1).
+   * Absent: the whole chain (topics created before replication factors, or with the default).
+   */
+  readonly replicationFactor?: number;
 }
 
 /** A failure with the Kafka error code a client should see. */
@@ -140,9 +145,17 @@ export class TopicRegistry {
   }
 
   /** `id`: a topic id given by another node (chain replication); new otherwise. */
-  create(name: string, partitions: number, id: string = randomKafkaId()): TopicInfo {
+  create(
+    name: string,
+    partitions: number,
+    id: string = randomKafkaId(),
+    replicationFactor?: number,
+  ): TopicInfo {
     this.validateCreate(name, partitions);
-    const topic: TopicInfo = { name, id, partitions };
+    const topic: TopicInfo =
+      replicationFactor === undefined
+        ? { name, id, partitions }
+        : { name, id, partitions, replicationFactor };
     this.register(topic, true);
     this.log.info({ topic: name, partitions, topicId: topic.id }, 'topic created');
     return topic;
@@ -216,6 +229,9 @@ export class TopicRegistry {
   }
 
   private register(topic: TopicInfo, writeMetadata: boolean): void {
+    // First: which partitions are hosted here may depend on the topic (its replication factor).
+    this.byName.set(topic.name, topic);
+    this.byIdMap.set(topic.id, topic);
     if (writeMetadata) {
       for (let p = 0; p < topic.partitions; p++) {
         if (!this.hosted(topic.name, p)) continue;
@@ -224,7 +240,5 @@ export class TopicRegistry {
         writePartitionMetadata(dir, topic.id);
       }
     }
-    this.byName.set(topic.name, topic);
-    this.byIdMap.set(topic.id, topic);
   }
 }

@@ -2,8 +2,9 @@
  * The replication messages, as schemas in the shape the protocol codec reads (Kafka's message
  * JSON). Internal API keys, far from Kafka's and never advertised in ApiVersions. Not flexible;
  * framed with request header v1 and response header v0 (see frames.ts). Version 0 of each, except
- * ChainAppend, whose version 1 adds the log start offset (a receiver decodes both; a sender sends
- * CHAIN_SEND_VERSIONS, so successors must be upgraded before their predecessors).
+ * ChainAppend, whose version 1 adds the log start offset, and TopicSync, whose version 1 adds the
+ * replication factor (a receiver decodes both; a sender sends CHAIN_SEND_VERSIONS, so receivers
+ * must be upgraded before senders).
  */
 import type { ApiSchema, FieldSpec } from '@kilgore/protocol';
 
@@ -158,6 +159,8 @@ const TOPIC_ENTRY = (name: string): FieldSpec =>
       f('partitions', 'int32'),
       f('deleted', 'bool'),
       f('configs', '[]TopicConfig', { fields: [f('name', 'string'), f('value', 'string')] }),
+      // v1: the topic's replication factor; -1 (and v0): the whole chain.
+      f('replicationFactor', 'int16', { versions: '1+', default: -1 }),
     ],
   });
 
@@ -168,7 +171,8 @@ const CHAIN_EPOCHS = (name: string): FieldSpec =>
 export const TopicSyncSchema: ApiSchema = {
   name: 'TopicSync',
   apiKey: ChainApiKey.TopicSync,
-  validVersions: '0',
+  // v1: each topic's replication factor.
+  validVersions: '0-1',
   flexibleVersions: 'none',
   request: {
     fields: [
@@ -241,7 +245,7 @@ export const CHAIN_SEND_VERSIONS: ReadonlyMap<number, number> = new Map([
   [ChainApiKey.Append, 1],
   [ChainApiKey.Position, 0],
   [ChainApiKey.Read, 0],
-  [ChainApiKey.TopicSync, 0],
+  [ChainApiKey.TopicSync, 1],
   [ChainApiKey.TxnMarkers, 0],
 ]);
 
@@ -324,6 +328,8 @@ export interface SyncTopic {
   partitions: number;
   deleted: boolean;
   configs: { name: string; value: string }[];
+  /** v1: the replication factor; -1 (or absent, v0) for the whole chain. */
+  replicationFactor?: number;
 }
 
 export interface ChainEpochEntry {
