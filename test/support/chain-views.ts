@@ -48,7 +48,12 @@ export async function placementFrom(
  * Creates the topic through kafkajs's admin (retrying while the cluster settles), then waits
  * until every running node's Metadata lists all its partitions with a leader.
  */
-export async function createTopic(cluster: ChainCluster, topic: string, partitions: number): Promise<void> {
+export async function createTopic(
+  cluster: ChainCluster,
+  topic: string,
+  partitions: number,
+  replicationFactor?: number,
+): Promise<void> {
   const admin = new Kafka({
     clientId: 'chain-test-admin',
     brokers: cluster.bootstrap,
@@ -58,7 +63,7 @@ export async function createTopic(cluster: ChainCluster, topic: string, partitio
   try {
     await waitFor(`CreateTopics ${topic}`, async () => {
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }] });
       return true;
     });
   } finally {

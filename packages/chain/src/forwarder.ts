@@ -78,6 +78,12 @@ const START_SCAN_MS = 1000;
 /** How long a partition the successor refused is left out before it is tried again. */
 const REFUSED_RETRY_MS = 1000;
 
+/**
+ * How soon partitions whose ack lags what was sent are asked again, once nothing is in flight
+ * (the successor answered early: its own successor was down, or its ack wait timed out).
+ */
+const LAG_PROBE_MS = 200;
+
 export interface ForwarderOptions {
   chainName: string;
   nodeId: number;
@@ -116,6 +122,9 @@ export class Forwarder {
   readonly #refusals = new Map<string, AbortController>();
   /** Per partition: waits for the successor's log start offset to reach a target. */
   readonly #startWaiters = new Map<string, Array<{ target: number; done: (ok: boolean) => void }>>();
+  /** Aborted when the current stream to the successor ends (connection lost, reset, stop). */
+  #stream = abortedController();
+  #lagTimer: NodeJS.Timeout | undefined;
   /** Messages sent and answered (tests and figures). */
   stats = { messages: 0, bytes: 0, handshakes: 0 };
   readonly #trace: ReturnType<typeof traceSent> | undefined;
@@ -150,9 +159,21 @@ export class Forwarder {
     }
   }
 
+  /**
+   * Aborted once the stream to the successor ends, at once if there is none: a predecessor's
+   * message is then answered with the acks this node has instead of waiting for ones that cannot
+   * come (they are asked for again: see #probeLagging). Without it, one partition whose last
+   * replica is unreachable would hold up the answers for every other partition of the chain.
+   */
+  streamSignal(): AbortSignal {
+    return this.#stream.signal;
+  }
+
   stop(): void {
     this.#phase = 'stopped';
     this.#generation++;
+    this.#stream.abort();
+    if (this.#lagTimer) clearTimeout(this.#lagTimer);
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#startScan) clearInterval(this.#startScan);
     this.#conn?.close();
@@ -324,6 +345,7 @@ export class Forwarder {
         this.#handshake(pos);
         this.#conn = conn;
         this.#phase = 'streaming';
+        this.#stream = new AbortController();
         this.stats.handshakes++;
         conn.onClose((err) => this.#reset(gen, `connection lost: ${err.message}`));
         this.#o.log.info(
@@ -409,6 +431,7 @@ export class Forwarder {
     if (gen !== this.#generation || this.#phase === 'stopped') return;
     this.#generation++;
     this.#phase = 'connecting';
+    this.#stream.abort();
     this.#inFlight = 0;
     this.#conn?.close();
     this.#conn = undefined;
@@ -569,6 +592,7 @@ export class Forwarder {
         this.stats.messages++;
         this.#onAnswer(gen, res);
         this.#schedule();
+        this.#probeLagging();
       },
       (err: Error) => this.#reset(gen, `append failed: ${err.message}`),
     );
@@ -609,6 +633,22 @@ export class Forwarder {
       }
     }
     if (failed) this.#reset(gen, failed);
+  }
+
+  /**
+   * Everything sent was answered but some partitions' acks are below what was sent: ask for
+   * them again shortly (a probe each), so the high watermark follows once the successor has them.
+   */
+  #probeLagging(): void {
+    if (this.#lagTimer !== undefined || this.#inFlight > 0 || this.#phase !== 'streaming') return;
+    const lagging = [...this.#parts.values()].filter((s) => s.acked < s.sent);
+    if (lagging.length === 0) return;
+    this.#lagTimer = setTimeout(() => {
+      this.#lagTimer = undefined;
+      for (const s of lagging) if (s.acked < s.sent) s.probe = true;
+      this.#schedule();
+    }, LAG_PROBE_MS);
+    this.#lagTimer.unref();
   }
 
   /**
@@ -653,6 +693,12 @@ export class Forwarder {
     this.#refusals.get(k)?.abort();
     this.#refusals.delete(k);
   }
+}
+
+function abortedController(): AbortController {
+  const c = new AbortController();
+  c.abort();
+  return c;
 }
 
 /** Sets the high watermark to what the tail has, never past the local log end, never down. */

@@ -865,17 +865,20 @@ export class ChainReplicator {
       }
       const waits: Array<Promise<unknown>> = [];
       const membershipChanged = this.#membershipAbort.signal;
+      const f = this.#forwarder;
       for (const { topic, partition, end } of targets.values()) {
         const log = this.#o.host.log(topic, partition)!;
         if (end <= 0 || log.highWatermark >= end) continue;
         // Ends early if the successor refuses the partition or the membership changes: then the
         // answer carries what the tail has so far (cumulative acks make that safe).
-        const refused = this.#forwarder?.refusalSignal(topic, partition);
-        const signal = refused ? AbortSignal.any([refused, membershipChanged]) : membershipChanged;
+        // And if the stream to the successor ends: the acks of the partitions it carries cannot
+        // come (this node's predecessor probes for them again), and others must not wait on them.
+        const signal = f
+          ? AbortSignal.any([f.refusalSignal(topic, partition), f.streamSignal(), membershipChanged])
+          : membershipChanged;
         waits.push(log.waitForData(end - 1, this.#o.ackTimeoutMs, signal));
       }
       // A moved log start offset is answered once the successor reported it has it too.
-      const f = this.#forwarder;
       for (const [k, target] of startTargets) {
         const [topic, partition] = splitKey(k);
         if (f === undefined || f.startAckedOf(topic, partition) >= target) continue;
