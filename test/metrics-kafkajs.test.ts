@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Broker, loadConfig } from '@kilgore/broker';
 import { ApiKey, encodeRecordBatchSync, type ProduceResponse } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from './support/broker.js';
+import { freePort } from './support/cluster.js';
+import { sample } from './support/metrics.js';
 import { requireTool } from './support/tools.js';
 
 /**
@@ -23,29 +24,6 @@ async function run(file: string, args: string[]): Promise<string> {
   return (await pending).stdout;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Value of the sample `name{labels}` in Prometheus text, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[4]);
-  }
-  return undefined;
-}
-
 describe('metrics endpoint and stats topic', () => {
   let b: TestBroker;
   let url: string;
@@ -54,7 +32,7 @@ describe('metrics endpoint and stats topic', () => {
   const curl = requireTool('/usr/bin/curl', 'curl');
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     url = `http://127.0.0.1:${port}/metrics`;
     b = await startTestBroker({
       'kilgore.metrics.listener': `http://127.0.0.1:${port}`,

@@ -16,6 +16,7 @@ import type { LogStore } from './logs/partition-log.js';
 import { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
 import {
   BrokerMetrics,
+  groupOffsetSource,
   instrumentRouter,
   metricsWanted,
   partitionSource,
@@ -149,7 +150,11 @@ export class Broker {
     const partitions = partitionSource(topics, logs);
     let connections = () => 0;
     const metrics = metricsWanted(config)
-      ? new BrokerMetrics({ connections: () => connections(), partitions })
+      ? new BrokerMetrics({
+          connections: () => connections(),
+          partitions,
+          groupOffsets: groupOffsetSource(groups.offsets, logs),
+        })
       : undefined;
     const context: BrokerContext = {
       metrics,

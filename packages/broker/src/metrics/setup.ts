@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { OffsetManager } from '../groups/index.js';
 import type { LocalRequests } from '../local-requests.js';
 import type { LogStore } from '../logs/partition-log.js';
 import type { TopicRegistry } from '../topics/registry.js';
@@ -37,6 +38,23 @@ export function partitionSource(topics: TopicRegistry, logs: LogStore): MetricsS
           ...(typeof size === 'number' ? { sizeBytes: size } : {}),
         };
       }
+    }
+  };
+}
+
+/** Committed offsets beside high watermarks; partitions not hosted here are left out. */
+export function groupOffsetSource(offsets: OffsetManager, logs: LogStore): MetricsSources['groupOffsets'] {
+  return function* () {
+    for (const c of offsets.committedOffsets()) {
+      const log = logs.get(c.topic, c.partition);
+      if (log === undefined) continue;
+      yield {
+        group: c.group,
+        topic: c.topic,
+        partition: c.partition,
+        committedOffset: Number(c.offset),
+        highWatermark: log.highWatermark,
+      };
     }
   };
 }
