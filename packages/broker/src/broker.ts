@@ -16,6 +16,7 @@ import type { LogStore } from './logs/partition-log.js';
 import { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
 import {
   BrokerMetrics,
+  chainSource,
   groupOffsetSource,
   instrumentRouter,
   metricsWanted,
@@ -154,6 +155,7 @@ export class Broker {
           connections: () => connections(),
           partitions,
           groupOffsets: groupOffsetSource(groups.offsets, logs),
+          ...(chain ? { chain: chainSource(chain, logs) } : {}),
         })
       : undefined;
     const context: BrokerContext = {

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
+import type { BrokerChain } from '../chain/broker-chain.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { OffsetManager } from '../groups/index.js';
 import type { LocalRequests } from '../local-requests.js';
 import type { LogStore } from '../logs/partition-log.js';
 import type { TopicRegistry } from '../topics/registry.js';
 import { BrokerMetrics, type MetricsSources } from './broker-metrics.js';
+import type { ChainMetricsSource } from './chain-lag.js';
 import { startMetricsServer } from './http-server.js';
 import { StatsTopicWriter } from './stats-topic.js';
 
@@ -56,6 +58,38 @@ export function groupOffsetSource(offsets: OffsetManager, logs: LogStore): Metri
         highWatermark: log.highWatermark,
       };
     }
+  };
+}
+
+/**
+ * Replication lag from this node's forwarder: its successor's log end and the tail's ack beside
+ * this node's log end, per partition it streams. The tail forwards nothing and reports nothing.
+ */
+export function chainSource(chain: BrokerChain, logs: LogStore): ChainMetricsSource {
+  return {
+    *replicas() {
+      const { forwarder, chain: mine } = chain.replicator;
+      if (forwarder === undefined || mine === undefined) return;
+      const tail = mine.members.at(-1)!.nodeId;
+      for (const p of forwarder.positions()) {
+        const end = logs.get(p.topic, p.partition)?.logEndOffset;
+        if (end === undefined) continue;
+        const at = { chain: mine.name, topic: p.topic, partition: p.partition };
+        yield { ...at, member: forwarder.successorId, lagRecords: Math.max(0, end - p.successorEnd) };
+        if (tail !== forwarder.successorId)
+          yield { ...at, member: tail, lagRecords: Math.max(0, end - p.tailAcked) };
+      }
+    },
+    forwarding() {
+      const { forwarder, chain: mine } = chain.replicator;
+      if (forwarder === undefined || mine === undefined) return undefined;
+      return {
+        chain: mine.name,
+        member: forwarder.successorId,
+        messages: forwarder.stats.messages,
+        seconds: forwarder.stats.answerMs / 1000,
+      };
+    },
   };
 }
 
