@@ -260,9 +260,10 @@ export class Broker {
         metrics,
         sources: { connections, partitions },
         request: broker.request,
-        ensureTopic: (name) => {
+        createTopic: (name) => {
           if (!topics.get(name)) context.createTopic(name, 1);
         },
+        chain,
         log,
       });
     }

@@ -1,8 +1,10 @@
 /**
  * Chain metrics on a 3-node chain inside one process (127.0.0.1, .2, .3, same ports), each node
  * serving /metrics on its own address: per-member replication lag goes to 0 after acks=all
- * writes and shows what a stopped tail lacks; the forward round trips are counted.
+ * writes and shows what a stopped tail lacks; the forward round trips are counted. Every node
+ * writes its stats record (every 300 ms) to the one stats topic, led by the head: read with kcat.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +14,21 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../../../test/support/cluster.js';
 import { sample, scrape } from '../../../test/support/metrics.js';
+import { requireTool } from '../../../test/support/tools.js';
+
+/** kcat's output (run async: the brokers live in this process and must keep answering). */
+function kcat(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      requireTool('/usr/bin/kcat', 'kcat'),
+      args,
+      { timeout: 20_000 },
+      (err, out, errOut) =>
+        err ? reject(new Error(`kcat ${args.join(' ')}: ${err.message} ${errOut}`)) : resolve(out),
+    );
+    child.stdin?.end();
+  });
+}
 
 describe('chain metrics on a 3-node chain', () => {
   const brokers = new Map<number, Broker>();
@@ -42,6 +59,8 @@ describe('chain metrics on a 3-node chain', () => {
             'kilgore.metrics.listener': `http://127.0.0.${id}:${metricsPort}`,
             // A middle answers its predecessor within this even when its successor is gone.
             'replica.lag.time.max.ms': '2000',
+            'kilgore.stats.enable': 'true',
+            'kilgore.stats.interval.ms': '300',
           },
         });
         return Broker.start({ config, log: pino({ level: process.env.CHAIN_TEST_LOG ?? 'silent' }) });
@@ -93,6 +112,46 @@ describe('chain metrics on a 3-node chain', () => {
     const tail = await metricsOf(3);
     expect(tail).not.toMatch(/^kilgore_chain_replica_lag_records\{/m);
   });
+
+  it('every node writes its stats record to the topic its head leads, readable with kcat', async () => {
+    type Stats = { node: number; topics: Record<string, { lastOffset: Record<string, number> }> };
+    const latest = await waitFor('a stats record from each of the 3 nodes', async () => {
+      const out = await kcat([
+        '-b',
+        `127.0.0.2:${port}`, // any node: Metadata sends kcat to the head
+        '-C',
+        '-t',
+        '_kilgore_stats',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-X',
+        'fetch.wait.max.ms=50',
+        '-f',
+        '%k\t%s\n',
+      ]);
+      const byNode = new Map<string, Stats>();
+      for (const line of out
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')) {
+        const [key, value] = line.split('\t');
+        byNode.set(key!, JSON.parse(value!) as Stats);
+      }
+      return byNode.size === 3 ? byNode : undefined;
+    });
+    expect([...latest.keys()].sort()).toEqual(['1', '2', '3']);
+    for (const [key, record] of latest) {
+      expect(record.node).toBe(Number(key));
+      // Each node reports its own replica of the partition: all 20 records there.
+      expect(record.topics.replicated?.lastOffset).toEqual({ '0': 19 });
+    }
+    // Created once, by the head: one topic id on every node.
+    const ids = [...brokers.values()].map((b) => b.context.topics.get('_kilgore_stats')?.id);
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toBeDefined();
+  }, 30_000);
 
   it('a stopped tail lags by the records written since, on the head and on the middle', async () => {
     await brokers.get(3)!.stop();

@@ -1,3 +1,4 @@
+import { ApiKey, type ProduceResponse } from '@kilgore/protocol';
 import type { Logger } from 'pino';
 import type { BrokerChain } from '../chain/broker-chain.js';
 import type { BrokerConfig } from '../config/broker-config.js';
@@ -8,7 +9,7 @@ import type { TopicRegistry } from '../topics/registry.js';
 import { BrokerMetrics, type MetricsSources } from './broker-metrics.js';
 import type { ChainMetricsSource } from './chain-lag.js';
 import { startMetricsServer } from './http-server.js';
-import { StatsTopicWriter } from './stats-topic.js';
+import { type StatsTopicOptions, StatsTopicWriter } from './stats-topic.js';
 
 function setting(config: BrokerConfig, name: string): string | undefined {
   const v = config.settings.get(name)?.value;
@@ -97,28 +98,59 @@ export interface RunningObservers {
   stop(): Promise<void>;
 }
 
+/**
+ * How a node writes its stats records. One node: in-process. On chains the stats partition
+ * belongs to one chain, and only its head takes writes: the head writes in-process and creates
+ * the topic (once, so every node gets the same topic id through the topic sync); every other
+ * node sends its record to that head, as a client would, and creates nothing.
+ */
+export function statsWrites(
+  topic: string,
+  request: LocalRequests,
+  createTopic: (name: string) => void,
+  chain: BrokerChain | undefined,
+  nodeId: number,
+): Pick<StatsTopicOptions, 'produce' | 'ensureTopic'> {
+  const head = () => chain?.replicator.leaderOf(topic, 0);
+  const here = () => chain === undefined || head()?.nodeId === nodeId;
+  return {
+    ensureTopic(name) {
+      if (here()) createTopic(name);
+    },
+    produce(req) {
+      const leader = head();
+      if (chain === undefined || leader === undefined || leader.nodeId === nodeId) {
+        return request<ProduceResponse>(ApiKey.Produce, 9, req);
+      }
+      return chain.requestMember<ProduceResponse>(leader, ApiKey.Produce, 9, req, req.timeoutMs + 5000);
+    },
+  };
+}
+
 /** Starts the /metrics listener and the stats topic writer, each if configured. */
 export async function startObservers(opts: {
   config: BrokerConfig;
   metrics: BrokerMetrics;
   sources: MetricsSources;
   request: LocalRequests;
-  ensureTopic(name: string): void;
+  /** Creates a topic of one partition unless it exists. */
+  createTopic(name: string): void;
+  chain: BrokerChain | undefined;
   log: Logger;
 }): Promise<RunningObservers> {
   const { config, metrics, log } = opts;
+  const statsTopic = setting(config, 'kilgore.stats.topic') ?? '_kilgore_stats';
   const listener = setting(config, 'kilgore.metrics.listener');
   const server = listener === undefined ? undefined : await startMetricsServer(listener, metrics, log);
   const stats =
     setting(config, 'kilgore.stats.enable') === 'true'
       ? new StatsTopicWriter({
-          topic: setting(config, 'kilgore.stats.topic') ?? '_kilgore_stats',
+          topic: statsTopic,
           intervalMs: Number(setting(config, 'kilgore.stats.interval.ms') ?? 60_000),
           nodeId: config.nodeId,
           metrics,
           sources: opts.sources,
-          request: opts.request,
-          ensureTopic: opts.ensureTopic,
+          ...statsWrites(statsTopic, opts.request, opts.createTopic, opts.chain, config.nodeId),
           log: log.child({ component: 'stats' }),
         })
       : undefined;
