@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { freePort } from './support/cluster.js';
-import { sample } from './support/metrics.js';
+import { readStatsTopic, sample } from './support/metrics.js';
 import { requireTool } from './support/tools.js';
 
 /**
@@ -27,7 +27,6 @@ describe('metrics endpoint and stats topic', () => {
   let b: TestBroker;
   let url: string;
   let scrape: string;
-  const kcat = requireTool('/usr/bin/kcat', 'kcat');
   const curl = requireTool('/usr/bin/curl', 'curl');
 
   beforeAll(async () => {
@@ -158,42 +157,8 @@ describe('metrics endpoint and stats topic', () => {
 
   it('writes stats records readable with kcat: puts, gets and last offsets per topic', async () => {
     await new Promise((r) => setTimeout(r, 1300));
-    // Read from the live broker while records keep arriving every 300 ms. librdkafka reports
-    // end-of-partition only on a fetch answered at the high watermark, so a fetch must time out
-    // empty: with its default fetch.wait.max.ms (500) above the interval each fetch is woken by
-    // the next record and kcat -e never ends, against Apache Kafka 4.1.1 as against Kilgore
-    // (README). A wait below the interval lets it end.
-    const out = await run(kcat, [
-      '-b',
-      b.bootstrap,
-      '-C',
-      '-t',
-      '_kilgore_stats',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-X',
-      'fetch.wait.max.ms=50',
-      '-f',
-      '%k\t%s\n',
-    ]);
-    const records = out
-      .trim()
-      .split('\n')
-      .map((l) => {
-        const [key, value] = l.split('\t');
-        return {
-          key,
-          value: JSON.parse(value!) as {
-            node: number;
-            topics: Record<
-              string,
-              { puts: number; gets: number; errors: number; lastOffset: Record<string, number> }
-            >;
-          },
-        };
-      });
+    // From the live broker, while records keep arriving every 300 ms.
+    const records = await readStatsTopic(b.bootstrap);
     expect(records.length).toBeGreaterThanOrEqual(2);
     expect(records.every((r) => r.key === '1' && r.value.node === 1)).toBe(true);
     const puts = records.reduce((n, r) => n + (r.value.topics.metered?.puts ?? 0), 0);

@@ -4,7 +4,6 @@
  * writes and shows what a stopped tail lacks; the forward round trips are counted. Every node
  * writes its stats record (every 300 ms) to the one stats topic, led by the head: read with kcat.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,22 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../../../test/support/cluster.js';
-import { sample, scrape } from '../../../test/support/metrics.js';
-import { requireTool } from '../../../test/support/tools.js';
-
-/** kcat's output (run async: the brokers live in this process and must keep answering). */
-function kcat(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      requireTool('/usr/bin/kcat', 'kcat'),
-      args,
-      { timeout: 20_000 },
-      (err, out, errOut) =>
-        err ? reject(new Error(`kcat ${args.join(' ')}: ${err.message} ${errOut}`)) : resolve(out),
-    );
-    child.stdin?.end();
-  });
-}
+import { readStatsTopic, sample, scrape } from '../../../test/support/metrics.js';
 
 describe('chain metrics on a 3-node chain', () => {
   const brokers = new Map<number, Broker>();
@@ -114,31 +98,10 @@ describe('chain metrics on a 3-node chain', () => {
   });
 
   it('every node writes its stats record to the topic its head leads, readable with kcat', async () => {
-    type Stats = { node: number; topics: Record<string, { lastOffset: Record<string, number> }> };
     const latest = await waitFor('a stats record from each of the 3 nodes', async () => {
-      const out = await kcat([
-        '-b',
-        `127.0.0.2:${port}`, // any node: Metadata sends kcat to the head
-        '-C',
-        '-t',
-        '_kilgore_stats',
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
-        '-X',
-        'fetch.wait.max.ms=50',
-        '-f',
-        '%k\t%s\n',
-      ]);
-      const byNode = new Map<string, Stats>();
-      for (const line of out
-        .trim()
-        .split('\n')
-        .filter((l) => l !== '')) {
-        const [key, value] = line.split('\t');
-        byNode.set(key!, JSON.parse(value!) as Stats);
-      }
+      // Any node: Metadata sends kcat to the head.
+      const records = await readStatsTopic(`127.0.0.2:${port}`);
+      const byNode = new Map(records.map((r) => [r.key, r.value]));
       return byNode.size === 3 ? byNode : undefined;
     });
     expect([...latest.keys()].sort()).toEqual(['1', '2', '3']);

@@ -20,37 +20,29 @@ export interface GroupOffsetSample {
  */
 export function registerGroupLag(registry: Registry, offsets: () => Iterable<GroupOffsetSample>): void {
   const registers = [registry];
-  const labelNames = ['consumergroup', 'topic', 'partition'] as const;
-  new Gauge({
-    name: 'kafka_consumergroup_current_offset',
-    help: 'Committed offset of the group on the partition',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const o of offsets()) {
-        this.set(
-          { consumergroup: o.group, topic: o.topic, partition: String(o.partition) },
-          o.committedOffset,
-        );
-      }
-    },
-  });
-  new Gauge({
-    name: 'kafka_consumergroup_lag',
-    help: 'High watermark of the partition minus the committed offset of the group',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const o of offsets()) {
-        this.set(
-          { consumergroup: o.group, topic: o.topic, partition: String(o.partition) },
-          o.highWatermark - o.committedOffset,
-        );
-      }
-    },
-  });
+  const perPartition = (name: string, help: string, value: (o: GroupOffsetSample) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['consumergroup', 'topic', 'partition'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const o of offsets()) {
+          this.set({ consumergroup: o.group, topic: o.topic, partition: String(o.partition) }, value(o));
+        }
+      },
+    });
+  perPartition(
+    'kafka_consumergroup_current_offset',
+    'Committed offset of the group on the partition',
+    (o) => o.committedOffset,
+  );
+  perPartition(
+    'kafka_consumergroup_lag',
+    'High watermark of the partition minus the committed offset of the group',
+    (o) => o.highWatermark - o.committedOffset,
+  );
   new Gauge({
     name: 'kafka_consumergroup_lag_sum',
     help: 'Lag of the group summed over the partitions of the topic',
