@@ -154,7 +154,7 @@ export class Broker {
       ? new BrokerMetrics({
           connections: () => connections(),
           partitions,
-          groupOffsets: groupOffsetSource(groups.offsets, logs),
+          groupOffsets: groupOffsetSource(groups.offsets, logs, chain),
           ...(chain ? { chain: chainSource(chain, logs) } : {}),
         })
       : undefined;

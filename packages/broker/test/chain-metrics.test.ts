@@ -97,6 +97,20 @@ describe('chain metrics on a 3-node chain', () => {
     expect(tail).not.toMatch(/^kilgore_chain_replica_lag_records\{/m);
   });
 
+  it('group lag is reported by the coordinator (the head of the chain) only', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({
+      groupId: 'chain-readers',
+      topic: 'replicated',
+      partitions: [{ partition: 0, offset: '15' }],
+    });
+    await admin.disconnect();
+    const labels = { consumergroup: 'chain-readers', topic: 'replicated', partition: '0' };
+    expect(sample(await metricsOf(1), 'kafka_consumergroup_lag', labels)).toBe(5);
+    for (const id of [2, 3]) expect(await metricsOf(id)).not.toMatch(/^kafka_consumergroup_lag\{/m);
+  }, 30_000);
+
   it('every node writes its stats record to the topic its head leads, readable with kcat', async () => {
     const latest = await waitFor('a stats record from each of the 3 nodes', async () => {
       // Any node: Metadata sends kcat to the head.

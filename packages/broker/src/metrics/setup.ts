@@ -45,9 +45,18 @@ export function partitionSource(topics: TopicRegistry, logs: LogStore): MetricsS
   };
 }
 
-/** Committed offsets beside high watermarks; partitions not hosted here are left out. */
-export function groupOffsetSource(offsets: OffsetManager, logs: LogStore): MetricsSources['groupOffsets'] {
+/**
+ * Committed offsets beside high watermarks; partitions not hosted here are left out. On chains
+ * only the coordinator reports: another node may hold offsets it read from its replica of
+ * __consumer_offsets at start, which nothing updates since.
+ */
+export function groupOffsetSource(
+  offsets: OffsetManager,
+  logs: LogStore,
+  chain: BrokerChain | undefined,
+): MetricsSources['groupOffsets'] {
   return function* () {
+    if (chain !== undefined && !chain.isCoordinator()) return;
     for (const c of offsets.committedOffsets()) {
       const log = logs.get(c.topic, c.partition);
       if (log === undefined) continue;
