@@ -60,6 +60,13 @@ export class StatsTopicWriter {
       });
     }, opts.intervalMs);
     this.#timer.unref();
+    // Created at start, not at the first tick: on chains the other nodes' first records reach
+    // the head at about the same time as its own first tick, and must find the topic there.
+    try {
+      opts.ensureTopic(opts.topic);
+    } catch (err) {
+      opts.log.warn({ err, topic: opts.topic }, 'stats topic not created yet; trying again each interval');
+    }
   }
 
   /**
