@@ -118,8 +118,13 @@ export function statsWrites(
   request: LocalRequests,
   createTopic: (name: string) => void,
   chain: BrokerChain | undefined,
-  nodeId: number,
+  config: BrokerConfig,
 ): Pick<StatsTopicOptions, 'produce' | 'ensureTopic'> {
+  const { nodeId } = config;
+  // Written in-process as the node's own SASL identity, the one its records to another head
+  // log in with: with the authorizer on, that principal (a super user, usually) needs WRITE.
+  const username = config.security?.interBroker?.sasl?.username;
+  const caller = username === undefined ? {} : { principal: `User:${username}` };
   const head = () => chain?.replicator.leaderOf(topic, 0);
   const here = () => chain === undefined || head()?.nodeId === nodeId;
   return {
@@ -129,7 +134,7 @@ export function statsWrites(
     produce(req) {
       const leader = head();
       if (chain === undefined || leader === undefined || leader.nodeId === nodeId) {
-        return request<ProduceResponse>(ApiKey.Produce, 9, req);
+        return request<ProduceResponse>(ApiKey.Produce, 9, req, caller);
       }
       return chain.requestMember<ProduceResponse>(leader, ApiKey.Produce, 9, req, req.timeoutMs + 5000);
     },
@@ -159,7 +164,7 @@ export async function startObservers(opts: {
           nodeId: config.nodeId,
           metrics,
           sources: opts.sources,
-          ...statsWrites(statsTopic, opts.request, opts.createTopic, opts.chain, config.nodeId),
+          ...statsWrites(statsTopic, opts.request, opts.createTopic, opts.chain, config),
           log: log.child({ component: 'stats' }),
         })
       : undefined;
