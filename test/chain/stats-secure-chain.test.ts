@@ -3,6 +3,7 @@ import { ApiKey, decodeRecordBatchSync, type FetchResponse, iterateBatches } fro
 import { describe, expect, it } from 'vitest';
 import { onCluster } from '../support/chain-views.js';
 import { waitFor } from '../support/cluster.js';
+import { fetchBody } from '../support/request-bodies.js';
 import { ADMIN_USER, SecureClient, secureClusterSetup } from '../support/secure-cluster.js';
 
 // The stats topic on a 3-node chain whose only listener is SASL_SSL with the authorizer on: the
@@ -12,7 +13,7 @@ import { ADMIN_USER, SecureClient, secureClusterSetup } from '../support/secure-
 const STATS = '_kilgore_stats';
 
 describe('stats topic on a secured chain', () => {
-  it('takes every node records at the head over TLS+SCRAM', async () => {
+  it("takes every node's record at the head over TLS+SCRAM", async () => {
     const setup = secureClusterSetup();
     try {
       await onCluster(
@@ -31,31 +32,11 @@ describe('stats topic on a secured chain', () => {
               'PLAIN',
             );
             try {
-              const res = await c.request<FetchResponse>(ApiKey.Fetch, 11, {
-                replicaId: -1,
-                maxWaitMs: 0,
-                minBytes: 1,
-                maxBytes: 1 << 20,
-                isolationLevel: 0,
-                sessionId: 0,
-                sessionEpoch: -1,
-                topics: [
-                  {
-                    topic: STATS,
-                    partitions: [
-                      {
-                        partition: 0,
-                        currentLeaderEpoch: -1,
-                        fetchOffset: 0n,
-                        logStartOffset: -1n,
-                        partitionMaxBytes: 1 << 20,
-                      },
-                    ],
-                  },
-                ],
-                forgottenTopicsData: [],
-                rackId: '',
-              });
+              const res = await c.request<FetchResponse>(
+                ApiKey.Fetch,
+                11,
+                fetchBody(STATS, [{ partition: 0 }]),
+              );
               const records = res.responses[0]?.partitions[0]?.records;
               if (!records || records.length === 0) return undefined;
               const keys = new Set<string>();

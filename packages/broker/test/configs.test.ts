@@ -11,8 +11,8 @@ import {
   type ListOffsetsResponse,
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchBody } from '../../../test/support/request-bodies.js';
 import { RawClient } from './helpers.js';
-import { fetchBody } from './request-bodies.js';
 import { tempDir } from './temp-dir.js';
 
 let broker: Broker;

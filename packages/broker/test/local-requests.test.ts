@@ -10,7 +10,7 @@ import {
   type ProduceResponse,
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopicsBody, fetchBody } from './request-bodies.js';
+import { createTopicsBody, fetchBody } from '../../../test/support/request-bodies.js';
 
 let broker: Broker;
 let logDir: string;

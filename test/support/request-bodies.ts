@@ -1,5 +1,5 @@
 /**
- * Decoded request bodies the broker tests send again and again, with Kafka's consumer defaults
+ * Decoded request bodies tests send to a broker again and again, with Kafka's consumer defaults
  * (replica -1, read_uncommitted, no fetch session): one place to say what a plain Fetch or
  * CreateTopics is, so each test states only what it varies.
  */
