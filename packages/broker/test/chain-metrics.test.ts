@@ -7,12 +7,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Broker, loadConfig } from '@kilgore/broker';
+import type { Broker } from '@kilgore/broker';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../../../test/support/cluster.js';
 import { readStatsTopic, sample, scrape } from '../../../test/support/metrics.js';
+import { startChainNode } from './chain-node.js';
 
 describe('chain metrics on a 3-node chain', () => {
   const brokers = new Map<number, Broker>();
@@ -33,22 +33,15 @@ describe('chain metrics on a 3-node chain', () => {
     metricsPort = await freePort('127.0.0.1');
     const chains = `a=1@127.0.0.1:${port},2@127.0.0.2:${port},3@127.0.0.3:${port}`;
     const started = await Promise.all(
-      [1, 2, 3].map((id) => {
-        const { config } = loadConfig({
-          flags: {
-            'node.id': String(id),
-            listeners: `PLAINTEXT://127.0.0.${id}:${port}`,
-            'log.dirs': dirs[id - 1]!,
-            'kilgore.chains': chains,
-            'kilgore.metrics.listener': `http://127.0.0.${id}:${metricsPort}`,
-            // A middle answers its predecessor within this even when its successor is gone.
-            'replica.lag.time.max.ms': '2000',
-            'kilgore.stats.enable': 'true',
-            'kilgore.stats.interval.ms': '300',
-          },
-        });
-        return Broker.start({ config, log: pino({ level: process.env.CHAIN_TEST_LOG ?? 'silent' }) });
-      }),
+      [1, 2, 3].map((id) =>
+        startChainNode(id, port, chains, dirs[id - 1]!, {
+          'kilgore.metrics.listener': `http://127.0.0.${id}:${metricsPort}`,
+          // A middle answers its predecessor within this even when its successor is gone.
+          'replica.lag.time.max.ms': '2000',
+          'kilgore.stats.enable': 'true',
+          'kilgore.stats.interval.ms': '300',
+        }),
+      ),
     );
     for (const [i, b] of started.entries()) brokers.set(i + 1, b);
     await brokers.get(1)!.context.chain!.replicator.whenOpen();
