@@ -1,10 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, lstatSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { type ServeProcess, startServe } from './support/serve.js';
 import { tempDir } from './support/temp-dir.js';
 import { requireTool } from './support/tools.js';
 
@@ -15,61 +15,11 @@ import { requireTool } from './support/tools.js';
 const run = promisify(execFile);
 const php = requireTool('/usr/bin/php', 'php-cli');
 const kcat = requireTool('/usr/bin/kcat', 'kcat');
-const main = fileURLToPath(new URL('../apps/kilgore/dist/main.js', import.meta.url));
 const writerPhp = fileURLToPath(new URL('./clients/php/ingest-writer.php', import.meta.url));
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-interface Serve {
-  child: ChildProcess;
-  port: number;
-  out: () => string;
-  exited: Promise<number | null>;
-}
-
 /** `kilgore serve` with the ingest on `socket`; resolves once it is up or has exited. */
-async function serve(logDir: string, socket: string, extra: string[] = []): Promise<Serve> {
-  if (!existsSync(main)) throw new Error(`${main} is missing: run npx tsc -b first`);
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      'serve',
-      '--listeners',
-      `PLAINTEXT://127.0.0.1:${port}`,
-      '--log-dir',
-      logDir,
-      '--kilgore-ingest-socket',
-      socket,
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
-  let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-  const deadline = Date.now() + 40_000;
-  while (!done && !out.includes('signal handlers installed')) {
-    if (Date.now() > deadline) throw new Error(`kilgore serve did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, port, out: () => out, exited };
+function serve(logDir: string, socket: string, extra: string[] = []): Promise<ServeProcess> {
+  return startServe(['--log-dir', logDir, '--kilgore-ingest-socket', socket, ...extra]);
 }
 
 async function count(port: number, topic: string): Promise<number> {

@@ -1,11 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServeProcess, startServe } from './support/serve.js';
 import { tempDir } from './support/temp-dir.js';
 import { requireTool } from './support/tools.js';
 
@@ -16,64 +16,33 @@ import { requireTool } from './support/tools.js';
 const run = promisify(execFile);
 const php = requireTool('/usr/bin/php', 'php-cli');
 const kcat = requireTool('/usr/bin/kcat', 'kcat');
-const main = fileURLToPath(new URL('../apps/kilgore/dist/main.js', import.meta.url));
 const writerPhp = fileURLToPath(new URL('./clients/php/ingest-writer.php', import.meta.url));
 const rawPhp = fileURLToPath(new URL('./clients/php/ingest-raw.php', import.meta.url));
 
-let serve: ChildProcess;
-let output = '';
+let serve: ServeProcess;
 let socket: string;
 let bootstrap: string;
 let kafka: Kafka;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 beforeAll(async () => {
-  if (!existsSync(main)) throw new Error(`${main} is missing: run npx tsc -b first`);
   const dir = tempDir('kilgore-ingest-');
   socket = join(dir, 'run', 'ingest.sock');
-  const port = await freePort();
-  bootstrap = `127.0.0.1:${port}`;
-  serve = spawn(
-    process.execPath,
-    [
-      main,
-      'serve',
-      '--listeners',
-      `PLAINTEXT://${bootstrap}`,
-      '--log-dir',
-      join(dir, 'data'),
-      '--auto-create-topics-enable',
-      'false',
-      '--kilgore-ingest-socket',
-      socket,
-      '--kilgore-ingest-socket-mode',
-      '0600',
-      '--kilgore-ingest-max-message-bytes',
-      '1000',
-      '--kilgore-ingest-batch-records',
-      '100',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  serve.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  serve.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const deadline = Date.now() + 40_000;
-  while (!output.includes('signal handlers installed')) {
-    if (serve.exitCode !== null || Date.now() > deadline)
-      throw new Error(`kilgore serve did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  serve = await startServe([
+    '--log-dir',
+    join(dir, 'data'),
+    '--auto-create-topics-enable',
+    'false',
+    '--kilgore-ingest-socket',
+    socket,
+    '--kilgore-ingest-socket-mode',
+    '0600',
+    '--kilgore-ingest-max-message-bytes',
+    '1000',
+    '--kilgore-ingest-batch-records',
+    '100',
+  ]);
+  if (serve.child.exitCode !== null) throw new Error(`kilgore serve did not start:\n${serve.out()}`);
+  bootstrap = serve.bootstrap;
   kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -82,10 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (serve && serve.exitCode === null) {
-    serve.kill('SIGTERM');
-    await new Promise((r) => serve.once('close', r));
-  }
+  await serve?.stop();
 });
 
 interface Row {
@@ -242,8 +208,8 @@ describe('unix-socket ingest with PHP writers', () => {
       'good-3',
       'good-4',
     ]);
-    expect(serve.exitCode).toBe(null);
-    expect(output).toMatch(/bad frame, connection closed/);
-    expect(output).toMatch(/connection closed inside a frame/);
+    expect(serve.child.exitCode).toBe(null);
+    expect(serve.out()).toMatch(/bad frame, connection closed/);
+    expect(serve.out()).toMatch(/connection closed inside a frame/);
   });
 });

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { Broker, loadConfig } from '@kilgore/broker';
 import { ApiKey, encodeRecordBatchSync, type ProduceResponse } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from './support/broker.js';
+import { freePort } from './support/cluster.js';
+import { readStatsTopic, sample } from './support/metrics.js';
 import { requireTool } from './support/tools.js';
 
 /**
@@ -23,38 +23,14 @@ async function run(file: string, args: string[]): Promise<string> {
   return (await pending).stdout;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Value of the sample `name{labels}` in Prometheus text, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[4]);
-  }
-  return undefined;
-}
-
 describe('metrics endpoint and stats topic', () => {
   let b: TestBroker;
   let url: string;
   let scrape: string;
-  const kcat = requireTool('/usr/bin/kcat', 'kcat');
   const curl = requireTool('/usr/bin/curl', 'curl');
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     url = `http://127.0.0.1:${port}/metrics`;
     b = await startTestBroker({
       'kilgore.metrics.listener': `http://127.0.0.1:${port}`,
@@ -181,47 +157,8 @@ describe('metrics endpoint and stats topic', () => {
 
   it('writes stats records readable with kcat: puts, gets and last offsets per topic', async () => {
     await new Promise((r) => setTimeout(r, 1300));
-    // Read on a restart of the same log dir with the writer off: while records arrive every
-    // 300 ms, kcat -e (and -c) did not finish inside the test process (left for later).
-    await b.broker.stop();
-    const { config } = loadConfig({
-      flags: { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': b.logDir, 'logger.level': 'silent' },
-    });
-    const reader = await Broker.start({ config });
-    let out: string;
-    try {
-      out = await run(kcat, [
-        '-b',
-        reader.bootstrap,
-        '-C',
-        '-t',
-        '_kilgore_stats',
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
-        '-f',
-        '%k\t%s\n',
-      ]);
-    } finally {
-      await reader.stop();
-    }
-    const records = out
-      .trim()
-      .split('\n')
-      .map((l) => {
-        const [key, value] = l.split('\t');
-        return {
-          key,
-          value: JSON.parse(value!) as {
-            node: number;
-            topics: Record<
-              string,
-              { puts: number; gets: number; errors: number; lastOffset: Record<string, number> }
-            >;
-          },
-        };
-      });
+    // From the live broker, while records keep arriving every 300 ms.
+    const records = await readStatsTopic(b.bootstrap);
     expect(records.length).toBeGreaterThanOrEqual(2);
     expect(records.every((r) => r.key === '1' && r.value.node === 1)).toBe(true);
     const puts = records.reduce((n, r) => n + (r.value.topics.metered?.puts ?? 0), 0);

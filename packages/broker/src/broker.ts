@@ -16,6 +16,8 @@ import type { LogStore } from './logs/partition-log.js';
 import { logDefaults, StorageLogStore } from './logs/storage-log-store.js';
 import {
   BrokerMetrics,
+  chainSource,
+  groupOffsetSource,
   instrumentRouter,
   metricsWanted,
   partitionSource,
@@ -152,7 +154,12 @@ export class Broker {
     const partitions = partitionSource(topics, logs);
     let connections = () => 0;
     const metrics = metricsWanted(config)
-      ? new BrokerMetrics({ connections: () => connections(), partitions })
+      ? new BrokerMetrics({
+          connections: () => connections(),
+          partitions,
+          groupOffsets: groupOffsetSource(groups.offsets, logs, chain),
+          ...(chain ? { chain: chainSource(chain, logs) } : {}),
+        })
       : undefined;
     const context: BrokerContext = {
       metrics,
@@ -256,9 +263,10 @@ export class Broker {
         metrics,
         sources: { connections, partitions },
         request: broker.request,
-        ensureTopic: (name) => {
+        createTopic: (name) => {
           if (!topics.get(name)) context.createTopic(name, 1);
         },
+        chain,
         log,
       });
     }

@@ -5,24 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Broker, loadConfig, type RequestInterceptor } from '@kilgore/broker';
+import type { Broker, RequestInterceptor } from '@kilgore/broker';
 import { ErrorCode, type FetchResponse } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/support/cluster.js';
+import { startChainNode } from './chain-node.js';
 
 const KCAT = '/usr/bin/kcat';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function kcat(args: string[]): Promise<string> {
   if (!existsSync(KCAT)) throw new Error(`${KCAT} is missing: install the Debian package kcat`);
@@ -50,7 +42,7 @@ describe('fetch from a follower (KIP-392)', () => {
   });
 
   it('sends a consumer whose client.rack names the tail there, and the tail serves it', async () => {
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const chains = `a=1@127.0.0.1:${port},2@127.0.0.2:${port},3@127.0.0.3:${port}`;
     let recordsFromTail = 0;
     let preferredFromHead = 0;
@@ -70,17 +62,7 @@ describe('fetch from a follower (KIP-392)', () => {
       };
     brokers.push(
       ...(await Promise.all(
-        [1, 2, 3].map((id) => {
-          const { config } = loadConfig({
-            flags: {
-              'node.id': String(id),
-              listeners: `PLAINTEXT://127.0.0.${id}:${port}`,
-              'log.dirs': dirs[id - 1]!,
-              'kilgore.chains': chains,
-            },
-          });
-          return Broker.start({ config, log: pino({ level: 'silent' }), interceptor: watch(id) });
-        }),
+        [1, 2, 3].map((id) => startChainNode(id, port, chains, dirs[id - 1]!, {}, watch(id))),
       )),
     );
     await brokers[0]!.context.chain!.replicator.whenOpen();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Broker, loadConfig } from '@kilgore/broker';
+import type { Broker } from '@kilgore/broker';
 import {
   decodeResponse,
   ErrorCode,
@@ -16,16 +16,9 @@ import {
   FrameSplitter,
   type ProduceResponse,
 } from '@kilgore/protocol';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../../../test/support/cluster.js';
+import { startChainNode } from './chain-node.js';
 
 /** One Produce v7 (acks=all) over a fresh connection; resolves the partition's answer. */
 async function produce(host: string, port: number, records: Buffer) {
@@ -70,18 +63,8 @@ describe('idempotent producers on a chain', () => {
   });
 
   it('recognise a retry of a batch written before the head changed', async () => {
-    const port = await freePort();
-    const start = (id: number, chains: string) => {
-      const { config } = loadConfig({
-        flags: {
-          'node.id': String(id),
-          listeners: `PLAINTEXT://127.0.0.${id}:${port}`,
-          'log.dirs': dirs[id - 1]!,
-          'kilgore.chains': chains,
-        },
-      });
-      return Broker.start({ config, log: pino({ level: 'silent' }) });
-    };
+    const port = await freePort('127.0.0.1');
+    const start = (id: number, chains: string) => startChainNode(id, port, chains, dirs[id - 1]!);
     const first = `a=1@127.0.0.1:${port},2@127.0.0.2:${port}`;
     brokers.push(...(await Promise.all([start(1, first), start(2, first)])));
     await brokers[0]!.context.chain!.replicator.whenOpen();

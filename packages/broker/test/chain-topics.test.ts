@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Broker, loadConfig } from '@kilgore/broker';
+import type { Broker } from '@kilgore/broker';
 import { chainFor } from '@kilgore/chain';
 import {
   type DescribeClusterResponse,
@@ -16,16 +16,9 @@ import {
   FrameSplitter,
 } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../../../test/support/cluster.js';
+import { startChainNode } from './chain-node.js';
 
 async function describeCluster(host: string, port: number): Promise<DescribeClusterResponse> {
   const socket = net.connect({ host, port });
@@ -62,20 +55,10 @@ describe('topics across two chains of one node each', () => {
     for (const b of brokers) await b.stop().catch(() => {});
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
-  const start = (id: number, chains: string, port: number) => {
-    const { config } = loadConfig({
-      flags: {
-        'node.id': String(id),
-        listeners: `PLAINTEXT://127.0.0.${id}:${port}`,
-        'log.dirs': dirs[id - 1]!,
-        'kilgore.chains': chains,
-      },
-    });
-    return Broker.start({ config, log: pino({ level: 'silent' }) });
-  };
+  const start = (id: number, chains: string, port: number) => startChainNode(id, port, chains, dirs[id - 1]!);
 
   it('creates, grows, configures and deletes topics on every node', async () => {
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const chains = `a=1@127.0.0.1:${port};b=2@127.0.0.2:${port}`;
     brokers.push(...(await Promise.all([1, 2].map((id) => start(id, chains, port)))));
     const kafka = new Kafka({

@@ -4,34 +4,16 @@
  * node's partition log ends with no open transaction, and read_committed sees only the commits.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Broker, loadConfig } from '@kilgore/broker';
+import type { Broker } from '@kilgore/broker';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/support/cluster.js';
+import { startChainNode } from './chain-node.js';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-function startNode(id: number, port: number, chains: string, dir: string): Promise<Broker> {
-  const { config } = loadConfig({
-    flags: {
-      'node.id': String(id),
-      listeners: `PLAINTEXT://127.0.0.${id}:${port}`,
-      'log.dirs': dir,
-      'kilgore.chains': chains,
-      'request.timeout.ms': '10000',
-    },
-  });
-  return Broker.start({ config, log: pino({ level: process.env.CHAIN_TEST_LOG ?? 'silent' }) });
-}
+const startNode = (id: number, port: number, chains: string, dir: string) =>
+  startChainNode(id, port, chains, dir, { 'request.timeout.ms': '10000' });
 
 describe('transactions on a 3-node chain', () => {
   const brokers: Broker[] = [];
@@ -42,7 +24,7 @@ describe('transactions on a 3-node chain', () => {
   });
 
   it('commits and aborts through the head; markers reach every node', async () => {
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const chains = `a=1@127.0.0.1:${port},2@127.0.0.2:${port},3@127.0.0.3:${port}`;
     brokers.push(...(await Promise.all([1, 2, 3].map((id) => startNode(id, port, chains, dirs[id - 1]!)))));
     await brokers[0]!.context.chain!.replicator.whenOpen();

@@ -1,5 +1,6 @@
 import { ConfigError, envName, flagName, loadConfig, parseProperties } from '@kilgore/broker';
 import { describe, expect, it } from 'vitest';
+import { groupSettings } from '../src/groups/settings.js';
 
 describe('parseProperties', () => {
   it('reads Kafka server.properties syntax', () => {
@@ -95,6 +96,36 @@ describe('loadConfig', () => {
       expect((e as Error).message).toContain(setting);
       expect((e as Error).message).toMatch(reason);
     }
+  });
+
+  it('validates the KIP-848 group.consumer.* settings the group coordinator reads', () => {
+    const defaults = groupSettings(loadConfig({}).config);
+    expect(defaults.consumerSessionTimeoutMs).toBe(45_000);
+    expect(defaults.consumerHeartbeatIntervalMs).toBe(5000);
+    expect(defaults.consumerMaxSize).toBe(2_147_483_647);
+    const set = loadConfig({
+      flags: { 'group.consumer.session.timeout.ms': '8000', 'group.consumer.max.size': '3' },
+      env: { KILGORE_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: '1000' },
+    });
+    expect(set.warnings).toEqual([]);
+    expect(groupSettings(set.config)).toMatchObject({
+      consumerSessionTimeoutMs: 8000,
+      consumerHeartbeatIntervalMs: 1000,
+      consumerMaxSize: 3,
+    });
+    expect(() => loadConfig({ flags: { 'group.consumer.max.size': '0' } })).toThrow(
+      /group\.consumer\.max\.size .*below the minimum 1/,
+    );
+    expect(() =>
+      loadConfig({
+        flags: {
+          'group.consumer.session.timeout.ms': '3000',
+          'group.consumer.heartbeat.interval.ms': '3000',
+        },
+      }),
+    ).toThrow(
+      /group\.consumer\.heartbeat\.interval\.ms \(from --group-consumer-heartbeat-interval-ms\): 3000 must be less than/,
+    );
   });
 
   it('names env vars and flags after the setting', () => {

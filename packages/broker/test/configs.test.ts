@@ -11,6 +11,7 @@ import {
   type ListOffsetsResponse,
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchBody } from '../../../test/support/request-bodies.js';
 import { RawClient } from './helpers.js';
 import { tempDir } from './temp-dir.js';
 
@@ -42,31 +43,7 @@ async function call<T>(apiKey: number, apiVersion: number, body: object): Promis
 }
 
 function fetchAt(version: number, topic: string) {
-  return call<FetchResponse>(1, version, {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic,
-        partitions: [
-          {
-            partition: 0,
-            currentLeaderEpoch: -1,
-            fetchOffset: 0n,
-            logStartOffset: -1n,
-            partitionMaxBytes: 1 << 20,
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
-  });
+  return call<FetchResponse>(1, version, fetchBody(topic, [{ partition: 0 }]));
 }
 
 function listOffsets(version: number, topic: string, timestamp: bigint) {

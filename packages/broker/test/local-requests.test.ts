@@ -10,6 +10,7 @@ import {
   type ProduceResponse,
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTopicsBody, fetchBody } from '../../../test/support/request-bodies.js';
 
 let broker: Broker;
 let logDir: string;
@@ -28,11 +29,11 @@ afterAll(async () => {
 
 describe('Broker.request (in-process API calls)', () => {
   it('produces and fetches through the same handlers as a client', async () => {
-    const created = await broker.request<{ topics: { errorCode: number }[] }>(ApiKey.CreateTopics, 4, {
-      topics: [{ name: 'local', numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }],
-      timeoutMs: 1000,
-      validateOnly: false,
-    });
+    const created = await broker.request<{ topics: { errorCode: number }[] }>(
+      ApiKey.CreateTopics,
+      4,
+      createTopicsBody('local', 1),
+    );
     expect(created?.topics[0]?.errorCode).toBe(ErrorCode.NONE);
     const records = encodeRecordBatchSync({ records: [{ value: 'a' }, { value: 'b' }] });
     const produced = await broker.request<ProduceResponse>(ApiKey.Produce, 9, {
@@ -48,31 +49,7 @@ describe('Broker.request (in-process API calls)', () => {
     const fetched = await broker.request<{ responses: { partitions: { records: Buffer | null }[] }[] }>(
       ApiKey.Fetch,
       11,
-      {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [
-          {
-            topic: 'local',
-            partitions: [
-              {
-                partition: 0,
-                currentLeaderEpoch: -1,
-                fetchOffset: 0n,
-                logStartOffset: -1n,
-                partitionMaxBytes: 1 << 20,
-              },
-            ],
-          },
-        ],
-        forgottenTopicsData: [],
-        rackId: '',
-      },
+      fetchBody('local', [{ partition: 0 }]),
     );
     const bytes = fetched?.responses[0]?.partitions[0]?.records;
     expect(bytes).toBeInstanceOf(Buffer);

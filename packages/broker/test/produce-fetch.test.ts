@@ -9,6 +9,7 @@ import {
   type ProduceResponse,
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchBody } from '../../../test/support/request-bodies.js';
 import { RawClient } from './helpers.js';
 import { tempDir } from './temp-dir.js';
 
@@ -63,29 +64,7 @@ function fetch(
   partitions: { partition: number; offset: number; max?: number }[],
   opts: { maxWaitMs?: number; minBytes?: number; maxBytes?: number; version?: number } = {},
 ): Buffer {
-  return frame(1, opts.version ?? 11, correlationId, {
-    replicaId: -1,
-    maxWaitMs: opts.maxWaitMs ?? 0,
-    minBytes: opts.minBytes ?? 1,
-    maxBytes: opts.maxBytes ?? 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic: 't',
-        partitions: partitions.map((p) => ({
-          partition: p.partition,
-          currentLeaderEpoch: -1,
-          fetchOffset: BigInt(p.offset),
-          logStartOffset: -1n,
-          partitionMaxBytes: p.max ?? 1 << 20,
-        })),
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
-  });
+  return frame(1, opts.version ?? 11, correlationId, fetchBody('t', partitions, opts));
 }
 
 const produced = (raw: Buffer) =>
@@ -160,31 +139,7 @@ describe('Produce and Fetch', () => {
     const consumer = await RawClient.connect(port);
     const producer = await RawClient.connect(port);
     const body = (offset: number) =>
-      frame(1, 11, 1, {
-        replicaId: -1,
-        maxWaitMs: 10_000,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [
-          {
-            topic: 'wait',
-            partitions: [
-              {
-                partition: 0,
-                currentLeaderEpoch: -1,
-                fetchOffset: BigInt(offset),
-                logStartOffset: -1n,
-                partitionMaxBytes: 1 << 20,
-              },
-            ],
-          },
-        ],
-        forgottenTopicsData: [],
-        rackId: '',
-      });
+      frame(1, 11, 1, fetchBody('wait', [{ partition: 0, offset }], { maxWaitMs: 10_000 }));
     const started = Date.now();
     consumer.socket.write(body(0));
     await new Promise((r) => setTimeout(r, 100));
@@ -234,29 +189,15 @@ describe('Produce and Fetch', () => {
       await c.read();
     }
     c.socket.write(
-      frame(1, 11, 9, {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [
-          {
-            topic: 'limits',
-            partitions: [0, 1].map((partition) => ({
-              partition,
-              currentLeaderEpoch: -1,
-              fetchOffset: 0n,
-              logStartOffset: -1n,
-              partitionMaxBytes: 10,
-            })),
-          },
-        ],
-        forgottenTopicsData: [],
-        rackId: '',
-      }),
+      frame(
+        1,
+        11,
+        9,
+        fetchBody('limits', [
+          { partition: 0, max: 10 },
+          { partition: 1, max: 10 },
+        ]),
+      ),
     );
     const parts = fetched((await c.read())!).responses[0]!.partitions;
     expect(parts[0]!.records!.length).toBe(big.length); // one whole batch although over the limit
@@ -267,33 +208,7 @@ describe('Produce and Fetch', () => {
   it('serves Fetch v13+ by topic id', async () => {
     const c = await RawClient.connect(port);
     const id = broker.context.topics.get('t')!.id;
-    c.socket.write(
-      frame(1, 13, 1, {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [
-          {
-            topicId: id,
-            partitions: [
-              {
-                partition: 0,
-                currentLeaderEpoch: 0,
-                fetchOffset: 0n,
-                logStartOffset: -1n,
-                partitionMaxBytes: 1 << 20,
-              },
-            ],
-          },
-        ],
-        forgottenTopicsData: [],
-        rackId: '',
-      }),
-    );
+    c.socket.write(frame(1, 13, 1, fetchBody({ topicId: id }, [{ partition: 0, leaderEpoch: 0 }])));
     const body = fetched((await c.read())!, 13);
     expect(body.responses[0]!.topicId).toBe(id);
     expect(body.responses[0]!.partitions[0]!.highWatermark).toBe(4n);

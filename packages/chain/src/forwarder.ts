@@ -50,6 +50,8 @@ interface PartitionState {
   sent: number;
   /** What the tail is known to have. */
   acked: number;
+  /** The successor's own log end, as its last answer (or the handshake) gave it. */
+  successorEnd: number;
   /** Truncation to send with the next message; -1 for none. */
   truncateTo: number;
   /** Send an entry even without records (ask for the ack). */
@@ -125,8 +127,11 @@ export class Forwarder {
   /** Aborted when the current stream to the successor ends (connection lost, reset, stop). */
   #stream = abortedController();
   #lagTimer: NodeJS.Timeout | undefined;
-  /** Messages sent and answered (tests and figures). */
-  stats = { messages: 0, bytes: 0, handshakes: 0 };
+  /**
+   * Messages sent and answered (tests and figures), and the time from sending each to its answer
+   * summed (a middle answers once the tail has the records, so the rest of the chain counts).
+   */
+  stats = { messages: 0, bytes: 0, handshakes: 0, answerMs: 0 };
   readonly #trace: ReturnType<typeof traceSent> | undefined;
 
   constructor(opts: ForwarderOptions) {
@@ -136,6 +141,16 @@ export class Forwarder {
 
   get successorId(): number {
     return this.#o.successor.nodeId;
+  }
+
+  /**
+   * Per partition streamed to the successor: the successor's log end and what the tail has, as
+   * last answered (read when metrics are scraped). Empty until the first handshake.
+   */
+  *positions(): Generator<{ topic: string; partition: number; successorEnd: number; tailAcked: number }> {
+    for (const s of this.#parts.values()) {
+      yield { topic: s.topic, partition: s.partition, successorEnd: s.successorEnd, tailAcked: s.acked };
+    }
   }
 
   get streaming(): boolean {
@@ -297,6 +312,7 @@ export class Forwarder {
         partition,
         sent: log?.logStartOffset ?? 0,
         acked: 0,
+        successorEnd: 0,
         truncateTo: -1,
         probe: true,
         kept: [],
@@ -398,6 +414,7 @@ export class Forwarder {
         partition,
         sent: point,
         acked: log.highWatermark,
+        successorEnd: them.logEndOffset,
         truncateTo,
         probe: true,
         kept: [],
@@ -570,7 +587,7 @@ export class Forwarder {
     if (!conn) return;
     const gen = this.#generation;
     this.#inFlight++;
-    const sentAt = this.#trace ? performance.now() : 0;
+    const sentAt = performance.now();
     const inFlight = this.#inFlight;
     let bytes = 0;
     let entries = 0;
@@ -590,6 +607,7 @@ export class Forwarder {
         if (gen !== this.#generation) return;
         this.#inFlight--;
         this.stats.messages++;
+        this.stats.answerMs += performance.now() - sentAt;
         this.#onAnswer(gen, res);
         this.#schedule();
         this.#probeLagging();
@@ -628,6 +646,7 @@ export class Forwarder {
         if (!s || !log) continue;
         const acked = Number(p.ackedOffset);
         if (acked > s.acked) s.acked = acked;
+        if (p.logEndOffset >= 0n) s.successorEnd = Number(p.logEndOffset);
         raiseHighWatermark(log, s.acked);
         this.#startAnswered(s, Number(p.logStartOffset ?? -1n));
       }

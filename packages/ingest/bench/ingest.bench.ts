@@ -17,15 +17,16 @@
  *
  * The bench process drives all writers, on the same 2 cores as the broker: read the ratios.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encodeFrame } from '@kilgore/ingest';
 import { Kafka, logLevel } from 'kafkajs';
+import { startServe } from '../../../test/support/serve.js';
 
 const WRITERS = Number(process.env.WRITERS ?? 50);
 const RECORDS = Number(process.env.RECORDS ?? 4000);
@@ -33,49 +34,19 @@ const UNBATCHED = Number(process.env.UNBATCHED ?? 400);
 const VALUE_BYTES = Number(process.env.VALUE_BYTES ?? 100);
 const writerPhp = fileURLToPath(new URL('../../../test/clients/php/ingest-writer.php', import.meta.url));
 const run = promisify(execFile);
-const main = fileURLToPath(new URL('../../../apps/kilgore/dist/main.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function startServe(dir: string, socket: string, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      'serve',
-      '--listeners',
-      `PLAINTEXT://127.0.0.1:${port}`,
-      '--log-dir',
-      join(dir, 'data'),
-      '--num-partitions',
-      '3',
-      '--kilgore-ingest-socket',
-      socket,
-      '--logger-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('kilgore serve did not start in 60 s')), 60_000);
-    const check = setInterval(() => {
-      const probe = connect(socket);
-      probe.once('connect', () => {
-        probe.destroy();
-        clearInterval(check);
-        clearTimeout(t);
-        resolve();
-      });
-      probe.once('error', () => probe.destroy());
-    }, 100);
+/** Whether the ingest socket takes connections yet (the bench runs kilgore serve at warn level). */
+function socketAccepts(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(socket);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => {
+      probe.destroy();
+      resolve(false);
+    });
   });
-  return child;
 }
 
 const value = Buffer.alloc(VALUE_BYTES, 'v');
@@ -130,11 +101,23 @@ async function kafkajsRun(kafka: Kafka, topic: string, perWriter: number, perSen
 async function main_(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kilgore-ingest-bench-'));
   const socket = join(dir, 'ingest.sock');
-  const port = await freePort();
-  const serve = await startServe(dir, socket, port);
+  const serve = await startServe(
+    [
+      '--log-dir',
+      join(dir, 'data'),
+      '--num-partitions',
+      '3',
+      '--kilgore-ingest-socket',
+      socket,
+      '--logger-level',
+      'warn',
+    ],
+    { ready: () => socketAccepts(socket), timeoutMs: 60_000 },
+  );
   try {
+    if (serve.child.exitCode !== null) throw new Error(`kilgore serve exited:\n${serve.out()}`);
     const kafka = new Kafka({
-      brokers: [`127.0.0.1:${port}`],
+      brokers: [serve.bootstrap],
       logLevel: logLevel.NOTHING,
       clientId: 'bench',
     });
@@ -166,8 +149,7 @@ async function main_(): Promise<void> {
     const batched = await kafkajsRun(kafka, 'kafkajs-batch', RECORDS, 100);
     line('kafkajs 100/send', WRITERS * RECORDS, batched, socketRate);
   } finally {
-    serve.kill('SIGTERM');
-    await new Promise((r) => serve.once('close', r));
+    await serve.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -23,7 +23,7 @@ import {
   type TxnMarkersResponse,
 } from '@kilgore/chain';
 import { formatChains, type Membership, type MembershipSource, StaticMembership } from '@kilgore/discovery';
-import { ErrorCode, iterateBatches } from '@kilgore/protocol';
+import { decodeResponse, ErrorCode, iterateBatches } from '@kilgore/protocol';
 import type { PartitionLog, TxnMarker } from '@kilgore/storage';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
@@ -32,6 +32,7 @@ import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
 import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
 import type { MarkerPartition } from '../transactions/markers.js';
+import { exchange } from './exchange.js';
 import { ReplicatedLogStore, ReplicationError } from './replicated-log-store.js';
 import { interBrokerDialer } from './secure-dialer.js';
 import { SecuritySync } from './security-sync.js';
@@ -312,6 +313,29 @@ export class BrokerChain {
 
   isCoordinator(): boolean {
     return this.coordinator()?.nodeId === this.config.nodeId;
+  }
+
+  /**
+   * Sends one Kafka request to another node over a connection of its own, opened as replication
+   * opens them (TLS and SASL with this node's inter-broker credentials when the listeners want
+   * them), and closes it: for the rare writes a node makes to a partition another chain leads
+   * (its stats record).
+   */
+  async requestMember<T extends object>(
+    member: ChainMember,
+    apiKey: number,
+    apiVersion: number,
+    body: object,
+    timeoutMs: number,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    const socket = await this.#dial(member.host, member.port, timeoutMs);
+    try {
+      const frame = await exchange(socket, apiKey, apiVersion, 1, body, Math.max(1, deadline - Date.now()));
+      return decodeResponse<T>(apiKey, apiVersion, frame).body;
+    } finally {
+      socket.destroy();
+    }
   }
 
   /** Frames with a chain api key. */

@@ -11,16 +11,13 @@ import {
   ApiKey,
   decodeResponse,
   ErrorCode,
-  encodeRequest,
-  FrameSplitter,
   type SaslAuthenticateResponse,
   type SaslHandshakeResponse,
 } from '@kilgore/protocol';
 import type { InterBrokerSecurity } from '../config/inter-broker.js';
 import type { ScramMechanism } from '../security/scram-credential.js';
+import { exchange } from './exchange.js';
 import { ScramClient } from './scram-client.js';
-
-const CLIENT_ID = 'kilgore-chain';
 
 export function interBrokerDialer(security: InterBrokerSecurity | undefined): PeerDialer {
   if (security === undefined || security.protocol === 'PLAINTEXT') return dialPlain;
@@ -75,47 +72,6 @@ function dialTls(
       socket.destroy();
       reject(new PeerClosedError(`TLS connect to ${host}:${port}: ${err.message}`));
     });
-  });
-}
-
-/** Sends one request and waits for its answer (nothing else is in flight during SASL). */
-function exchange(
-  socket: net.Socket,
-  apiKey: number,
-  apiVersion: number,
-  correlationId: number,
-  body: object,
-  timeoutMs: number,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const splitter = new FrameSplitter({ maxFrameSize: 1024 * 1024 });
-    const done = (err: Error | undefined, frame?: Buffer) => {
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      if (err) reject(err);
-      else resolve(frame!);
-    };
-    const onData = (chunk: Buffer) => {
-      try {
-        const frames = splitter.push(chunk);
-        if (frames.length > 0) done(undefined, frames[0]);
-      } catch (err) {
-        done(err as Error);
-      }
-    };
-    const onError = (err: Error) => done(err);
-    const onClose = () => done(new Error('connection closed (credentials refused?)'));
-    const timer = setTimeout(() => done(new Error('timed out')), timeoutMs);
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    for (const c of encodeRequest({
-      header: { apiKey, apiVersion, correlationId, clientId: CLIENT_ID },
-      body,
-    }))
-      socket.write(c);
   });
 }
 

@@ -7,6 +7,7 @@
 
 import { CHAIN_CONFIG_DEFS } from './chain-definitions.js';
 import { DISCOVERY_CONFIG_DEFS } from './discovery-definitions.js';
+import { GROUP_CONSUMER_CONFIG_DEFS } from './group-definitions.js';
 import { INGEST_CONFIG_DEFS } from './ingest-definitions.js';
 import { METRICS_CONFIG_DEFS } from './metrics-definitions.js';
 import { SECURITY_CONFIG_DEFS } from './security-definitions.js';
@@ -235,6 +236,7 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
     min: 0,
     doc: 'Largest session timeout a group member may ask for.',
   },
+  ...GROUP_CONSUMER_CONFIG_DEFS,
   {
     name: 'offsets.retention.minutes',
     type: 'int',

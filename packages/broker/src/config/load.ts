@@ -8,6 +8,7 @@ import {
 } from './broker-config.js';
 import { buildChainConfig } from './chain.js';
 import { CONFIG_DEFS, type ConfigDef, envName, findConfigDef } from './definitions.js';
+import { checkGroupConsumerSettings } from './group-definitions.js';
 import { type Listener, parseListener } from './listeners.js';
 import { parseProperties } from './properties.js';
 import { buildSecurityConfig, type PrefixedSetting } from './security.js';
@@ -212,6 +213,8 @@ function buildConfig(
       }
     }
   }
+
+  checkGroupConsumerSettings(get);
 
   const logDirs = get('log.dirs');
   const dirs = logDirs.value as string[];

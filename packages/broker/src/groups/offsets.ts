@@ -344,6 +344,15 @@ export class OffsetManager {
     return [...byTopic].map(([name, partitions]) => ({ name, partitions }));
   }
 
+  /** Every committed offset of every group, classic and KIP-848 alike (read by the lag metrics). */
+  *committedOffsets(): Generator<{ group: string; topic: string; partition: number; offset: bigint }> {
+    for (const [group, byPartition] of this.byGroup) {
+      for (const v of byPartition.values()) {
+        yield { group, topic: v.topic, partition: v.partition, offset: v.offset };
+      }
+    }
+  }
+
   /** Whether the group has any committed offset (ListGroups shows such groups even when empty). */
   hasOffsets(groupId: string): boolean {
     return (this.byGroup.get(groupId)?.size ?? 0) > 0;

@@ -1,5 +1,7 @@
 import { ApiKey, BatchOffsets, LOG_OVERHEAD } from '@kilgore/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type ChainMetricsSource, registerChainLag } from './chain-lag.js';
+import { type GroupOffsetSample, registerGroupLag } from './group-lag.js';
 
 /** Per-topic totals since start, for the stats topic (puts, gets, errors). */
 export interface TopicTotals {
@@ -22,6 +24,10 @@ export interface MetricsSources {
     highWatermark: number;
     sizeBytes?: number;
   }>;
+  /** Committed offsets of the groups coordinated here, each with its partition's high watermark. */
+  groupOffsets?(): Iterable<GroupOffsetSample>;
+  /** Replication lag and forwarding of this node's chain (absent on a single node). */
+  chain?: ChainMetricsSource;
 }
 
 interface TopicCounters {
@@ -128,6 +134,8 @@ export class BrokerMetrics {
       'High watermark of the partition',
       (p) => p.highWatermark,
     );
+    if (sources.groupOffsets) registerGroupLag(this.registry, () => sources.groupOffsets!());
+    if (sources.chain) registerChainLag(this.registry, sources.chain);
   }
 
   /** Called by the router once per request: its count now, its latency when `done` is called. */

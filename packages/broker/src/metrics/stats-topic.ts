@@ -1,6 +1,10 @@
-import { ApiKey, encodeRecordBatchSync, type ProduceResponse } from '@kilgore/protocol';
+import {
+  encodeRecordBatchSync,
+  type ProduceRequest,
+  type ProduceResponse,
+  ZERO_UUID,
+} from '@kilgore/protocol';
 import type { Logger } from 'pino';
-import type { LocalRequests } from '../local-requests.js';
 import type { BrokerMetrics, MetricsSources, TopicTotals } from './broker-metrics.js';
 
 /**
@@ -12,14 +16,21 @@ import type { BrokerMetrics, MetricsSources, TopicTotals } from './broker-metric
  */
 export const DEFAULT_STATS_TOPIC = '_kilgore_stats';
 
+/** How long stop() waits for a record still being written. */
+const STOP_WAIT_MS = 1000;
+
 export interface StatsTopicOptions {
   topic: string;
   intervalMs: number;
   nodeId: number;
   metrics: BrokerMetrics;
   sources: MetricsSources;
-  request: LocalRequests;
-  /** Creates the topic (one partition) when it does not exist yet. */
+  /**
+   * Sends the Produce (v9) of a record: in-process on a single node or at the head of the chain
+   * leading the stats partition, over the network to that head from any other node.
+   */
+  produce(request: ProduceRequest): Promise<ProduceResponse | null>;
+  /** Creates the topic (one partition) when it does not exist yet, where this node may create it. */
   ensureTopic(name: string): void;
   log: Logger;
 }
@@ -35,17 +46,33 @@ export class StatsTopicWriter {
   readonly #opts: StatsTopicOptions;
   readonly #timer: NodeJS.Timeout;
   #previous = new Map<string, TopicTotals>();
-  #writing: Promise<void> = Promise.resolve();
+  /** The totals of the last snapshot, the new `#previous` once its record is written. */
+  #taken = new Map<string, TopicTotals>();
+  #writing: Promise<void> | undefined;
 
   constructor(opts: StatsTopicOptions) {
     this.#opts = opts;
     this.#timer = setInterval(() => {
-      this.#writing = this.#writing.then(() => this.writeOnce());
+      // A write still waiting (a head that does not answer) skips the tick: no queue builds up.
+      if (this.#writing) return;
+      this.#writing = this.writeOnce().finally(() => {
+        this.#writing = undefined;
+      });
     }, opts.intervalMs);
     this.#timer.unref();
+    // Created at start, not at the first tick: on chains the other nodes' first records reach
+    // the head at about the same time as its own first tick, and must find the topic there.
+    try {
+      opts.ensureTopic(opts.topic);
+    } catch (err) {
+      opts.log.warn({ err, topic: opts.topic }, 'stats topic not created yet; trying again each interval');
+    }
   }
 
-  /** The record for the interval that ends now (and the start of the next one). */
+  /**
+   * The record for the interval since the last record written: counts of a record that could
+   * not be written go into the next one instead of being lost.
+   */
   snapshot(): StatsRecord {
     const { metrics, sources, topic: self } = this.#opts;
     const topics: StatsRecord['topics'] = {};
@@ -64,7 +91,7 @@ export class StatsTopicWriter {
       t.gets = totals.gets - (before?.gets ?? 0);
       t.errors = totals.errors - (before?.errors ?? 0);
     }
-    this.#previous = new Map([...now].map(([k, v]) => [k, { ...v }]));
+    this.#taken = new Map([...now].map(([k, v]) => [k, { ...v }]));
     return {
       node: this.#opts.nodeId,
       time: new Date().toISOString(),
@@ -75,26 +102,35 @@ export class StatsTopicWriter {
 
   /** Appends one record; a failure is a warning (the next interval tries again), never a crash. */
   async writeOnce(): Promise<void> {
-    const { topic, request, log, nodeId } = this.#opts;
+    const { topic, produce, log, nodeId } = this.#opts;
     try {
       this.#opts.ensureTopic(topic);
       const value = JSON.stringify(this.snapshot());
       const records = encodeRecordBatchSync({ records: [{ key: String(nodeId), value }] });
-      const res = await request<ProduceResponse>(ApiKey.Produce, 9, {
+      const res = await produce({
         transactionalId: null,
         acks: -1,
         timeoutMs: 10_000,
-        topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+        topicData: [{ name: topic, topicId: ZERO_UUID, partitionData: [{ index: 0, records }] }],
       });
       const code = res?.responses[0]?.partitionResponses[0]?.errorCode ?? 0;
       if (code !== 0) log.warn({ topic, errorCode: code }, 'stats record refused');
+      else this.#previous = this.#taken;
     } catch (err) {
       log.warn({ err, topic }, 'stats record not written');
     }
   }
 
+  /**
+   * Stops the timer and waits for a record in flight, at most STOP_WAIT_MS: an acks=all write to
+   * a chain with a member down waits for its commit timeout, which must not hold up a shutdown
+   * (the write then ends with an error, logged).
+   */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
-    await this.#writing;
+    if (this.#writing === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#writing, new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 }
