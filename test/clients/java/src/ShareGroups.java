@@ -1,0 +1,170 @@
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Share groups (KIP-932) with the Java client's KafkaShareConsumer: several consumers on one
+ * partition, each record's deliveries counted by offset. A policy decides what each consumer does
+ * with a record: accept it (implicit mode), or in explicit mode release some once, reject some,
+ * or keep releasing one offset to run into the delivery count limit.
+ */
+public final class ShareGroups {
+  private ShareGroups() {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, Driver.Scenario> scenarios = new HashMap<>();
+    scenarios.put("produce", ShareGroups::produce);
+    scenarios.put("consume", ShareGroups::consume);
+    Driver.serve(scenarios);
+  }
+
+  /** args: bootstrap, topic, records. Creates the topic (one partition) if needed. */
+  static void produce(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String topic = args.get(1);
+    int records = Integer.parseInt(args.get(2));
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(ap)) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      }
+    }
+    Properties pp = new Properties();
+    pp.put("bootstrap.servers", bootstrap);
+    pp.put("key.serializer", StringSerializer.class.getName());
+    pp.put("value.serializer", StringSerializer.class.getName());
+    pp.put("linger.ms", "5");
+    try (KafkaProducer<String, String> prod = new KafkaProducer<>(pp)) {
+      // Flushed every 10 records: small batches, so consumers can share them (a share consumer
+      // acquires whole batches).
+      for (int i = 0; i < records; i++) {
+        prod.send(new ProducerRecord<>(topic, 0, null, "v" + i));
+        if (i % 10 == 9) prod.flush();
+      }
+      prod.flush();
+    }
+    Driver.emit("step", "produced", "records", records);
+  }
+
+  static KafkaShareConsumer<String, String> consumer(String bootstrap, String group, boolean explicit) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("group.id", group);
+    p.put("share.acknowledgement.mode", explicit ? "explicit" : "implicit");
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", StringDeserializer.class.getName());
+    p.put("max.poll.records", "50");
+    return new KafkaShareConsumer<>(p);
+  }
+
+  /**
+   * args: bootstrap, topic, group, consumers, policy, expected, timeoutMs. Policies: "accept"
+   * (implicit mode); "mixed" (offset % 5 == 0 released on its first delivery, % 5 == 1 rejected,
+   * the rest accepted); "release:N" (offset N released on every delivery, the rest accepted);
+   * "stall" (implicit mode; consumer c0 stops polling after its first batch, never acknowledging it).
+   * Runs until `expected` offsets are done and nothing new arrived for 3 s, or the timeout.
+   */
+  static void consume(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String topic = args.get(1);
+    String group = args.get(2);
+    int consumers = Integer.parseInt(args.get(3));
+    String policy = args.get(4);
+    int expected = Integer.parseInt(args.get(5));
+    long timeoutMs = Long.parseLong(args.get(6));
+    boolean explicit = !policy.equals("accept") && !policy.equals("stall");
+    boolean stall = policy.equals("stall");
+    long alwaysRelease = policy.startsWith("release:") ? Long.parseLong(policy.substring(8)) : -1;
+
+    Map<Long, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+    Map<Long, Integer> maxDeliveryCount = new ConcurrentHashMap<>();
+    Map<Long, String> outcome = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> perConsumer = new ConcurrentHashMap<>();
+    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicLong lastNews = new AtomicLong(System.currentTimeMillis());
+    long start = System.currentTimeMillis();
+    java.util.function.BooleanSupplier finished = () -> {
+      long now = System.currentTimeMillis();
+      if (now - start > timeoutMs) return true;
+      return outcome.size() >= expected && now - lastNews.get() > 3000;
+    };
+
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < consumers; c++) {
+      String name = "c" + c;
+      perConsumer.put(name, new AtomicInteger());
+      Thread t = new Thread(() -> {
+        try (KafkaShareConsumer<String, String> sc = consumer(bootstrap, group, explicit)) {
+          sc.subscribe(List.of(topic));
+          while (!finished.getAsBoolean()) {
+            var batch = sc.poll(Duration.ofMillis(200));
+            boolean stallNow = stall && name.equals("c0") && !batch.isEmpty();
+            for (ConsumerRecord<String, String> r : batch) {
+              long off = r.offset();
+              int n = deliveries.computeIfAbsent(off, k -> new AtomicInteger()).incrementAndGet();
+              int dc = r.deliveryCount().map(Short::intValue).orElse(-1);
+              maxDeliveryCount.merge(off, dc, Math::max);
+              perConsumer.get(name).incrementAndGet();
+              lastNews.set(System.currentTimeMillis());
+              if (stallNow) continue;
+              if (!explicit) {
+                outcome.put(off, "accepted");
+                continue;
+              }
+              AcknowledgeType type;
+              if (off == alwaysRelease) type = AcknowledgeType.RELEASE;
+              else if (alwaysRelease < 0 && off % 5 == 0 && n == 1) type = AcknowledgeType.RELEASE;
+              else if (alwaysRelease < 0 && off % 5 == 1) type = AcknowledgeType.REJECT;
+              else type = AcknowledgeType.ACCEPT;
+              sc.acknowledge(r, type);
+              if (type == AcknowledgeType.ACCEPT) outcome.put(off, "accepted");
+              else if (type == AcknowledgeType.REJECT) outcome.put(off, "rejected");
+              else if (off == alwaysRelease) outcome.put(off, "released");
+            }
+            if (explicit && !batch.isEmpty()) sc.commitSync();
+            if (!batch.isEmpty()) Thread.sleep(20); // some work per batch, so the others get a turn
+            // Holds its batch unacknowledged: the client keeps heartbeating, the lock expires.
+            while (stallNow && !finished.getAsBoolean()) Thread.sleep(100);
+          }
+        } catch (Exception e) {
+          errors.add(name + ": " + e);
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) t.join();
+    Map<String, Integer> counts = new TreeMap<>();
+    int distinct = 0;
+    int redelivered = 0;
+    for (var e : deliveries.entrySet()) {
+      distinct++;
+      if (e.getValue().get() > 1) redelivered++;
+    }
+    Map<String, Integer> deliveredOf = new TreeMap<>();
+    for (var e : deliveries.entrySet()) deliveredOf.put(String.valueOf(e.getKey()), e.getValue().get());
+    Map<String, Integer> dcOf = new TreeMap<>();
+    for (var e : maxDeliveryCount.entrySet()) dcOf.put(String.valueOf(e.getKey()), e.getValue());
+    for (var e : perConsumer.entrySet()) counts.put(e.getKey(), e.getValue().get());
+    Driver.emit("step", "consumed", "distinct", distinct, "redelivered", redelivered, "perConsumer", counts,
+        "deliveries", deliveredOf, "deliveryCounts", dcOf, "errors", errors,
+        "elapsedMs", System.currentTimeMillis() - start);
+  }
+}
