@@ -1,5 +1,5 @@
 /**
- * ShareGroupHeartbeat (api key 76): version 1, flexible 0+ (KIP-932).
+ * ShareGroupHeartbeat (api key 76): version 1, flexible 1+ (KIP-932).
  *
  * Transcribed from Apache Kafka 4.1's ShareGroupHeartbeatRequest.json and
  * ShareGroupHeartbeatResponse.json. Version 0 was Kafka 4.0's early access and was removed in 4.1;
@@ -39,49 +39,49 @@ export interface ShareGroupHeartbeatResponse {
 }
 
 const topicPartitions = [
-  { name: 'topicId', type: 'uuid', versions: '0+' },
-  { name: 'partitions', type: '[]int32', versions: '0+' },
+  { name: 'topicId', type: 'uuid', versions: '1+' },
+  { name: 'partitions', type: '[]int32', versions: '1+' },
 ];
 
 export const ShareGroupHeartbeatSchema: ApiSchema = {
   name: 'ShareGroupHeartbeat',
   apiKey: 76,
   validVersions: '1',
-  flexibleVersions: '0+',
+  flexibleVersions: '1+',
   request: {
     fields: [
-      { name: 'groupId', type: 'string', versions: '0+' },
-      { name: 'memberId', type: 'string', versions: '0+' },
-      { name: 'memberEpoch', type: 'int32', versions: '0+' },
-      { name: 'rackId', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+      { name: 'groupId', type: 'string', versions: '1+' },
+      { name: 'memberId', type: 'string', versions: '1+' },
+      { name: 'memberEpoch', type: 'int32', versions: '1+' },
+      { name: 'rackId', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
       {
         name: 'subscribedTopicNames',
         type: '[]string',
-        versions: '0+',
-        nullableVersions: '0+',
+        versions: '1+',
+        nullableVersions: '1+',
         default: null,
       },
     ],
   },
   response: {
     fields: [
-      { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-      { name: 'memberId', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-      { name: 'memberEpoch', type: 'int32', versions: '0+' },
-      { name: 'heartbeatIntervalMs', type: 'int32', versions: '0+' },
+      { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+      { name: 'errorCode', type: 'int16', versions: '1+' },
+      { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+      { name: 'memberId', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+      { name: 'memberEpoch', type: 'int32', versions: '1+' },
+      { name: 'heartbeatIntervalMs', type: 'int32', versions: '1+' },
       {
         name: 'assignment',
         type: 'Assignment',
-        versions: '0+',
-        nullableVersions: '0+',
+        versions: '1+',
+        nullableVersions: '1+',
         default: null,
         fields: [
           {
             name: 'topicPartitions',
             type: '[]TopicPartitions',
-            versions: '0+',
+            versions: '1+',
             fields: topicPartitions,
           },
         ],

@@ -1,5 +1,5 @@
 /**
- * ShareGroupDescribe (api key 77): version 1, flexible 0+ (KIP-932).
+ * ShareGroupDescribe (api key 77): version 1, flexible 1+ (KIP-932).
  *
  * Transcribed from Apache Kafka 4.1's ShareGroupDescribeRequest.json and
  * ShareGroupDescribeResponse.json. Errors per group: GROUP_AUTHORIZATION_FAILED, NOT_COORDINATOR,
@@ -44,59 +44,59 @@ export const ShareGroupDescribeSchema: ApiSchema = {
   name: 'ShareGroupDescribe',
   apiKey: 77,
   validVersions: '1',
-  flexibleVersions: '0+',
+  flexibleVersions: '1+',
   request: {
     fields: [
-      { name: 'groupIds', type: '[]string', versions: '0+' },
-      { name: 'includeAuthorizedOperations', type: 'bool', versions: '0+' },
+      { name: 'groupIds', type: '[]string', versions: '1+' },
+      { name: 'includeAuthorizedOperations', type: 'bool', versions: '1+' },
     ],
   },
   response: {
     fields: [
-      { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
       {
         name: 'groups',
         type: '[]DescribedGroup',
-        versions: '0+',
+        versions: '1+',
         fields: [
-          { name: 'errorCode', type: 'int16', versions: '0+' },
-          { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-          { name: 'groupId', type: 'string', versions: '0+' },
-          { name: 'groupState', type: 'string', versions: '0+' },
-          { name: 'groupEpoch', type: 'int32', versions: '0+' },
-          { name: 'assignmentEpoch', type: 'int32', versions: '0+' },
-          { name: 'assignorName', type: 'string', versions: '0+' },
+          { name: 'errorCode', type: 'int16', versions: '1+' },
+          { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+          { name: 'groupId', type: 'string', versions: '1+' },
+          { name: 'groupState', type: 'string', versions: '1+' },
+          { name: 'groupEpoch', type: 'int32', versions: '1+' },
+          { name: 'assignmentEpoch', type: 'int32', versions: '1+' },
+          { name: 'assignorName', type: 'string', versions: '1+' },
           {
             name: 'members',
             type: '[]Member',
-            versions: '0+',
+            versions: '1+',
             fields: [
-              { name: 'memberId', type: 'string', versions: '0+' },
-              { name: 'rackId', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-              { name: 'memberEpoch', type: 'int32', versions: '0+' },
-              { name: 'clientId', type: 'string', versions: '0+' },
-              { name: 'clientHost', type: 'string', versions: '0+' },
-              { name: 'subscribedTopicNames', type: '[]string', versions: '0+' },
+              { name: 'memberId', type: 'string', versions: '1+' },
+              { name: 'rackId', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+              { name: 'memberEpoch', type: 'int32', versions: '1+' },
+              { name: 'clientId', type: 'string', versions: '1+' },
+              { name: 'clientHost', type: 'string', versions: '1+' },
+              { name: 'subscribedTopicNames', type: '[]string', versions: '1+' },
               {
                 name: 'assignment',
                 type: 'Assignment',
-                versions: '0+',
+                versions: '1+',
                 fields: [
                   {
                     name: 'topicPartitions',
                     type: '[]TopicPartitions',
-                    versions: '0+',
+                    versions: '1+',
                     fields: [
-                      { name: 'topicId', type: 'uuid', versions: '0+' },
-                      { name: 'topicName', type: 'string', versions: '0+' },
-                      { name: 'partitions', type: '[]int32', versions: '0+' },
+                      { name: 'topicId', type: 'uuid', versions: '1+' },
+                      { name: 'topicName', type: 'string', versions: '1+' },
+                      { name: 'partitions', type: '[]int32', versions: '1+' },
                     ],
                   },
                 ],
               },
             ],
           },
-          { name: 'authorizedOperations', type: 'int32', versions: '0+', default: -2147483648 },
+          { name: 'authorizedOperations', type: 'int32', versions: '1+', default: -2147483648 },
         ],
       },
     ],

@@ -1,5 +1,5 @@
 /**
- * ShareFetch (api key 78): version 1, flexible 0+ (KIP-932).
+ * ShareFetch (api key 78): version 1, flexible 1+ (KIP-932).
  *
  * Transcribed from Apache Kafka 4.1's ShareFetchRequest.json and ShareFetchResponse.json (version
  * 0, Kafka 4.0's early access, is gone; 4.1 adds MaxRecords and BatchSize to the request and
@@ -74,55 +74,54 @@ export interface ShareFetchResponse {
 
 /** Shared with ShareAcknowledge (79), as in Kafka's schemas. */
 export const acknowledgementBatchFields: FieldSpec[] = [
-  { name: 'firstOffset', type: 'int64', versions: '0+' },
-  { name: 'lastOffset', type: 'int64', versions: '0+' },
-  { name: 'acknowledgeTypes', type: '[]int8', versions: '0+' },
+  { name: 'firstOffset', type: 'int64', versions: '1+' },
+  { name: 'lastOffset', type: 'int64', versions: '1+' },
+  { name: 'acknowledgeTypes', type: '[]int8', versions: '1+' },
 ];
 
 export const leaderIdAndEpochFields: FieldSpec[] = [
-  { name: 'leaderId', type: 'int32', versions: '0+' },
-  { name: 'leaderEpoch', type: 'int32', versions: '0+' },
+  { name: 'leaderId', type: 'int32', versions: '1+' },
+  { name: 'leaderEpoch', type: 'int32', versions: '1+' },
 ];
 
 export const nodeEndpointFields: FieldSpec[] = [
-  { name: 'nodeId', type: 'int32', versions: '0+' },
-  { name: 'host', type: 'string', versions: '0+' },
-  { name: 'port', type: 'int32', versions: '0+' },
-  { name: 'rack', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+  { name: 'nodeId', type: 'int32', versions: '1+' },
+  { name: 'host', type: 'string', versions: '1+' },
+  { name: 'port', type: 'int32', versions: '1+' },
+  { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
 ];
 
 export const ShareFetchSchema: ApiSchema = {
   name: 'ShareFetch',
   apiKey: 78,
   validVersions: '1',
-  flexibleVersions: '0+',
+  flexibleVersions: '1+',
   request: {
     fields: [
-      { name: 'groupId', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-      { name: 'memberId', type: 'string', versions: '0+', nullableVersions: '0+' },
-      { name: 'shareSessionEpoch', type: 'int32', versions: '0+' },
-      { name: 'maxWaitMs', type: 'int32', versions: '0+' },
-      { name: 'minBytes', type: 'int32', versions: '0+' },
-      { name: 'maxBytes', type: 'int32', versions: '0+', default: 0x7fffffff },
+      { name: 'groupId', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+      { name: 'memberId', type: 'string', versions: '1+', nullableVersions: '1+' },
+      { name: 'shareSessionEpoch', type: 'int32', versions: '1+' },
+      { name: 'maxWaitMs', type: 'int32', versions: '1+' },
+      { name: 'minBytes', type: 'int32', versions: '1+' },
+      { name: 'maxBytes', type: 'int32', versions: '1+', default: 0x7fffffff },
       { name: 'maxRecords', type: 'int32', versions: '1+' },
       { name: 'batchSize', type: 'int32', versions: '1+' },
       {
         name: 'topics',
         type: '[]FetchTopic',
-        versions: '0+',
+        versions: '1+',
         fields: [
-          { name: 'topicId', type: 'uuid', versions: '0+' },
+          { name: 'topicId', type: 'uuid', versions: '1+' },
           {
             name: 'partitions',
             type: '[]FetchPartition',
-            versions: '0+',
+            versions: '1+',
             fields: [
-              { name: 'partitionIndex', type: 'int32', versions: '0+' },
-              { name: 'partitionMaxBytes', type: 'int32', versions: '0' },
+              { name: 'partitionIndex', type: 'int32', versions: '1+' },
               {
                 name: 'acknowledgementBatches',
                 type: '[]AcknowledgementBatch',
-                versions: '0+',
+                versions: '1+',
                 fields: acknowledgementBatchFields,
               },
             ],
@@ -132,64 +131,64 @@ export const ShareFetchSchema: ApiSchema = {
       {
         name: 'forgottenTopicsData',
         type: '[]ForgottenTopic',
-        versions: '0+',
+        versions: '1+',
         fields: [
-          { name: 'topicId', type: 'uuid', versions: '0+' },
-          { name: 'partitions', type: '[]int32', versions: '0+' },
+          { name: 'topicId', type: 'uuid', versions: '1+' },
+          { name: 'partitions', type: '[]int32', versions: '1+' },
         ],
       },
     ],
   },
   response: {
     fields: [
-      { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-      { name: 'acquisitionLockTimeoutMs', type: 'int32', versions: '0+' },
+      { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+      { name: 'errorCode', type: 'int16', versions: '1+' },
+      { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+      { name: 'acquisitionLockTimeoutMs', type: 'int32', versions: '1+' },
       {
         name: 'responses',
         type: '[]ShareFetchableTopicResponse',
-        versions: '0+',
+        versions: '1+',
         fields: [
-          { name: 'topicId', type: 'uuid', versions: '0+' },
+          { name: 'topicId', type: 'uuid', versions: '1+' },
           {
             name: 'partitions',
             type: '[]PartitionData',
-            versions: '0+',
+            versions: '1+',
             fields: [
-              { name: 'partitionIndex', type: 'int32', versions: '0+' },
-              { name: 'errorCode', type: 'int16', versions: '0+' },
-              { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-              { name: 'acknowledgeErrorCode', type: 'int16', versions: '0+' },
+              { name: 'partitionIndex', type: 'int32', versions: '1+' },
+              { name: 'errorCode', type: 'int16', versions: '1+' },
+              { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+              { name: 'acknowledgeErrorCode', type: 'int16', versions: '1+' },
               {
                 name: 'acknowledgeErrorMessage',
                 type: 'string',
-                versions: '0+',
-                nullableVersions: '0+',
+                versions: '1+',
+                nullableVersions: '1+',
                 default: null,
               },
               {
                 name: 'currentLeader',
                 type: 'LeaderIdAndEpoch',
-                versions: '0+',
+                versions: '1+',
                 fields: leaderIdAndEpochFields,
               },
-              { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
+              { name: 'records', type: 'records', versions: '1+', nullableVersions: '1+' },
               {
                 name: 'acquiredRecords',
                 type: '[]AcquiredRecords',
-                versions: '0+',
+                versions: '1+',
                 fields: [
-                  { name: 'firstOffset', type: 'int64', versions: '0+' },
-                  { name: 'lastOffset', type: 'int64', versions: '0+' },
-                  { name: 'deliveryCount', type: 'int16', versions: '0+' },
+                  { name: 'firstOffset', type: 'int64', versions: '1+' },
+                  { name: 'lastOffset', type: 'int64', versions: '1+' },
+                  { name: 'deliveryCount', type: 'int16', versions: '1+' },
                 ],
               },
             ],
           },
         ],
       },
-      { name: 'nodeEndpoints', type: '[]NodeEndpoint', versions: '0+', fields: nodeEndpointFields },
+      { name: 'nodeEndpoints', type: '[]NodeEndpoint', versions: '1+', fields: nodeEndpointFields },
     ],
   },
 };

@@ -1,5 +1,5 @@
 /**
- * ShareAcknowledge (api key 79): version 1, flexible 0+ (KIP-932).
+ * ShareAcknowledge (api key 79): version 1, flexible 1+ (KIP-932).
  *
  * Transcribed from Apache Kafka 4.1's ShareAcknowledgeRequest.json and
  * ShareAcknowledgeResponse.json. Errors as ShareFetch's, INVALID_RECORD_STATE included.
@@ -42,28 +42,28 @@ export const ShareAcknowledgeSchema: ApiSchema = {
   name: 'ShareAcknowledge',
   apiKey: 79,
   validVersions: '1',
-  flexibleVersions: '0+',
+  flexibleVersions: '1+',
   request: {
     fields: [
-      { name: 'groupId', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
-      { name: 'memberId', type: 'string', versions: '0+', nullableVersions: '0+' },
-      { name: 'shareSessionEpoch', type: 'int32', versions: '0+' },
+      { name: 'groupId', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+      { name: 'memberId', type: 'string', versions: '1+', nullableVersions: '1+' },
+      { name: 'shareSessionEpoch', type: 'int32', versions: '1+' },
       {
         name: 'topics',
         type: '[]AcknowledgeTopic',
-        versions: '0+',
+        versions: '1+',
         fields: [
-          { name: 'topicId', type: 'uuid', versions: '0+' },
+          { name: 'topicId', type: 'uuid', versions: '1+' },
           {
             name: 'partitions',
             type: '[]AcknowledgePartition',
-            versions: '0+',
+            versions: '1+',
             fields: [
-              { name: 'partitionIndex', type: 'int32', versions: '0+' },
+              { name: 'partitionIndex', type: 'int32', versions: '1+' },
               {
                 name: 'acknowledgementBatches',
                 type: '[]AcknowledgementBatch',
-                versions: '0+',
+                versions: '1+',
                 fields: acknowledgementBatchFields,
               },
             ],
@@ -74,34 +74,34 @@ export const ShareAcknowledgeSchema: ApiSchema = {
   },
   response: {
     fields: [
-      { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+      { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+      { name: 'errorCode', type: 'int16', versions: '1+' },
+      { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
       {
         name: 'responses',
         type: '[]ShareAcknowledgeTopicResponse',
-        versions: '0+',
+        versions: '1+',
         fields: [
-          { name: 'topicId', type: 'uuid', versions: '0+' },
+          { name: 'topicId', type: 'uuid', versions: '1+' },
           {
             name: 'partitions',
             type: '[]PartitionData',
-            versions: '0+',
+            versions: '1+',
             fields: [
-              { name: 'partitionIndex', type: 'int32', versions: '0+' },
-              { name: 'errorCode', type: 'int16', versions: '0+' },
-              { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+              { name: 'partitionIndex', type: 'int32', versions: '1+' },
+              { name: 'errorCode', type: 'int16', versions: '1+' },
+              { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
               {
                 name: 'currentLeader',
                 type: 'LeaderIdAndEpoch',
-                versions: '0+',
+                versions: '1+',
                 fields: leaderIdAndEpochFields,
               },
             ],
           },
         ],
       },
-      { name: 'nodeEndpoints', type: '[]NodeEndpoint', versions: '0+', fields: nodeEndpointFields },
+      { name: 'nodeEndpoints', type: '[]NodeEndpoint', versions: '1+', fields: nodeEndpointFields },
     ],
   },
 };
