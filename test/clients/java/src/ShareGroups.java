@@ -75,7 +75,8 @@ public final class ShareGroups {
   }
 
   /**
-   * args: bootstrap, topic, group, consumers, policy, expected, timeoutMs. Policies: "accept"
+   * args: bootstrap, topic, group, consumers, policy, expected, timeoutMs[, pauseMs per batch,
+   * default 20]. Policies: "accept"
    * (implicit mode); "mixed" (offset % 5 == 0 released on its first delivery, % 5 == 1 rejected,
    * the rest accepted); "release:N" (offset N released on every delivery, the rest accepted);
    * "stall" (implicit mode; consumer c0 stops polling after its first batch, never acknowledging it).
@@ -89,6 +90,7 @@ public final class ShareGroups {
     String policy = args.get(4);
     int expected = Integer.parseInt(args.get(5));
     long timeoutMs = Long.parseLong(args.get(6));
+    long pauseMs = args.size() > 7 ? Long.parseLong(args.get(7)) : 20;
     boolean explicit = !policy.equals("accept") && !policy.equals("stall");
     boolean stall = policy.equals("stall");
     long alwaysRelease = policy.startsWith("release:") ? Long.parseLong(policy.substring(8)) : -1;
@@ -97,6 +99,11 @@ public final class ShareGroups {
     Map<Long, Integer> maxDeliveryCount = new ConcurrentHashMap<>();
     Map<Long, String> outcome = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> perConsumer = new ConcurrentHashMap<>();
+    // Offsets whose accept or reject the broker confirmed (commitSync answered without error):
+    // those must never be delivered again, whatever happens to the broker afterwards.
+    Map<Long, String> confirmed = new ConcurrentHashMap<>();
+    AtomicInteger pollErrors = new AtomicInteger();
+    List<Long> afterConfirmed = java.util.Collections.synchronizedList(new ArrayList<>());
     List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicLong lastNews = new AtomicLong(System.currentTimeMillis());
     long start = System.currentTimeMillis();
@@ -114,10 +121,20 @@ public final class ShareGroups {
         try (KafkaShareConsumer<String, String> sc = consumer(bootstrap, group, explicit)) {
           sc.subscribe(List.of(topic));
           while (!finished.getAsBoolean()) {
-            var batch = sc.poll(Duration.ofMillis(200));
+            org.apache.kafka.clients.consumer.ConsumerRecords<String, String> batch;
+            try {
+              batch = sc.poll(Duration.ofMillis(200));
+            } catch (org.apache.kafka.common.KafkaException e) {
+              // A broker restart surfaces here (failed acknowledgements, lost sessions): carry on.
+              pollErrors.incrementAndGet();
+              Thread.sleep(100);
+              continue;
+            }
+            Map<Long, String> decided = new HashMap<>();
             boolean stallNow = stall && name.equals("c0") && !batch.isEmpty();
             for (ConsumerRecord<String, String> r : batch) {
               long off = r.offset();
+              if (confirmed.containsKey(off)) afterConfirmed.add(off);
               int n = deliveries.computeIfAbsent(off, k -> new AtomicInteger()).incrementAndGet();
               int dc = r.deliveryCount().map(Short::intValue).orElse(-1);
               maxDeliveryCount.merge(off, dc, Math::max);
@@ -134,12 +151,21 @@ public final class ShareGroups {
               else if (alwaysRelease < 0 && off % 5 == 1) type = AcknowledgeType.REJECT;
               else type = AcknowledgeType.ACCEPT;
               sc.acknowledge(r, type);
+              if (type == AcknowledgeType.ACCEPT) decided.put(off, "accepted");
+              else if (type == AcknowledgeType.REJECT) decided.put(off, "rejected");
               if (type == AcknowledgeType.ACCEPT) outcome.put(off, "accepted");
               else if (type == AcknowledgeType.REJECT) outcome.put(off, "rejected");
               else if (off == alwaysRelease) outcome.put(off, "released");
             }
-            if (explicit && !batch.isEmpty()) sc.commitSync();
-            if (!batch.isEmpty()) Thread.sleep(20); // some work per batch, so the others get a turn
+            if (explicit && !batch.isEmpty()) {
+              try {
+                var results = sc.commitSync();
+                if (results.values().stream().allMatch(java.util.Optional::isEmpty)) confirmed.putAll(decided);
+              } catch (org.apache.kafka.common.KafkaException e) {
+                pollErrors.incrementAndGet();
+              }
+            }
+            if (!batch.isEmpty()) Thread.sleep(pauseMs); // some work per batch, so the others get a turn
             // Holds its batch unacknowledged: the client keeps heartbeating, the lock expires.
             while (stallNow && !finished.getAsBoolean()) Thread.sleep(100);
           }
@@ -165,6 +191,7 @@ public final class ShareGroups {
     for (var e : perConsumer.entrySet()) counts.put(e.getKey(), e.getValue().get());
     Driver.emit("step", "consumed", "distinct", distinct, "redelivered", redelivered, "perConsumer", counts,
         "deliveries", deliveredOf, "deliveryCounts", dcOf, "errors", errors,
-        "elapsedMs", System.currentTimeMillis() - start);
+        "confirmed", confirmed.size(), "deliveredAfterConfirmed", afterConfirmed, "pollErrors", pollErrors.get(),
+        "elapsedMs", System.currentTimeMillis() - start, "lastDeliveryAtMs", lastNews.get() - start);
   }
 }
