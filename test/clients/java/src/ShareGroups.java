@@ -31,6 +31,7 @@ public final class ShareGroups {
     Map<String, Driver.Scenario> scenarios = new HashMap<>();
     scenarios.put("produce", ShareGroups::produce);
     scenarios.put("consume", ShareGroups::consume);
+    scenarios.put("admin", ShareGroups::admin);
     Driver.serve(scenarios);
   }
 
@@ -193,5 +194,51 @@ public final class ShareGroups {
         "deliveries", deliveredOf, "deliveryCounts", dcOf, "errors", errors,
         "confirmed", confirmed.size(), "deliveredAfterConfirmed", afterConfirmed, "pollErrors", pollErrors.get(),
         "elapsedMs", System.currentTimeMillis() - start, "lastDeliveryAtMs", lastNews.get() - start);
+  }
+
+  /**
+   * args: bootstrap, topic, group, records. Two consumers (implicit mode) take every record of the
+   * topic; while both are still members, the Admin client lists the group by type, describes it
+   * and lists its share-partition start offsets.
+   */
+  static void admin(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String topic = args.get(1);
+    String group = args.get(2);
+    int records = Integer.parseInt(args.get(3));
+    List<KafkaShareConsumer<String, String>> members = new ArrayList<>();
+    int seen = 0;
+    try {
+      for (int i = 0; i < 2; i++) {
+        KafkaShareConsumer<String, String> c = consumer(bootstrap, group, false);
+        c.subscribe(List.of(topic));
+        members.add(c);
+      }
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (seen < records && System.currentTimeMillis() < deadline) {
+        for (var c : members) seen += c.poll(Duration.ofMillis(100)).count();
+      }
+      // One more poll each sends the implicit acknowledgements of the last records.
+      for (var c : members) c.poll(Duration.ofMillis(100));
+      Properties ap = new Properties();
+      ap.put("bootstrap.servers", bootstrap);
+      try (Admin admin = Admin.create(ap)) {
+        var listed = admin.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forShareGroups()).all().get();
+        var listing = listed.stream().filter(g -> g.groupId().equals(group)).findFirst().orElseThrow();
+        var desc = admin.describeShareGroups(List.of(group)).all().get().get(group);
+        var spec = new org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec();
+        var offsets = admin.listShareGroupOffsets(Map.of(group, spec)).partitionsToOffsetAndMetadata(group).get();
+        Map<String, Long> startOffsets = new TreeMap<>();
+        for (var e : offsets.entrySet()) startOffsets.put(e.getKey().toString(), e.getValue() == null ? -1 : e.getValue().offset());
+        List<String> memberAssignments = new ArrayList<>();
+        for (var m : desc.members()) memberAssignments.add(m.assignment().topicPartitions().toString());
+        Driver.emit("step", "admin", "seen", seen, "listedType", String.valueOf(listing.type().orElse(null)),
+            "listedState", String.valueOf(listing.groupState().orElse(null)),
+            "describedState", String.valueOf(desc.groupState()), "groupEpoch", desc.groupEpoch(),
+            "members", desc.members().size(), "assignments", memberAssignments, "startOffsets", startOffsets);
+      }
+    } finally {
+      for (var c : members) c.close();
+    }
   }
 }
