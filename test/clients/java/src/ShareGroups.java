@@ -32,6 +32,9 @@ public final class ShareGroups {
     scenarios.put("produce", ShareGroups::produce);
     scenarios.put("consume", ShareGroups::consume);
     scenarios.put("admin", ShareGroups::admin);
+    scenarios.put("benchProduce", ShareGroups::benchProduce);
+    scenarios.put("benchClassic", ShareGroups::benchClassic);
+    scenarios.put("benchShare", ShareGroups::benchShare);
     Driver.serve(scenarios);
   }
 
@@ -240,5 +243,111 @@ public final class ShareGroups {
     } finally {
       for (var c : members) c.close();
     }
+  }
+
+  /** args: bootstrap, topic, records, recordBytes. One partition, written as fast as the producer goes. */
+  static void benchProduce(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String topic = args.get(1);
+    int records = Integer.parseInt(args.get(2));
+    int size = Integer.parseInt(args.get(3));
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(ap)) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    Properties pp = new Properties();
+    pp.put("bootstrap.servers", bootstrap);
+    pp.put("key.serializer", StringSerializer.class.getName());
+    pp.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+    pp.put("linger.ms", "5");
+    pp.put("batch.size", "65536");
+    pp.put("acks", "1");
+    byte[] value = new byte[size];
+    long start = System.nanoTime();
+    try (KafkaProducer<String, byte[]> prod = new KafkaProducer<>(pp)) {
+      for (int i = 0; i < records; i++) prod.send(new ProducerRecord<>(topic, 0, null, value));
+      prod.flush();
+    }
+    Driver.emit("step", "produced", "records", records, "seconds", (System.nanoTime() - start) / 1e9);
+  }
+
+  /** args: bootstrap, topic, records. The baseline: one classic consumer reads the partition from the start. */
+  static void benchClassic(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String topic = args.get(1);
+    int records = Integer.parseInt(args.get(2));
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+    p.put("enable.auto.commit", "false");
+    var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+    try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(p)) {
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long start = System.nanoTime();
+      int n = 0;
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (n < records && System.currentTimeMillis() < deadline) n += c.poll(Duration.ofMillis(200)).count();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Driver.emit("step", "classic", "records", n, "seconds", seconds, "recordsPerSecond", n / seconds);
+    }
+  }
+
+  /**
+   * args: bootstrap, topic, group, records, consumers. That many share consumers (implicit
+   * acknowledgement, the default) take the whole partition; timed from the first record any of
+   * them gets to the last, and checked: every offset exactly once.
+   */
+  static void benchShare(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String topic = args.get(1);
+    String group = args.get(2);
+    int records = Integer.parseInt(args.get(3));
+    int consumers = Integer.parseInt(args.get(4));
+    var seen = new java.util.concurrent.atomic.AtomicIntegerArray(records);
+    AtomicInteger total = new AtomicInteger();
+    AtomicLong first = new AtomicLong();
+    AtomicLong last = new AtomicLong();
+    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    long deadline = System.currentTimeMillis() + 180_000;
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < consumers; c++) {
+      Thread t = new Thread(() -> {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", group);
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        try (var sc = new KafkaShareConsumer<String, byte[]>(p)) {
+          sc.subscribe(List.of(topic));
+          while (total.get() < records && System.currentTimeMillis() < deadline) {
+            var batch = sc.poll(Duration.ofMillis(100));
+            if (batch.isEmpty()) continue;
+            first.compareAndSet(0, System.nanoTime());
+            for (var r : batch) {
+              if (r.offset() < records) seen.incrementAndGet((int) r.offset());
+            }
+            total.addAndGet(batch.count());
+            last.set(System.nanoTime());
+          }
+        } catch (Exception e) {
+          errors.add(e.toString());
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) t.join();
+    int once = 0;
+    int twice = 0;
+    for (int i = 0; i < records; i++) {
+      if (seen.get(i) == 1) once++;
+      else if (seen.get(i) > 1) twice++;
+    }
+    double seconds = (last.get() - first.get()) / 1e9;
+    Driver.emit("step", "share", "records", total.get(), "exactlyOnce", once, "moreThanOnce", twice,
+        "seconds", seconds, "recordsPerSecond", total.get() / seconds, "errors", errors);
   }
 }
