@@ -11,6 +11,14 @@ export interface AcquireResult {
 const NONE: AcquireResult = { records: Buffer.alloc(0), ranges: [] };
 
 /**
+ * The most one take reads from the log. A share consumer asks for max_bytes of 50 MiB but acquires
+ * only about max_records (500) records: reading (and walking the headers of) far more than that
+ * only to hand out a batch or two cost more than the rest of a ShareFetch together (bench:share).
+ * At least one whole batch is always read, however large.
+ */
+const READ_CAP_BYTES = 1 << 20;
+
+/**
  * One ShareFetch's take from one partition: initialises the share-partition on first use
  * (`share.auto.offset.reset`), reads whole batches from the lowest offset it could hand out
  * (committed data only, below the high watermark) and acquires what they hold for `member`.
@@ -31,7 +39,7 @@ export function acquireRecords(
   if (share.startOffset > log.logEndOffset) share.initialise(log.highWatermark);
   const from = share.firstCandidate(log.highWatermark);
   if (from < 0) return NONE;
-  const read = log.read(from, Math.max(1, maxBytes), log.highWatermark, true);
+  const read = log.read(from, Math.max(1, Math.min(maxBytes, READ_CAP_BYTES)), log.highWatermark, true);
   if (read.records.length === 0) return NONE;
   const { ranges, bytes } = share.acquire(member, batchSpans(read.records), maxRecords);
   if (ranges.length === 0) return NONE;
