@@ -103,6 +103,7 @@ export class ShareCoordinator {
 
   close(): void {
     this.persist();
+    this.store.close();
     this.groups.close();
     for (const parts of this.partitions.values()) for (const p of parts.values()) p.state.close();
   }
