@@ -11,6 +11,7 @@
  * The SPSO moves past every leading ACKNOWLEDGED/ARCHIVED offset. The state machine follows
  * Kafka's SharePartition; the code is Kilgore's own.
  */
+import { ErrorCode } from '@kilgore/protocol';
 
 export const RecordState = { AVAILABLE: 0, ACQUIRED: 1, ACKNOWLEDGED: 2, ARCHIVED: 4 } as const;
 export type RecordState = (typeof RecordState)[keyof typeof RecordState];
@@ -213,19 +214,19 @@ export class SharePartition {
   acknowledge(member: string, firstOffset: number, lastOffset: number, types: readonly number[]): void {
     if (lastOffset < firstOffset || (types.length !== 1 && types.length !== lastOffset - firstOffset + 1)) {
       throw new AcknowledgeError(
-        22 /* INVALID_REQUEST */,
+        ErrorCode.INVALID_REQUEST,
         `bad acknowledgement batch ${firstOffset}-${lastOffset}`,
       );
     }
     for (let o = firstOffset; o <= lastOffset; o++) {
       const type = types.length === 1 ? types[0]! : types[o - firstOffset]!;
       if (type < AckType.GAP || type > AckType.REJECT) {
-        throw new AcknowledgeError(22, `unknown acknowledge type ${type}`);
+        throw new AcknowledgeError(ErrorCode.INVALID_REQUEST, `unknown acknowledge type ${type}`);
       }
       const entry = this.inFlight.get(o);
       if (entry === undefined || entry.state !== RecordState.ACQUIRED || entry.owner !== member) {
         throw new AcknowledgeError(
-          121 /* INVALID_RECORD_STATE */,
+          ErrorCode.INVALID_RECORD_STATE,
           `offset ${o} is not acquired by this member`,
         );
       }
