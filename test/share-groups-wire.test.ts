@@ -132,6 +132,34 @@ describe('share-group requests with bad input', () => {
   });
 });
 
+describe('a share group id is not a classic or KIP-848 group', () => {
+  it('JoinGroup gets INCONSISTENT_GROUP_PROTOCOL and ConsumerGroupHeartbeat GROUP_ID_NOT_FOUND', async () => {
+    const join = await request<{ errorCode: number }>(to, 11, 5, {
+      groupId: 'wg',
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+    });
+    expect(join.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const hb = await request<{ errorCode: number; errorMessage: string | null }>(to, 68, 0, {
+      groupId: 'wg',
+      memberId: '',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 10_000,
+      subscribedTopicNames: ['wire'],
+      serverAssignor: null,
+      topicPartitions: [],
+    });
+    expect(hb.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    expect(hb.errorMessage).toContain('not a consumer group');
+  });
+});
+
 describe('share groups on a chain', () => {
   it('every share-group API answers that chains do not support share groups', async () => {
     await onCluster({ chains: [{ name: 'a', nodes: [1, 2] }] }, async (cluster) => {

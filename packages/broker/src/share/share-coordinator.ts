@@ -62,6 +62,7 @@ export class ShareCoordinator {
     const key = `${topicId}:${partition}`;
     let p = parts.get(key);
     if (!p) {
+      this.groups.ensure(groupId); // a group with state is a share group, members or not
       p = { groupId, topicId, topic, partition, state: new SharePartition(this.limits()) };
       parts.set(key, p);
     }
