@@ -50,6 +50,23 @@ describe('share groups through the Admin client and kafka-share-groups', () => {
     expect(r.startOffsets).toEqual({ 'share-admin-0': 40 });
   }, 120_000);
 
+  it('kafka-share-groups --describe --members shows the live members and their assignment', async () => {
+    const holding = clients.run('hold', tb.bootstrap, 'share-admin', 'g-admin', 12_000);
+    let members = '';
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const run = await shareGroups('--describe', '--group', 'g-admin', '--members');
+      expect(run.exit, run.stderr).toBe(0);
+      members = run.stdout;
+      if (members.split('\n').filter((l) => l.startsWith('g-admin')).length === 2) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const rows = members.split('\n').filter((l) => l.startsWith('g-admin'));
+    expect(rows, members).toHaveLength(2);
+    for (const row of rows) expect(row).toContain('share-admin:0');
+    await holding;
+  }, 120_000);
+
   it('kafka-share-groups --list, --describe and --delete', async () => {
     const list = await shareGroups('--list');
     expect(list.exit, list.stderr).toBe(0);

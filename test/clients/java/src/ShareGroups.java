@@ -32,6 +32,7 @@ public final class ShareGroups {
     scenarios.put("produce", ShareGroups::produce);
     scenarios.put("consume", ShareGroups::consume);
     scenarios.put("admin", ShareGroups::admin);
+    scenarios.put("hold", ShareGroups::hold);
     scenarios.put("benchProduce", ShareGroups::benchProduce);
     scenarios.put("benchClassic", ShareGroups::benchClassic);
     scenarios.put("benchShare", ShareGroups::benchShare);
@@ -354,5 +355,25 @@ public final class ShareGroups {
     double seconds = (last.get() - first.get()) / 1e9;
     Driver.emit("step", "share", "records", total.get(), "exactlyOnce", once, "moreThanOnce", twice,
         "seconds", seconds, "recordsPerSecond", total.get() / seconds, "errors", errors);
+  }
+
+  /** args: bootstrap, topic, group, ms. Two consumers stay members (polling, accepting) that long. */
+  static void hold(List<String> args) throws Exception {
+    long until = System.currentTimeMillis() + Long.parseLong(args.get(3));
+    List<KafkaShareConsumer<String, String>> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        KafkaShareConsumer<String, String> c = consumer(args.get(0), args.get(2), false);
+        c.subscribe(List.of(args.get(1)));
+        members.add(c);
+      }
+      while (System.currentTimeMillis() < until) {
+        for (var c : members) c.poll(Duration.ofMillis(100));
+      }
+      for (var c : members) c.commitSync();
+    } finally {
+      for (var c : members) c.close();
+    }
+    Driver.emit("step", "held");
   }
 }
