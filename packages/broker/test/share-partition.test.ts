@@ -33,9 +33,11 @@ describe('SharePartition', () => {
     const p = fresh();
     const a = p.acquire('a', [batch(0, 4), batch(5, 9)], 3);
     expect(a.ranges).toEqual([{ firstOffset: 0, lastOffset: 4, deliveryCount: 1 }]);
-    expect(a.bytes).toBe(50);
+    expect([a.from, a.bytes]).toEqual([0, 50]);
     const b = p.acquire('b', [batch(0, 4), batch(5, 9)], 10);
     expect(b.ranges).toEqual([{ firstOffset: 5, lastOffset: 9, deliveryCount: 1 }]);
+    // Only the second batch's bytes go to b: the first holds nothing it acquired.
+    expect([b.from, b.bytes]).toEqual([50, 100]);
     expect(p.acquire('c', [batch(0, 4), batch(5, 9)], 10).ranges).toEqual([]);
   });
 

@@ -41,7 +41,7 @@ export function acquireRecords(
   if (from < 0) return NONE;
   const read = log.read(from, Math.max(1, Math.min(maxBytes, READ_CAP_BYTES)), log.highWatermark, true);
   if (read.records.length === 0) return NONE;
-  const { ranges, bytes } = share.acquire(member, batchSpans(read.records), maxRecords);
+  const { ranges, from: start, bytes } = share.acquire(member, batchSpans(read.records), maxRecords);
   if (ranges.length === 0) return NONE;
-  return { records: read.records.subarray(0, bytes), ranges };
+  return { records: read.records.subarray(start, bytes), ranges };
 }

@@ -141,17 +141,19 @@ export class SharePartition {
   /**
    * Acquires for `member` what the fetched batches cover: AVAILABLE records among them, then
    * records never delivered (whole batches, as Kafka's batch-optimised mode does, so the count
-   * may pass `maxRecords` to end on a batch boundary). Returns the ranges and how many bytes of
-   * the fetched buffer they need.
+   * may pass `maxRecords` to end on a batch boundary). Returns the ranges and the bytes of the
+   * fetched buffer they need (`from` to `bytes`: leading batches with nothing acquired left out).
    */
   acquire(
     member: string,
     batches: readonly BatchSpan[],
     maxRecords: number,
-  ): { ranges: AcquiredRange[]; bytes: number } {
+  ): { ranges: AcquiredRange[]; from: number; bytes: number } {
     const acquisition: Acquisition = { timer: null, outstanding: 0 };
     const ranges: AcquiredRange[] = [];
+    let from = -1;
     let bytes = 0;
+    let batchStart = 0;
     const take = (offset: number, entry: InFlight): void => {
       entry.state = RecordState.ACQUIRED;
       entry.deliveryCount++;
@@ -195,7 +197,11 @@ export class SharePartition {
           took = true;
         }
       }
-      if (took) bytes = batch.end;
+      if (took) {
+        if (from < 0) from = batchStart;
+        bytes = batch.end;
+      }
+      batchStart = batch.end;
       this.dirty = true;
     }
     if (acquisition.outstanding > 0) {
@@ -203,7 +209,7 @@ export class SharePartition {
       acquisition.timer.unref();
     }
     this.advanceStart();
-    return { ranges, bytes };
+    return { ranges, from: Math.max(0, from), bytes };
   }
 
   /**

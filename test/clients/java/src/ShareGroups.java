@@ -98,6 +98,8 @@ public final class ShareGroups {
     long pauseMs = args.size() > 7 ? Long.parseLong(args.get(7)) : 20;
     boolean explicit = !policy.equals("accept") && !policy.equals("stall");
     boolean stall = policy.equals("stall");
+    // With "stall", the others start once c0 holds its batch, so c0 surely gets one.
+    java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(stall ? 1 : 0);
     long alwaysRelease = policy.startsWith("release:") ? Long.parseLong(policy.substring(8)) : -1;
 
     Map<Long, AtomicInteger> deliveries = new ConcurrentHashMap<>();
@@ -124,6 +126,7 @@ public final class ShareGroups {
       perConsumer.put(name, new AtomicInteger());
       Thread t = new Thread(() -> {
         try (KafkaShareConsumer<String, String> sc = consumer(bootstrap, group, explicit)) {
+          if (!name.equals("c0")) stalled.await(30, java.util.concurrent.TimeUnit.SECONDS);
           sc.subscribe(List.of(topic));
           while (!finished.getAsBoolean()) {
             org.apache.kafka.clients.consumer.ConsumerRecords<String, String> batch;
@@ -172,6 +175,7 @@ public final class ShareGroups {
             }
             if (!batch.isEmpty()) Thread.sleep(pauseMs); // some work per batch, so the others get a turn
             // Holds its batch unacknowledged: the client keeps heartbeating, the lock expires.
+            if (stallNow) stalled.countDown();
             while (stallNow && !finished.getAsBoolean()) Thread.sleep(100);
             if (stallNow) return;
           }
