@@ -31,6 +31,7 @@ import { createRouter } from './router.js';
 import { createAuthenticators } from './security/authenticators.js';
 import { ScramCredentialStore } from './security/scram-store.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
+import { ShareCoordinator } from './share/index.js';
 import { TopicRegistry } from './topics/registry.js';
 import { TopicConfigStore, type TopicOverrides } from './topics/topic-configs.js';
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './transactions/coordinator.js';
@@ -139,6 +140,8 @@ export class Broker {
       log,
       TRANSACTION_STATE_TOPIC,
     );
+    const share = new ShareCoordinator(config, log.child({ component: 'share' }));
+    share.load();
     const producerIds = new ProducerIds(Date.now(), chain ? config.nodeId : undefined);
     const transactions = new TransactionCoordinator({
       stateLog: transactionStateLog,
@@ -176,6 +179,7 @@ export class Broker {
       shutdown: shutdown.signal,
       topicConfigs,
       groups,
+      share,
       transactions,
       scramCredentials,
       authorizer: new Authorizer(aclSettings(config), acls),
@@ -291,6 +295,7 @@ export class Broker {
       this.shutdown.abort();
       // Parked JoinGroup/SyncGroup requests answer now too, and group timers stop.
       this.context.groups.close();
+      this.context.share.close();
       this.context.transactions.close();
       await this.context.chain?.stop();
       await this.server.close();

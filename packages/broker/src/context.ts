@@ -9,6 +9,7 @@ import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { ProducerIds } from './producers/producer-ids.js';
 import type { ProducerStates } from './producers/producer-state.js';
 import type { ScramCredentialStore } from './security/scram-store.js';
+import type { ShareCoordinator } from './share/index.js';
 import type { TopicInfo, TopicRegistry } from './topics/registry.js';
 import type { TopicConfigStore, TopicOverrides } from './topics/topic-configs.js';
 import type { TransactionCoordinator } from './transactions/coordinator.js';
@@ -43,6 +44,8 @@ export interface BrokerContext {
   readonly topicConfigs: TopicConfigStore;
   /** The group coordinator: group membership and committed offsets. */
   readonly groups: Groups;
+  /** Share groups (KIP-932): membership, share sessions and durable share-partition state. */
+  readonly share: ShareCoordinator;
   /** The transaction coordinator: transactional ids, their open transactions and markers. */
   readonly transactions: TransactionCoordinator;
   /** SCRAM credentials set by AlterUserScramCredentials (persisted in the log dir). */

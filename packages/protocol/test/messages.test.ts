@@ -154,6 +154,11 @@ const EXTRA_APIS: Record<string, number> = {
   ListTransactions: 66,
   ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69,
+  ShareGroupHeartbeat: 76,
+  ShareGroupDescribe: 77,
+  ShareFetch: 78,
+  ShareAcknowledge: 79,
+  DescribeShareGroupOffsets: 90,
 };
 
 describe('registry', () => {
@@ -362,6 +367,11 @@ describe('version ranges cover what clients send', () => {
       AlterUserScramCredentials: '0+',
       ConsumerGroupHeartbeat: '0+',
       ConsumerGroupDescribe: '0+',
+      ShareGroupHeartbeat: '1+',
+      ShareGroupDescribe: '1+',
+      ShareFetch: '1+',
+      ShareAcknowledge: '1+',
+      DescribeShareGroupOffsets: '0+',
     };
     for (const [name, f] of Object.entries(flex)) expect(schemaNamed(name).flexibleVersions, name).toBe(f);
   });
@@ -741,5 +751,51 @@ describe('transactions, ACLs and KIP-848 groups', () => {
     const describe = schemaNamed('ConsumerGroupDescribe');
     expect(namesAt(describe, 'response', 0, ['groups', 'members'])).not.toContain('memberType');
     expect(namesAt(describe, 'response', 1, ['groups', 'members']).at(-1)).toBe('memberType');
+  });
+
+  it('ShareFetch v1 and ShareGroupHeartbeat v1 have the fields of the Java client 4.1.1, in its order', () => {
+    // As kafka-clients 4.1.1's ShareFetchRequestData.SCHEMAS[1] etc. print them.
+    const fetch = schemaNamed('ShareFetch');
+    expect(namesAt(fetch, 'request', 1)).toEqual([
+      'groupId',
+      'memberId',
+      'shareSessionEpoch',
+      'maxWaitMs',
+      'minBytes',
+      'maxBytes',
+      'maxRecords',
+      'batchSize',
+      'topics',
+      'forgottenTopicsData',
+    ]);
+    expect(namesAt(fetch, 'request', 1, ['topics', 'partitions'])).toEqual([
+      'partitionIndex',
+      'acknowledgementBatches',
+    ]);
+    expect(namesAt(fetch, 'response', 1)).toEqual([
+      'throttleTimeMs',
+      'errorCode',
+      'errorMessage',
+      'acquisitionLockTimeoutMs',
+      'responses',
+      'nodeEndpoints',
+    ]);
+    expect(namesAt(fetch, 'response', 1, ['responses', 'partitions'])).toEqual([
+      'partitionIndex',
+      'errorCode',
+      'errorMessage',
+      'acknowledgeErrorCode',
+      'acknowledgeErrorMessage',
+      'currentLeader',
+      'records',
+      'acquiredRecords',
+    ]);
+    expect(namesAt(schemaNamed('ShareGroupHeartbeat'), 'request', 1)).toEqual([
+      'groupId',
+      'memberId',
+      'memberEpoch',
+      'rackId',
+      'subscribedTopicNames',
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import { GROUP_CONSUMER_CONFIG_DEFS } from './group-definitions.js';
 import { INGEST_CONFIG_DEFS } from './ingest-definitions.js';
 import { METRICS_CONFIG_DEFS } from './metrics-definitions.js';
 import { SECURITY_CONFIG_DEFS } from './security-definitions.js';
+import { SHARE_CONFIG_DEFS } from './share-definitions.js';
 
 export type ConfigType = 'int' | 'long' | 'boolean' | 'string' | 'list';
 
@@ -287,6 +288,7 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   ...CHAIN_CONFIG_DEFS,
   ...DISCOVERY_CONFIG_DEFS,
   ...INGEST_CONFIG_DEFS,
+  ...SHARE_CONFIG_DEFS,
   ...METRICS_CONFIG_DEFS,
 ];
 

@@ -19,6 +19,10 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
     }
     const notHere = coordinatorError(broker);
     if (notHere !== ErrorCode.NONE) return shape({ ...DENIED, errorCode: notHere }, info.apiVersion);
+    // Kafka: a classic member cannot join a share group of the same id.
+    if (broker.share.groups.groups.has(request.groupId)) {
+      return shape({ ...DENIED, errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL }, info.apiVersion);
+    }
     const result = await broker.groups.coordinator.join({
       groupId: request.groupId,
       memberId: request.memberId,

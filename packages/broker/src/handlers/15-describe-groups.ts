@@ -44,7 +44,12 @@ export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, Descri
       if (!g || g.state === 'Dead') {
         return {
           errorCode: info.apiVersion >= 6 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE,
-          errorMessage: info.apiVersion >= 6 ? `Group ${groupId} not found.` : null,
+          errorMessage:
+            info.apiVersion >= 6
+              ? broker.share.groups.groups.has(groupId)
+                ? `Group ${groupId} is not a classic group.`
+                : `Group ${groupId} not found.`
+              : null,
           groupId,
           groupState: 'Dead',
           protocolType: '',

@@ -36,6 +36,14 @@ export const listGroupsHandler = defineHandler<ListGroupsRequest, ListGroupsResp
       if (!everyGroup && !mayGroup(broker, info, AclOperation.DESCRIBE, g.groupId)) continue;
       groups.push({ groupId: g.groupId, protocolType: 'consumer', groupState: state, groupType: 'consumer' });
     }
+    const shareGroups = broker.share.groups;
+    for (const g of shareGroups.groups.values()) {
+      const state = shareGroups.stateOf(g);
+      if (states.size > 0 && !states.has(state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has('share')) continue;
+      if (!everyGroup && !mayGroup(broker, info, AclOperation.DESCRIBE, g.groupId)) continue;
+      groups.push({ groupId: g.groupId, protocolType: 'share', groupState: state, groupType: 'share' });
+    }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
   },
 });

@@ -3,7 +3,7 @@ import { mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import { defineHandler } from './types.js';
 
-/** DeleteGroups: empty groups only (NON_EMPTY_GROUP otherwise); their offsets go too. */
+/** DeleteGroups: empty groups only (NON_EMPTY_GROUP otherwise); their offsets (or share state) go too. */
 export const deleteGroupsHandler = defineHandler<DeleteGroupsRequest, DeleteGroupsResponse>({
   apiKey: ApiKey.DeleteGroups,
   minVersion: 0,
@@ -13,6 +13,12 @@ export const deleteGroupsHandler = defineHandler<DeleteGroupsRequest, DeleteGrou
     for (const groupId of request.groupsNames) {
       if (!mayGroup(broker, info, AclOperation.DELETE, groupId)) {
         results.push({ groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
+        continue;
+      }
+      if (broker.share.groups.groups.has(groupId)) {
+        // A share group: its share-partition state goes with it, once it has no members.
+        const deleted = broker.share.deleteGroup(groupId);
+        results.push({ groupId, errorCode: deleted ? ErrorCode.NONE : ErrorCode.NON_EMPTY_GROUP });
         continue;
       }
       results.push({ groupId, errorCode: await broker.groups.offsets.deleteGroup(groupId) });

@@ -58,6 +58,9 @@ export const consumerGroupHeartbeatHandler = defineHandler<
     if (classic !== undefined && classic.members.size > 0) {
       return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${request.groupId} is not a consumer group.`);
     }
+    if (broker.share.groups.groups.has(request.groupId)) {
+      return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${request.groupId} is not a consumer group.`);
+    }
     const out = broker.groups.consumerGroups.heartbeat(
       {
         groupId: request.groupId,

@@ -41,6 +41,11 @@ import { describeTransactionsHandler } from './65-describe-transactions.js';
 import { listTransactionsHandler } from './66-list-transactions.js';
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
+import { shareGroupHeartbeatHandler } from './76-share-group-heartbeat.js';
+import { shareGroupDescribeHandler } from './77-share-group-describe.js';
+import { shareFetchHandler } from './78-share-fetch.js';
+import { shareAcknowledgeHandler } from './79-share-acknowledge.js';
+import { describeShareGroupOffsetsHandler } from './90-describe-share-group-offsets.js';
 import type { ApiHandler } from './types.js';
 
 /** Every API this node answers. Adding a handler here is what makes ApiVersions advertise it. */
@@ -78,6 +83,11 @@ export const handlers: readonly ApiHandler[] = [
   listGroupsHandler,
   consumerGroupHeartbeatHandler,
   consumerGroupDescribeHandler,
+  shareGroupHeartbeatHandler,
+  shareFetchHandler,
+  shareAcknowledgeHandler,
+  shareGroupDescribeHandler,
+  describeShareGroupOffsetsHandler,
   deleteGroupsHandler,
   offsetDeleteHandler,
   describeAclsHandler,

@@ -49,6 +49,11 @@ import { DescribeTransactionsSchema } from './65-describe-transactions.js';
 import { ListTransactionsSchema } from './66-list-transactions.js';
 import { ConsumerGroupHeartbeatSchema } from './68-consumer-group-heartbeat.js';
 import { ConsumerGroupDescribeSchema } from './69-consumer-group-describe.js';
+import { ShareGroupHeartbeatSchema } from './76-share-group-heartbeat.js';
+import { ShareGroupDescribeSchema } from './77-share-group-describe.js';
+import { ShareFetchSchema } from './78-share-fetch.js';
+import { ShareAcknowledgeSchema } from './79-share-acknowledge.js';
+import { DescribeShareGroupOffsetsSchema } from './90-describe-share-group-offsets.js';
 
 export * from './00-produce.js';
 export * from './01-fetch.js';
@@ -92,6 +97,11 @@ export * from './65-describe-transactions.js';
 export * from './66-list-transactions.js';
 export * from './68-consumer-group-heartbeat.js';
 export * from './69-consumer-group-describe.js';
+export * from './76-share-group-heartbeat.js';
+export * from './77-share-group-describe.js';
+export * from './78-share-fetch.js';
+export * from './79-share-acknowledge.js';
+export * from './90-describe-share-group-offsets.js';
 
 /** Kafka's API keys for the APIs Kilgore has schemas for. */
 export const ApiKey = {
@@ -137,6 +147,11 @@ export const ApiKey = {
   ListTransactions: 66,
   ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69,
+  ShareGroupHeartbeat: 76,
+  ShareGroupDescribe: 77,
+  ShareFetch: 78,
+  ShareAcknowledge: 79,
+  DescribeShareGroupOffsets: 90,
 } as const;
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -184,6 +199,11 @@ export const apiSchemas: readonly ApiSchema[] = [
   ListTransactionsSchema,
   ConsumerGroupHeartbeatSchema,
   ConsumerGroupDescribeSchema,
+  ShareGroupHeartbeatSchema,
+  ShareGroupDescribeSchema,
+  ShareFetchSchema,
+  ShareAcknowledgeSchema,
+  DescribeShareGroupOffsetsSchema,
 ];
 
 const byKey: (ApiSchema | undefined)[] = [];

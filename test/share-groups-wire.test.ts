@@ -1,0 +1,191 @@
+import {
+  ErrorCode,
+  type ShareAcknowledgeResponse,
+  type ShareFetchResponse,
+  type ShareGroupHeartbeatResponse,
+} from '@kilgore/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from './support/broker.js';
+import { onCluster } from './support/chain-views.js';
+import { type Address, produceOnce, request } from './support/wire.js';
+
+// Share-group requests a client gets wrong, spoken on the wire (test/support/wire.ts): each is
+// answered with Kafka's error code, never a crash, and the share-partition state is unchanged.
+// And on a chain every share-group API says it is not supported there.
+
+const HEARTBEAT = 76;
+const SHARE_FETCH = 78;
+const SHARE_ACK = 79;
+
+let tb: TestBroker;
+let to: Address;
+let topicId: string;
+beforeAll(async () => {
+  tb = await startTestBroker({ 'group.share.auto.offset.reset': 'earliest' });
+  const [host, port] = tb.bootstrap.split(':');
+  to = { host: host!, port: Number(port) };
+  tb.broker.context.createTopic('wire', 1);
+  topicId = tb.broker.context.topics.get('wire')!.id;
+  expect(await produceOnce(to, 'wire', 0, ['a', 'b', 'c'], 1)).toBe(0);
+});
+afterAll(async () => {
+  await tb?.stop();
+});
+
+function shareFetch(body: Partial<Record<string, unknown>>): Promise<ShareFetchResponse> {
+  return request<ShareFetchResponse>(to, SHARE_FETCH, 1, {
+    groupId: 'wg',
+    memberId: 'm1',
+    shareSessionEpoch: 0,
+    maxWaitMs: 100,
+    minBytes: 1,
+    maxBytes: 1 << 20,
+    maxRecords: 500,
+    batchSize: 500,
+    topics: [],
+    forgottenTopicsData: [],
+    ...body,
+  });
+}
+
+const fetchPartition = (
+  acks: { firstOffset: bigint; lastOffset: bigint; acknowledgeTypes: number[] }[] = [],
+) => [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: acks }] }];
+
+describe('share-group requests with bad input', () => {
+  it('a heartbeat joining without a subscription or without a member id gets INVALID_REQUEST', async () => {
+    const base = { groupId: 'wg', memberId: 'm1', memberEpoch: 0, rackId: null, subscribedTopicNames: null };
+    const noTopics = await request<ShareGroupHeartbeatResponse>(to, HEARTBEAT, 1, base);
+    expect(noTopics.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    const noId = await request<ShareGroupHeartbeatResponse>(to, HEARTBEAT, 1, {
+      ...base,
+      memberId: '',
+      subscribedTopicNames: ['wire'],
+    });
+    expect(noId.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    const unknown = await request<ShareGroupHeartbeatResponse>(to, HEARTBEAT, 1, { ...base, memberEpoch: 3 });
+    expect(unknown.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
+  it('ShareFetch: no member id, no session, a wrong epoch and an unknown topic id', async () => {
+    expect((await shareFetch({ memberId: '' })).errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    expect((await shareFetch({ memberId: 'nobody', shareSessionEpoch: 4 })).errorCode).toBe(
+      ErrorCode.SHARE_SESSION_NOT_FOUND,
+    );
+    const opened = await shareFetch({ topics: fetchPartition() });
+    expect(opened.errorCode).toBe(ErrorCode.NONE);
+    expect(opened.responses[0]!.partitions[0]!.acquiredRecords).toEqual([
+      { firstOffset: 0n, lastOffset: 2n, deliveryCount: 1 },
+    ]);
+    expect((await shareFetch({ shareSessionEpoch: 5 })).errorCode).toBe(
+      ErrorCode.INVALID_SHARE_SESSION_EPOCH,
+    );
+    const unknownTopic = await shareFetch({
+      shareSessionEpoch: 1,
+      topics: [
+        {
+          topicId: 'AAAAAAAAAAAAAAAAAAAAAQ',
+          partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }],
+        },
+      ],
+    });
+    expect(unknownTopic.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID);
+  });
+
+  it('acknowledging records another member holds, or a bad batch, changes nothing', async () => {
+    const state = tb.broker.context.share.partitionsOf('wg')[0]!.state;
+    expect(state.counts().acquired).toBe(3);
+    // m2 opens its own session (ShareAcknowledge cannot open one) and acknowledges m1's records.
+    await shareFetch({ memberId: 'm2', topics: fetchPartition() });
+    const ack = await request<ShareAcknowledgeResponse>(to, SHARE_ACK, 1, {
+      groupId: 'wg',
+      memberId: 'm2',
+      shareSessionEpoch: 1,
+      topics: fetchPartition([{ firstOffset: 0n, lastOffset: 2n, acknowledgeTypes: [1] }]),
+    });
+    expect(ack.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.INVALID_RECORD_STATE);
+    const reversed = await shareFetch({
+      shareSessionEpoch: 2,
+      topics: fetchPartition([{ firstOffset: 2n, lastOffset: 0n, acknowledgeTypes: [1] }]),
+    });
+    expect(reversed.responses[0]!.partitions[0]!.acknowledgeErrorCode).toBe(ErrorCode.INVALID_REQUEST);
+    const opening = await request<ShareAcknowledgeResponse>(to, SHARE_ACK, 1, {
+      groupId: 'wg',
+      memberId: 'm3',
+      shareSessionEpoch: 0,
+      topics: [],
+    });
+    expect(opening.errorCode).toBe(ErrorCode.INVALID_SHARE_SESSION_EPOCH);
+    expect(state.counts()).toMatchObject({ acquired: 3, acknowledged: 0 });
+    expect(state.startOffset).toBe(0);
+  });
+
+  it('closing the session (epoch -1) applies its acknowledgements and releases the rest', async () => {
+    const closed = await shareFetch({
+      shareSessionEpoch: -1,
+      topics: fetchPartition([{ firstOffset: 0n, lastOffset: 0n, acknowledgeTypes: [1] }]),
+    });
+    expect(closed.errorCode).toBe(ErrorCode.NONE);
+    const state = tb.broker.context.share.partitionsOf('wg')[0]!.state;
+    expect(state.startOffset).toBe(1);
+    expect(state.counts()).toMatchObject({ available: 2, acquired: 0 });
+  });
+});
+
+describe('a share group id is not a classic or KIP-848 group', () => {
+  it('JoinGroup gets INCONSISTENT_GROUP_PROTOCOL and ConsumerGroupHeartbeat GROUP_ID_NOT_FOUND', async () => {
+    const join = await request<{ errorCode: number }>(to, 11, 5, {
+      groupId: 'wg',
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+    });
+    expect(join.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const hb = await request<{ errorCode: number; errorMessage: string | null }>(to, 68, 0, {
+      groupId: 'wg',
+      memberId: '',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 10_000,
+      subscribedTopicNames: ['wire'],
+      serverAssignor: null,
+      topicPartitions: [],
+    });
+    expect(hb.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    expect(hb.errorMessage).toContain('not a consumer group');
+  });
+});
+
+describe('share groups on a chain', () => {
+  it('every share-group API answers that chains do not support share groups', async () => {
+    await onCluster({ chains: [{ name: 'a', nodes: [1, 2] }] }, async (cluster) => {
+      const head = cluster.node(1).address;
+      const hb = await request<ShareGroupHeartbeatResponse>(head, HEARTBEAT, 1, {
+        groupId: 'cg',
+        memberId: 'm',
+        memberEpoch: 0,
+        rackId: null,
+        subscribedTopicNames: ['t'],
+      });
+      expect(hb.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+      expect(hb.errorMessage).toContain('not supported when Kilgore runs as a chain');
+      const fetch = await request<ShareFetchResponse>(head, SHARE_FETCH, 1, {
+        groupId: 'cg',
+        memberId: 'm',
+        shareSessionEpoch: 0,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1024,
+        maxRecords: 10,
+        batchSize: 10,
+        topics: [],
+        forgottenTopicsData: [],
+      });
+      expect(fetch.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    });
+  }, 60_000);
+});
