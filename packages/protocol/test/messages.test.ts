@@ -148,6 +148,7 @@ const EXTRA_APIS: Record<string, number> = {
   DescribeAcls: 29,
   CreateAcls: 30,
   DeleteAcls: 31,
+  DescribeLogDirs: 35,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
   DescribeTransactions: 65,

@@ -79,6 +79,9 @@ class ReplicatedLogView implements PartitionLogView {
     private readonly waitsForChain: boolean,
   ) {}
 
+  get sizeInBytes(): number {
+    return this.log.sizeInBytes;
+  }
   get logStartOffset(): number {
     return this.log.logStartOffset;
   }

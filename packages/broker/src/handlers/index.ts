@@ -28,6 +28,7 @@ import { createAclsHandler } from './30-create-acls.js';
 import { deleteAclsHandler } from './31-delete-acls.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
+import { describeLogDirsHandler } from './35-describe-log-dirs.js';
 import { saslAuthenticateHandler } from './36-sasl-authenticate.js';
 import { createPartitionsHandler } from './37-create-partitions.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
@@ -70,6 +71,7 @@ export const handlers: readonly ApiHandler[] = [
   incrementalAlterConfigsHandler,
   describeClusterHandler,
   describeProducersHandler,
+  describeLogDirsHandler,
   describeTransactionsHandler,
   listTransactionsHandler,
   offsetCommitHandler,

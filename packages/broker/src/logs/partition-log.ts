@@ -4,6 +4,8 @@
  * and can be tested against a small in-memory log.
  */
 export interface PartitionLogView {
+  /** Bytes of the log's segment files (absent for in-memory logs). */
+  readonly sizeInBytes?: number;
   readonly logStartOffset: number;
   readonly logEndOffset: number;
   /** Only offsets below it are served to consumers. */

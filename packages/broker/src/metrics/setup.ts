@@ -31,7 +31,7 @@ export function partitionSource(topics: TopicRegistry, logs: LogStore): MetricsS
       for (let p = 0; p < t.partitions; p++) {
         const log = logs.get(t.name, p);
         if (log === undefined) continue;
-        const size = (log as { sizeInBytes?: unknown }).sizeInBytes;
+        const size = log.sizeInBytes;
         yield {
           topic: t.name,
           partition: p,

@@ -36,6 +36,7 @@ import { CreateAclsSchema } from './30-create-acls.js';
 import { DeleteAclsSchema } from './31-delete-acls.js';
 import { DescribeConfigsSchema } from './32-describe-configs.js';
 import { AlterConfigsSchema } from './33-alter-configs.js';
+import { DescribeLogDirsSchema } from './35-describe-log-dirs.js';
 import { SaslAuthenticateSchema } from './36-sasl-authenticate.js';
 import { CreatePartitionsSchema } from './37-create-partitions.js';
 import { DeleteGroupsSchema } from './42-delete-groups.js';
@@ -84,6 +85,7 @@ export * from './30-create-acls.js';
 export * from './31-delete-acls.js';
 export * from './32-describe-configs.js';
 export * from './33-alter-configs.js';
+export * from './35-describe-log-dirs.js';
 export * from './36-sasl-authenticate.js';
 export * from './37-create-partitions.js';
 export * from './42-delete-groups.js';
@@ -134,6 +136,7 @@ export const ApiKey = {
   DeleteAcls: 31,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  DescribeLogDirs: 35,
   SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
@@ -186,6 +189,7 @@ export const apiSchemas: readonly ApiSchema[] = [
   DeleteAclsSchema,
   DescribeConfigsSchema,
   AlterConfigsSchema,
+  DescribeLogDirsSchema,
   SaslAuthenticateSchema,
   CreatePartitionsSchema,
   DeleteGroupsSchema,
