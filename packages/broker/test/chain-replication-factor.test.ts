@@ -214,4 +214,67 @@ describe('replication factors on a 3-node chain', () => {
       await admin.disconnect();
     }
   });
+
+  it('grows and shrinks a partition’s replicas with AlterPartitionReassignments, listed until caught up', async () => {
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+    try {
+      await admin.createTopics({ topics: [{ topic: 'rf-grow', numPartitions: 1, replicationFactor: 1 }] });
+      await producer.send({
+        topic: 'rf-grow',
+        acks: 1,
+        messages: Array.from({ length: 300 }, (_, i) => ({ value: `g${i}`.padEnd(2000, '.') })),
+      });
+      await admin.alterPartitionReassignments({
+        topics: [{ topic: 'rf-grow', partitionAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }],
+      });
+      // Listed, with the replicas being added, until the new replicas hold the log (the head checks
+      // every 250 ms, so it is still listed right after the request).
+      // (kafkajs decodes what its types call topic and partitionIndex as name and partition.)
+      type Listed = {
+        name: string;
+        partitions: Array<{ partition: number; replicas: number[]; addingReplicas: number[] }>;
+      };
+      const during = (await admin.listPartitionReassignments({})).topics as unknown as Listed[];
+      expect(
+        during.flatMap((t) => t.partitions.map((p) => [t.name, p.partition, p.replicas, p.addingReplicas])),
+      ).toEqual([['rf-grow', 0, [1, 2, 3], [2, 3]]]);
+      await waitFor(
+        'the reassignment to finish',
+        () =>
+          [1, 2].every((i) => brokers[i]!.context.logs.get('rf-grow', 0)?.logEndOffset === 300) &&
+          brokers.every((b) => b.context.topics.get('rf-grow')?.reassigning === undefined),
+        20_000,
+      );
+      const after = await admin.listPartitionReassignments({});
+      expect(after.topics.flatMap((t) => t.partitions)).toEqual([]);
+      const md = await admin.fetchTopicMetadata({ topics: ['rf-grow'] });
+      expect(md.topics[0]!.partitions[0]!.replicas).toEqual([1, 2, 3]);
+      // acks=all now waits for all three.
+      await producer.send({ topic: 'rf-grow', acks: -1, messages: [{ value: 'after' }] });
+      expect(brokers[2]!.context.logs.get('rf-grow', 0)!.logEndOffset).toBe(301);
+
+      // Shrinking is done at once; a set that is not a prefix of the chain, and a cancel with
+      // nothing in progress, are refused.
+      await admin.alterPartitionReassignments({
+        topics: [{ topic: 'rf-grow', partitionAssignment: [{ partition: 0, replicas: [1] }] }],
+      });
+      await waitFor('every node to take the smaller set', () =>
+        brokers.every((b) => b.context.chain!.placement('rf-grow', 0).replicas.length === 1),
+      );
+      const offsets = await admin.fetchTopicOffsets('rf-grow');
+      await producer.send({ topic: 'rf-grow', acks: 1, messages: [{ value: 'head only' }] });
+      expect(Number((await admin.fetchTopicOffsets('rf-grow'))[0]!.high)).toBe(Number(offsets[0]!.high) + 1);
+      const refused = await admin
+        .alterPartitionReassignments({
+          topics: [{ topic: 'rf-grow', partitionAssignment: [{ partition: 0, replicas: [2, 1] }] }],
+        })
+        .then(() => undefined)
+        .catch((e: { errors?: Array<{ type?: string }> }) => e);
+      expect(refused?.errors?.[0]?.type).toBe('INVALID_REPLICA_ASSIGNMENT');
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect()]);
+    }
+  });
 });

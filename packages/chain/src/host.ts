@@ -19,10 +19,10 @@ export interface ReplicaHost {
   /** Every known topic with its partition count. */
   topics(): Iterable<{ name: string; partitions: number }>;
   /**
-   * The topic's replication factor R: its partitions live on the first R members of their chain
-   * (the head and the next R-1). Undefined (or absent): the whole chain.
+   * A partition's replication factor R: it lives on the first R members of its chain (the head
+   * and the next R-1). Undefined (or absent): the whole chain.
    */
-  replicationFactor?(topic: string): number | undefined;
+  replicationFactor?(topic: string, partition: number): number | undefined;
   /** Answers a TopicSync (the broker owns topics). */
   topicSync(request: TopicSyncRequest): Promise<TopicSyncResponse>;
   /** Called on each (re)connection to a successor, before anything else is sent (topic push). */

@@ -148,7 +148,7 @@ export class ChainReplicator {
   replicasOf(topic: string, partition: number): ChainMember[] {
     const c = this.chainFor(topic, partition);
     if (c === undefined) return [];
-    const r = this.#o.host.replicationFactor?.(topic);
+    const r = this.#o.host.replicationFactor?.(topic, partition);
     return r === undefined || r >= c.members.length ? c.members : c.members.slice(0, Math.max(1, r));
   }
 
@@ -162,15 +162,33 @@ export class ChainReplicator {
     const c = this.chainFor(topic, partition);
     if (c === undefined || c.name !== this.#chain?.name) return -1;
     const idx = c.members.findIndex((m) => m.nodeId === this.#o.nodeId);
-    const r = this.#o.host.replicationFactor?.(topic);
+    const r = this.#o.host.replicationFactor?.(topic, partition);
     return r === undefined || idx < Math.max(1, r) ? idx : -1;
+  }
+
+  /**
+   * Replication factors changed (a reassignment): the forwarder starts over with a handshake, so
+   * a new replica is caught up from the log, and partitions this node no longer forwards (it is
+   * their last replica now) are committed as they stand.
+   */
+  replicasChanged(): void {
+    const chain = this.#chain;
+    if (chain === undefined || this.#stopped) return;
+    // A head not open yet starts its forwarder when it opens.
+    if (this.isHead && !this.isOpen) return;
+    this.#forwarder?.stop();
+    this.#forwarder = undefined;
+    this.#startForwarder(chain);
+    for (const { topic, partition } of this.localPartitions()) {
+      if (!this.forwards(topic, partition)) this.appended(topic, partition);
+    }
   }
 
   /** Whether this node's successor keeps a copy too (else this node is the partition's last). */
   forwards(topic: string, partition: number): boolean {
     const idx = this.#positionIn(topic, partition);
     if (idx < 0 || this.#chain === undefined || idx + 1 >= this.#chain.members.length) return false;
-    const r = this.#o.host.replicationFactor?.(topic);
+    const r = this.#o.host.replicationFactor?.(topic, partition);
     return r === undefined || idx + 1 < r;
   }
 

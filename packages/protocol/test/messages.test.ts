@@ -149,6 +149,8 @@ const EXTRA_APIS: Record<string, number> = {
   CreateAcls: 30,
   DeleteAcls: 31,
   DescribeLogDirs: 35,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
   DescribeTransactions: 65,

@@ -30,9 +30,10 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
-import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
+import { replicationFactorOf, type TopicInfo, type TopicRegistry } from '../topics/registry.js';
 import type { MarkerPartition } from '../transactions/markers.js';
 import { exchange } from './exchange.js';
+import { Reassignments } from './reassignments.js';
 import { ReplicatedLogStore, ReplicationError } from './replicated-log-store.js';
 import { interBrokerDialer } from './secure-dialer.js';
 import { SecuritySync } from './security-sync.js';
@@ -71,6 +72,8 @@ export class BrokerChain {
   #security: SecuritySync | undefined;
   /** The transaction coordinator's markers, to whichever head owns each partition. */
   readonly #markers: ChainMarkerWriter;
+  /** AlterPartitionReassignments / ListPartitionReassignments (set at start). */
+  reassignments: Reassignments | undefined;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -83,7 +86,10 @@ export class BrokerChain {
       log: (t, p) => this.#raw(t, p),
       ensureLog: (t, p) => this.#ensureLog(t, p),
       topics: () => this.#topics?.list() ?? [],
-      replicationFactor: (topic) => this.#topics?.get(topic)?.replicationFactor,
+      replicationFactor: (topic, partition) => {
+        const t = this.#topics?.get(topic);
+        return t === undefined ? undefined : replicationFactorOf(t, partition);
+      },
       topicSync: (req) => this.#onTopicSync(req),
       beforeStream: (peer) => this.#pushTable(peer),
       membershipApplied: () => this.#membershipApplied(),
@@ -178,6 +184,22 @@ export class BrokerChain {
     return this.config.chain?.requestTimeoutMs ?? 30_000;
   }
 
+  /**
+   * A partition's replicas changed (a reassignment, here or at a peer): logs for partitions now
+   * kept here, a new handshake with the successor, and the head's progress watch.
+   */
+  #replicasChanged(): void {
+    this.#membershipApplied();
+    this.replicator.replicasChanged();
+  }
+
+  /** A reassignment made here: applied, saved, and pushed to every other node. */
+  reassigned(topic: TopicInfo): void {
+    this.#topics?.adopt(topic);
+    this.#replicasChanged();
+    this.topicChanged(topic.name);
+  }
+
   /** Pulls the topic table from a peer, then starts replicating. */
   async start(ctx: BrokerContext): Promise<void> {
     this.#ctx = ctx;
@@ -193,11 +215,22 @@ export class BrokerChain {
     await this.#pullTable();
     await this.replicator.start();
     this.#watchCoordinator();
+    if (this.#topics && this.#logs) {
+      this.reassignments = new Reassignments(
+        this,
+        this.#topics,
+        this.#logs,
+        this.#dial,
+        this.log.child({ component: 'reassignments' }),
+      );
+      this.reassignments.start();
+    }
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#markers.close();
+    this.reassignments?.stop();
     await this.replicator.stop();
   }
 
@@ -488,6 +521,11 @@ export class BrokerChain {
       deleted: false,
       configs,
       replicationFactor: t.replicationFactor ?? -1,
+      partitionFactors: Object.entries(t.partitionReplicationFactors ?? {}).map(([p, r]) => ({
+        partition: Number(p),
+        replicationFactor: r,
+        reassigningFrom: t.reassigning?.[Number(p)] ?? -1,
+      })),
     };
   }
 
@@ -665,7 +703,12 @@ export class BrokerChain {
             // The replication factor is the creator's (a peer that does not send one, v0: ours).
             const r = (e.replicationFactor ?? -1) >= 1 ? e.replicationFactor : cur?.replicationFactor;
             const info: TopicInfo = { name: e.name, id: e.topicId, partitions: e.partitions };
-            topics.adopt(r === undefined ? info : { ...info, replicationFactor: r });
+            topics.adopt(withFactors(r === undefined ? info : { ...info, replicationFactor: r }, e));
+            if (cur !== undefined) this.#replicasChanged();
+          } else if (!additive && factorsDiffer(cur, e)) {
+            // A reassignment made elsewhere (or one finished there).
+            topics.adopt(withFactors(cur, e));
+            this.#replicasChanged();
           }
           const now = topics.get(e.name)!;
           ctx.logs.create(e.name, 0, now.partitions);
@@ -681,4 +724,29 @@ export class BrokerChain {
       this.#applying--;
     }
   }
+}
+
+/** `info` with the per-partition factors a peer's entry carries (v1; none from a v0 peer). */
+function withFactors(info: TopicInfo, e: SyncTopic): TopicInfo {
+  const { partitionReplicationFactors: _f, reassigning: _r, ...rest } = info;
+  const factors: Record<number, number> = {};
+  const reassigning: Record<number, number> = {};
+  for (const pf of e.partitionFactors ?? []) {
+    factors[pf.partition] = pf.replicationFactor;
+    if (pf.reassigningFrom >= 1) reassigning[pf.partition] = pf.reassigningFrom;
+  }
+  return {
+    ...rest,
+    ...(Object.keys(factors).length > 0 ? { partitionReplicationFactors: factors } : {}),
+    ...(Object.keys(reassigning).length > 0 ? { reassigning } : {}),
+  };
+}
+
+function factorsDiffer(info: TopicInfo, e: SyncTopic): boolean {
+  const theirs = withFactors(info, e);
+  return (
+    JSON.stringify(theirs.partitionReplicationFactors ?? {}) !==
+      JSON.stringify(info.partitionReplicationFactors ?? {}) ||
+    JSON.stringify(theirs.reassigning ?? {}) !== JSON.stringify(info.reassigning ?? {})
+  );
 }

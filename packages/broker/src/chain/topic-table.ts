@@ -24,11 +24,24 @@ export function readTopicTable(logDir: string): TopicInfo[] {
       (t): t is TopicInfo =>
         typeof t?.name === 'string' && typeof t?.id === 'string' && Number.isInteger(t?.partitions),
     )
-    .map((t) =>
-      Number.isInteger(t.replicationFactor) && t.replicationFactor! >= 1
-        ? { name: t.name, id: t.id, partitions: t.partitions, replicationFactor: t.replicationFactor }
-        : { name: t.name, id: t.id, partitions: t.partitions },
-    );
+    .map((t) => ({
+      name: t.name,
+      id: t.id,
+      partitions: t.partitions,
+      ...(Number.isInteger(t.replicationFactor) && t.replicationFactor! >= 1
+        ? { replicationFactor: t.replicationFactor }
+        : {}),
+      ...(factorMap(t.partitionReplicationFactors)
+        ? { partitionReplicationFactors: t.partitionReplicationFactors }
+        : {}),
+      ...(factorMap(t.reassigning) ? { reassigning: t.reassigning } : {}),
+    }));
+}
+
+/** A map of partition index to replication factor as the file holds it, or false. */
+function factorMap(m: unknown): boolean {
+  if (m === null || typeof m !== 'object') return false;
+  return Object.entries(m).every(([k, v]) => /^\d+$/.test(k) && Number.isInteger(v) && (v as number) >= 1);
 }
 
 export function writeTopicTable(logDir: string, topics: readonly TopicInfo[]): void {
@@ -43,6 +56,10 @@ export function writeTopicTable(logDir: string, topics: readonly TopicInfo[]): v
         id: t.id,
         partitions: t.partitions,
         ...(t.replicationFactor === undefined ? {} : { replicationFactor: t.replicationFactor }),
+        ...(t.partitionReplicationFactors
+          ? { partitionReplicationFactors: t.partitionReplicationFactors }
+          : {}),
+        ...(t.reassigning ? { reassigning: t.reassigning } : {}),
       })),
     ),
   );

@@ -15,6 +15,18 @@ export interface TopicInfo {
    * Absent: the whole chain (topics created before replication factors, or with the default).
    */
   readonly replicationFactor?: number;
+  /** Per-partition factors set by AlterPartitionReassignments, over `replicationFactor`. */
+  readonly partitionReplicationFactors?: Readonly<Record<number, number>>;
+  /**
+   * Partitions whose factor grew by a reassignment and whose new replicas are still catching up,
+   * with their factor before it (to report the replicas being added, and to cancel).
+   */
+  readonly reassigning?: Readonly<Record<number, number>>;
+}
+
+/** The replication factor of one partition: its own (a reassignment), else its topic's. */
+export function replicationFactorOf(topic: TopicInfo, partition: number): number | undefined {
+  return topic.partitionReplicationFactors?.[partition] ?? topic.replicationFactor;
 }
 
 /** A failure with the Kafka error code a client should see. */

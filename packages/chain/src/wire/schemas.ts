@@ -161,6 +161,16 @@ const TOPIC_ENTRY = (name: string): FieldSpec =>
       f('configs', '[]TopicConfig', { fields: [f('name', 'string'), f('value', 'string')] }),
       // v1: the topic's replication factor; -1 (and v0): the whole chain.
       f('replicationFactor', 'int16', { versions: '1+', default: -1 }),
+      // v1: partitions with their own factor (a reassignment), and the factor before it while
+      // the new replicas catch up (-1: done).
+      f('partitionFactors', '[]PartitionFactor', {
+        versions: '1+',
+        fields: [
+          f('partition', 'int32', { versions: '1+' }),
+          f('replicationFactor', 'int16', { versions: '1+' }),
+          f('reassigningFrom', 'int16', { versions: '1+', default: -1 }),
+        ],
+      }),
     ],
   });
 
@@ -330,6 +340,8 @@ export interface SyncTopic {
   configs: { name: string; value: string }[];
   /** v1: the replication factor; -1 (or absent, v0) for the whole chain. */
   replicationFactor?: number;
+  /** v1: per-partition factors (reassignments); reassigningFrom -1 when the move is done. */
+  partitionFactors?: { partition: number; replicationFactor: number; reassigningFrom: number }[];
 }
 
 export interface ChainEpochEntry {

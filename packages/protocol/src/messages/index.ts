@@ -41,6 +41,8 @@ import { SaslAuthenticateSchema } from './36-sasl-authenticate.js';
 import { CreatePartitionsSchema } from './37-create-partitions.js';
 import { DeleteGroupsSchema } from './42-delete-groups.js';
 import { IncrementalAlterConfigsSchema } from './44-incremental-alter-configs.js';
+import { AlterPartitionReassignmentsSchema } from './45-alter-partition-reassignments.js';
+import { ListPartitionReassignmentsSchema } from './46-list-partition-reassignments.js';
 import { OffsetDeleteSchema } from './47-offset-delete.js';
 import { DescribeUserScramCredentialsSchema } from './50-describe-user-scram-credentials.js';
 import { AlterUserScramCredentialsSchema } from './51-alter-user-scram-credentials.js';
@@ -90,6 +92,8 @@ export * from './36-sasl-authenticate.js';
 export * from './37-create-partitions.js';
 export * from './42-delete-groups.js';
 export * from './44-incremental-alter-configs.js';
+export * from './45-alter-partition-reassignments.js';
+export * from './46-list-partition-reassignments.js';
 export * from './47-offset-delete.js';
 export * from './50-describe-user-scram-credentials.js';
 export * from './51-alter-user-scram-credentials.js';
@@ -141,6 +145,8 @@ export const ApiKey = {
   CreatePartitions: 37,
   DeleteGroups: 42,
   IncrementalAlterConfigs: 44,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
   OffsetDelete: 47,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
@@ -194,6 +200,8 @@ export const apiSchemas: readonly ApiSchema[] = [
   CreatePartitionsSchema,
   DeleteGroupsSchema,
   IncrementalAlterConfigsSchema,
+  AlterPartitionReassignmentsSchema,
+  ListPartitionReassignmentsSchema,
   OffsetDeleteSchema,
   DescribeUserScramCredentialsSchema,
   AlterUserScramCredentialsSchema,
