@@ -65,7 +65,7 @@ export class LogClient {
 
   /**
    * Records from `offset` on, at most about `maxBytes` of them (always at least one batch, as
-   * Fetch does). With waitMs > 0 and nothing to read yet, waits for an append up to waitMs (the
+   * Fetch does) and at most `limit`. With waitMs > 0 and nothing to read yet, waits for an append up to waitMs (the
    * Fetch handler parks on the log's event, so the put wakes it).
    */
   async fetch(
@@ -74,6 +74,7 @@ export class LogClient {
     offset: bigint,
     maxBytes: number,
     waitMs: number,
+    limit?: number,
   ): Promise<FetchResult> {
     const res = await this.broker.request<FetchResponse>(
       ApiKey.Fetch,
@@ -127,7 +128,7 @@ export class LogClient {
     }
     if (p.errorCode !== ErrorCode.NONE) throw kafkaError(p.errorCode, `${topic}-${partition}`);
     return {
-      records: await recordsOf(p.records ?? Buffer.alloc(0), offset),
+      records: await recordsOf(p.records ?? Buffer.alloc(0), offset, limit),
       highWatermark: p.highWatermark,
       logStartOffset: p.logStartOffset ?? -1n,
     };

@@ -22,11 +22,18 @@ export interface LogRecord {
  * v2 batches in any codec (the protocol package decompresses them) and legacy v0/v1 message
  * sets alike. Control batches (transaction markers) hold no user data and are left out, as a
  * consumer leaves them out. A batch that cannot be decoded is an error rather than a silent gap.
+ * At most `limit` records.
  */
-export async function recordsOf(bytes: Buffer, from: bigint): Promise<LogRecord[]> {
+export async function recordsOf(
+  bytes: Buffer,
+  from: bigint,
+  limit = Number.MAX_SAFE_INTEGER,
+): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
   try {
     for (const b of iterateBatches(bytes)) {
+      // Batches past the limit are not decoded at all: a limit=10 get of a 1 MiB read is cheap.
+      if (out.length >= limit) break;
       const batch = bytes.subarray(b.position, b.position + b.size);
       if (b.magic < 2) {
         for (const m of decodeMessageSet(batch)) {
@@ -49,5 +56,5 @@ export async function recordsOf(bytes: Buffer, from: bigint): Promise<LogRecord[
     if (!(err instanceof RecordDecodeError || err instanceof CompressionError)) throw err;
     throw new HttpError(500, 'corrupt_log', `the stored records cannot be decoded: ${err.message}`);
   }
-  return out;
+  return out.length > limit ? out.slice(0, limit) : out;
 }

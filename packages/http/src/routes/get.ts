@@ -1,9 +1,12 @@
 import { HttpError } from '../errors.js';
 import { GET_FORMATS, render } from '../formats.js';
+import type { FetchResult } from '../log-client.js';
 import { Params } from '../params.js';
 import type { LogRecord } from '../records.js';
 import { positionHeaders, type RouteContext } from './context.js';
 
+/** How much one step of a get with limit= reads (the first batch always comes whole). */
+const LIMITED_STEP_BYTES = 64 * 1024;
 /** The most offsets one multiget may name. */
 const MAX_MULTIGET = 1000;
 
@@ -35,10 +38,28 @@ export async function get(ctx: RouteContext): Promise<void> {
   const waitMs = Math.min(params.int('wait_ms', 0), ctx.config.maxWaitMs);
   const limit = params.int('limit', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
   const from = params.offset('from') ?? (await ctx.log.earliest(ctx.topic, partition));
-  const got = await ctx.log.fetch(ctx.topic, partition, from, maxBytes, waitMs);
-  const records = got.records.slice(0, limit);
-  const last = records.length > 0 ? records[records.length - 1]!.offset : from - 1n;
-  send(ctx, format, records, positionHeaders(last, got.highWatermark, got.logStartOffset));
+  const limited = params.has('limit');
+  const records: LogRecord[] = [];
+  let budget = maxBytes;
+  let next = from;
+  let got: FetchResult;
+  // With a limit, read in small steps: ten records should not cost a 1 MiB read and decode.
+  do {
+    const step = limited ? Math.min(budget, LIMITED_STEP_BYTES) : budget;
+    got = await ctx.log.fetch(
+      ctx.topic,
+      partition,
+      next,
+      step,
+      records.length === 0 ? waitMs : 0,
+      limit - records.length,
+    );
+    budget -= step;
+    records.push(...got.records);
+    if (got.records.length === 0) break;
+    next = records[records.length - 1]!.offset + 1n;
+  } while (records.length < limit && budget > 0 && next < got.highWatermark);
+  send(ctx, format, records, positionHeaders(next - 1n, got.highWatermark, got.logStartOffset));
 }
 
 /**
