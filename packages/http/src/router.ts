@@ -32,6 +32,7 @@ export class Router {
     private readonly config: HttpConfig,
     private readonly openapi: Buffer,
     private readonly auth: BasicAuth | undefined,
+    private readonly stopping: AbortSignal,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -63,6 +64,7 @@ export class Router {
       res,
       log,
       config: this.config,
+      stopping: this.stopping,
       body: () => readBody(req, this.config.maxRequestBytes),
     });
   }

@@ -29,13 +29,17 @@ export class HttpServer {
     private readonly servers: Server[],
     /** The bound URLs, port 0 resolved, in the order configured. */
     readonly urls: readonly string[],
+    private readonly closing: AbortController,
     private readonly log: Logger,
   ) {}
 
   static async start(broker: Broker, config: HttpConfig, log: Logger): Promise<HttpServer> {
     const httpLog = log.child({ component: 'http' });
     const auth = config.authentication === 'basic' ? new BasicAuth(broker) : undefined;
-    const router = new Router(broker, config, readFileSync(OPENAPI_PATH), auth);
+    // Aborted by stop(), or when the broker stops first: tails end rather than poll a closed broker.
+    const closing = new AbortController();
+    broker.context.shutdown.addEventListener('abort', () => closing.abort(), { once: true });
+    const router = new Router(broker, config, readFileSync(OPENAPI_PATH), auth, closing.signal);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       router.handle(req, res).catch((err: unknown) => answerError(res, err, httpLog));
     };
@@ -52,11 +56,12 @@ export class HttpServer {
       throw err;
     }
     httpLog.info({ urls, authentication: config.authentication }, 'http interface listening');
-    return new HttpServer(servers, urls, httpLog);
+    return new HttpServer(servers, urls, closing, httpLog);
   }
 
   /** Stops accepting and closes every connection, tails and long polls included. */
   async stop(): Promise<void> {
+    this.closing.abort();
     await Promise.all(
       this.servers.map(
         (s) =>

@@ -10,6 +10,8 @@ export interface RouteContext {
   res: ServerResponse;
   log: LogClient;
   config: HttpConfig;
+  /** Aborted when the HTTP server or the broker stops: streams (tails) end. */
+  stopping: AbortSignal;
   /** The request body, read up to kilgore.http.max.request.bytes (413 past it). */
   body(): Promise<Buffer>;
 }

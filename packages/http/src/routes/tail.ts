@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { HttpError } from '../errors.js';
 import { Params } from '../params.js';
 import type { LogRecord } from '../records.js';
@@ -21,7 +22,6 @@ export async function tail(ctx: RouteContext): Promise<void> {
   const format = params.choice('format', TAIL_FORMATS);
   let next = params.offset('from') ?? resumeAfter(ctx) ?? (await ctx.log.latest(ctx.topic, partition));
   const maxBytes = ctx.config.maxResponseBytes;
-  const waitMs = Math.min(POLL_MS, ctx.config.maxWaitMs);
   let got = await ctx.log.fetch(ctx.topic, partition, next, maxBytes, 0);
   const { res } = ctx;
   let closed = false;
@@ -34,13 +34,20 @@ export async function tail(ctx: RouteContext): Promise<void> {
     'x-accel-buffering': 'no',
   });
   res.flushHeaders();
-  while (!closed) {
-    for (const r of got.records) res.write(format === 'sse' ? sseEvent(r) : rawLine(r));
+  const stopping = ctx.stopping;
+  while (!closed && !stopping.aborted) {
+    let full = false;
+    for (const r of got.records) full = !res.write(format === 'sse' ? sseEvent(r) : rawLine(r)) || full;
     if (got.records.length > 0) next = got.records[got.records.length - 1]!.offset + 1n;
     else if (format === 'sse') res.write(': waiting\n\n');
-    if (closed) break;
+    // A slow reader is not sent more than one read ahead of what it took.
+    if (full && !closed) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    if (closed || stopping.aborted) break;
+    // A fetch that answers at once with nothing (the broker is stopping) must not make this
+    // loop spin on promises alone: let the event loop run (and 'close' arrive) in between.
+    if (got.records.length === 0) await nextTurn();
     try {
-      got = await ctx.log.fetch(ctx.topic, partition, next, maxBytes, waitMs);
+      got = await ctx.log.fetch(ctx.topic, partition, next, maxBytes, POLL_MS);
     } catch (err) {
       // Headers are gone: say what happened in the stream, then end it.
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', (err as Error).message);
@@ -49,6 +56,7 @@ export async function tail(ctx: RouteContext): Promise<void> {
       return;
     }
   }
+  res.end();
 }
 
 /** A reconnecting EventSource's Last-Event-ID: the offset it saw last. */
