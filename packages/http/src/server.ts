@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Broker } from '@kilgore/broker';
+import { type Broker, tlsOptions } from '@kilgore/broker';
 import type { Logger } from 'pino';
 import { BasicAuth } from './basic-auth.js';
 import type { HttpConfig, HttpListener } from './config.js';
@@ -79,20 +79,8 @@ function httpsServer(
   config: HttpConfig,
   onRequest: (req: IncomingMessage, res: ServerResponse) => void,
 ): Server {
-  const tls = config.tls!;
-  return createHttpsServer(
-    {
-      key: tls.key,
-      cert: tls.cert,
-      passphrase: tls.passphrase,
-      ca: tls.ca,
-      minVersion: tls.minVersion,
-      // ssl.client.auth as on the Kafka listeners: requested asks, required also refuses without.
-      requestCert: tls.clientAuth !== 'none',
-      rejectUnauthorized: tls.clientAuth === 'required',
-    },
-    onRequest,
-  );
+  // The Kafka TLS listeners' options: same identity, ssl.client.auth the same way.
+  return createHttpsServer(tlsOptions(config.tls!), onRequest);
 }
 
 function listen(server: Server, l: HttpListener): Promise<string> {
