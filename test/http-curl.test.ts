@@ -1,7 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCerts } from './security/support/certs.js';
 import { waitFor } from './support/cluster.js';
 import { curl } from './support/curl.js';
 import { type ServeProcess, startServe } from './support/serve-process.js';
@@ -316,5 +318,35 @@ describe('openapi', () => {
       '/put/{topic}',
       '/tail/{topic}',
     ]);
+  });
+});
+
+describe('kilgore serve settings', () => {
+  it('a bad kilgore.http.listeners stops kilgore serve with a message naming it', async () => {
+    await expect(startServe(['--kilgore-http-listeners', 'ftp://127.0.0.1:1'])).rejects.toThrow(
+      /kilgore\.http\.listeners.*is not http:\/\/host:port/,
+    );
+  });
+
+  it('https:// serves the keystore of ssl.keystore.location', async () => {
+    const certs = makeTestCerts();
+    const secure = await startServe([
+      '--kilgore-http-listeners',
+      'https://127.0.0.1:0',
+      '--ssl-keystore-location',
+      certs.serverKeystorePath,
+    ]);
+    try {
+      const url = secure.httpUrls[0]!;
+      expect(url).toMatch(/^https:/);
+      const put = await curl(
+        ['--cacert', certs.caPath, '-X', 'POST', '--data-binary', '@-', `${url}/put/tls`],
+        'x',
+      );
+      expect(put.json()).toEqual({ topic: 'tls', partition: 0, offset: 0 });
+    } finally {
+      expect(await secure.stop()).toBe(0);
+      rmSync(certs.dir, { recursive: true, force: true });
+    }
   });
 });
