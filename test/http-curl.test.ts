@@ -259,14 +259,17 @@ describe('tail', () => {
 });
 
 describe('bad input is a 4xx with a JSON error body', () => {
+  beforeAll(async () => {
+    await post('/put/http-bad-input', 'one record');
+  });
   const cases: [string, () => ReturnType<typeof get>, number, string][] = [
     ['unknown topic', () => get('/get/http-never-created'), 404, 'unknown_topic_or_partition'],
-    ['bad offset', () => get('/get/http-get?from=-1'), 400, 'bad_offset'],
-    ['offset past the end', () => get('/get/http-get?from=99'), 416, 'offset_out_of_range'],
-    ['bad format', () => get('/get/http-get?format=xml'), 400, 'bad_format'],
-    ['bad partition', () => get('/get/http-get?partition=x'), 400, 'bad_partition'],
-    ['unknown parameter', () => get('/get/http-get?form=0'), 400, 'unknown_parameter'],
-    ['bad multiget offset', () => get('/get/http-get?offsets=1,x'), 400, 'bad_offset'],
+    ['bad offset', () => get('/get/http-bad-input?from=-1'), 400, 'bad_offset'],
+    ['offset past the end', () => get('/get/http-bad-input?from=99'), 416, 'offset_out_of_range'],
+    ['bad format', () => get('/get/http-bad-input?format=xml'), 400, 'bad_format'],
+    ['bad partition', () => get('/get/http-bad-input?partition=x'), 400, 'bad_partition'],
+    ['unknown parameter', () => get('/get/http-bad-input?form=0'), 400, 'unknown_parameter'],
+    ['bad multiget offset', () => get('/get/http-bad-input?offsets=1,x'), 400, 'bad_offset'],
     ['bad JSON body', () => post('/put/http-bad?format=json', '[1,'), 400, 'bad_json'],
     ['JSON that is not an array', () => post('/put/http-bad?format=json', '{"a":1}'), 400, 'bad_json'],
     ['empty batch', () => post('/put/http-bad?format=ndjson', '\n\n'), 400, 'empty_batch'],
@@ -278,9 +281,10 @@ describe('bad input is a 4xx with a JSON error body', () => {
       'body_too_large',
     ],
     ['bad topic name', () => post('/put/has%20space', 'x'), 400, 'bad_topic'],
-    ['archive without upto', () => post('/archive/http-get', ''), 400, 'bad_offset'],
-    ['wrong method', () => post('/get/http-get', 'x'), 405, 'method_not_allowed'],
+    ['archive without upto', () => post('/archive/http-bad-input', ''), 400, 'bad_offset'],
+    ['wrong method', () => post('/get/http-bad-input', 'x'), 405, 'method_not_allowed'],
     ['unknown route', () => get('/nothing/here'), 404, 'not_found'],
+    ['unparsable request target', () => get('/', ['--request-target', 'http://[']), 400, 'bad_url'],
   ];
   it.each(cases)('%s', async (_name, request, status, error) => {
     const a = await request();

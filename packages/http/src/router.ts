@@ -36,7 +36,12 @@ export class Router {
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://kilgore');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://kilgore');
+    } catch {
+      throw new HttpError(400, 'bad_url', `'${req.url}' is not a request path`);
+    }
     if (url.pathname === '/openapi.json') {
       allow(req, 'GET');
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': this.openapi.length });
