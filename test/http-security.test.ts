@@ -27,6 +27,9 @@ let certs: TestCerts;
 let sb: SecureBroker;
 let http: HttpServer;
 let base: string;
+/** The same broker's HTTP without Basic: client certificates name the principal. */
+let mtls: HttpServer;
+let mtlsBase: string;
 
 async function admin<T>(apiKey: number, version: number, body: object): Promise<T> {
   return (await sb.broker.request<T>(apiKey, version, body, ADMIN))!;
@@ -53,6 +56,8 @@ beforeAll(async () => {
     'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     'super.users': 'User:admin',
     'ssl.keystore.location': certs.serverKeystorePath,
+    'ssl.truststore.location': certs.caPath,
+    'ssl.client.auth': 'requested',
     'kilgore.http.listeners': 'https://127.0.0.1:0',
     'kilgore.http.authentication': 'basic',
   });
@@ -76,10 +81,14 @@ beforeAll(async () => {
   await allow('User:carol', 'carol-topic', [AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE]);
   http = await HttpServer.start(sb.broker, httpConfigFrom(sb.broker.context.config)!, sb.broker.context.log);
   base = http.urls[0]!;
+  const noBasic = { ...httpConfigFrom(sb.broker.context.config)!, authentication: 'none' as const };
+  mtls = await HttpServer.start(sb.broker, noBasic, sb.broker.context.log);
+  mtlsBase = mtls.urls[0]!;
 });
 
 afterAll(async () => {
   await http?.stop();
+  await mtls?.stop();
   await sb?.stop();
   if (certs) rmSync(certs.dir, { recursive: true, force: true });
 });
@@ -161,5 +170,41 @@ describe('HTTP Basic against the broker users, over https', () => {
     expect(stranger.status).toBe(401);
     const notBasic = await curl([...tls(), '-H', 'Authorization: Bearer abc', `${base}/get/carol-topic`]);
     expect(notBasic.status).toBe(401);
+  });
+});
+
+describe('client certificates on https without Basic (ssl.client.auth=requested)', () => {
+  const ALICE_DN = 'User:CN=alice,OU=eng,O=Acme,C=US';
+
+  it('a verified certificate names the principal, as on a Kafka SSL listener', async () => {
+    await allow(ALICE_DN, 'carol-topic', [AclOperation.READ]);
+    const withCert = await curl([
+      ...tls(),
+      '--cert',
+      certs.clientCertPath,
+      '--key',
+      certs.clientKeyPath,
+      `${mtlsBase}/get/carol-topic?from=0`,
+    ]);
+    expect(withCert.status).toBe(200);
+    expect(withCert.body.toString()).toBe('from carol\n');
+  });
+
+  it('without a certificate the request is kilgore.http.principal (ANONYMOUS here), and refused', async () => {
+    const anonymous = await curl([...tls(), `${mtlsBase}/get/carol-topic?from=0`]);
+    expect(anonymous.status).toBe(403);
+  });
+
+  it('a certificate from a CA the truststore does not hold is a 401', async () => {
+    const rogue = await curl([
+      ...tls(),
+      '--cert',
+      certs.rogueCertPath,
+      '--key',
+      certs.rogueKeyPath,
+      `${mtlsBase}/get/carol-topic?from=0`,
+    ]);
+    expect(rogue.status).toBe(401);
+    expect(rogue.json().message).toContain('ssl.truststore');
   });
 });

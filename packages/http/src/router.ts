@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Broker, invalidTopicNameReason } from '@kilgore/broker';
+import { TLSSocket } from 'node:tls';
+import { ANONYMOUS, type Broker, invalidTopicNameReason, tlsPrincipal } from '@kilgore/broker';
 import type { BasicAuth } from './basic-auth.js';
 import { readBody } from './body.js';
 import type { HttpConfig } from './config.js';
@@ -55,8 +56,7 @@ export class Router {
     }
     allow(req, entry.method);
     const topic = topicOf(m[2]!);
-    const principal =
-      this.auth === undefined ? this.config.principal : this.auth.principalOf(req.headers.authorization);
+    const principal = this.principalOf(req);
     const log = new LogClient(
       this.broker,
       { principal, clientHost: req.socket.remoteAddress ?? '', clientId: 'kilgore-http' },
@@ -72,6 +72,28 @@ export class Router {
       stopping: this.stopping,
       body: () => readBody(req, this.config.maxRequestBytes),
     });
+  }
+
+  /**
+   * Basic credentials when kilgore.http.authentication=basic. Otherwise, on https with
+   * ssl.client.auth on, a verified client certificate names the principal as on a Kafka SSL
+   * listener (`User:<subject DN>`); without one, kilgore.http.principal.
+   */
+  private principalOf(req: IncomingMessage): string {
+    if (this.auth !== undefined) return this.auth.principalOf(req.headers.authorization);
+    const tls = this.config.tls;
+    if (req.socket instanceof TLSSocket && tls !== undefined && tls.clientAuth !== 'none') {
+      const fromCert = tlsPrincipal(req.socket, tls.clientAuth);
+      if (fromCert === undefined) {
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'the client certificate is not signed by a CA of ssl.truststore',
+        );
+      }
+      if (fromCert !== ANONYMOUS) return fromCert;
+    }
+    return this.config.principal;
   }
 }
 
