@@ -100,6 +100,48 @@ describe('put', () => {
       '0||one\n1||two\n2||three\n3||four\n4||{"n":5}\n5||[6]\n',
     );
   });
+  it('a JSON null is a null value (tombstone) and comes back as null', async () => {
+    const a = await post('/put/http-tombstone?format=json&key=k', JSON.stringify([null, { v: 1 }]));
+    expect(a.json()).toEqual({ topic: 'http-tombstone', partition: 0, offsets: [0, 1] });
+    expect((await get('/get/http-tombstone?format=json')).json<unknown[]>()).toEqual([null, { v: 1 }]);
+    expect((await get('/get/http-tombstone?format=kaf')).body.toString()).toBe('0 -1\n\n1 7\n{"v":1}\n');
+    // kcat tells a null value from an empty one: %S is its length, -1 for null.
+    const { stdout } = await run(kcat, [
+      '-b',
+      serve.bootstrap,
+      '-C',
+      '-t',
+      'http-tombstone',
+      '-c',
+      '2',
+      '-e',
+      '-f',
+      '%o %S\n',
+    ]);
+    expect(stdout).toBe('0 -1\n1 7\n');
+  });
+
+  it('records put over HTTP are read by a kafkajs consumer group', async () => {
+    await post('/put/http-kafkajs?format=ndjson&key=kk', 'k1\nk2\nk3\n');
+    const consumer = kafka.consumer({ groupId: 'http-kafkajs-group' });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'http-kafkajs', fromBeginning: true });
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(`${message.offset}:${message.key?.toString()}:${message.value?.toString()}`);
+          if (seen.length === 3) resolve();
+        },
+      });
+    });
+    try {
+      await done;
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen).toEqual(['0:kk:k1', '1:kk:k2', '2:kk:k3']);
+  });
 });
 
 describe('get', () => {

@@ -13,10 +13,10 @@ import {
 import { HttpError, kafkaError } from './errors.js';
 import { type LogRecord, recordsOf } from './records.js';
 
-/** What a put appends: one record's key and value. */
+/** What a put appends: one record's key and value (null: a tombstone). */
 export interface PutRecord {
   key: Buffer | null;
-  value: Buffer;
+  value: Buffer | null;
 }
 
 export interface FetchResult {

@@ -8,7 +8,7 @@ const PUT_FORMATS = ['raw', 'ndjson', 'json'] as const;
 /**
  * POST /put/<topic>: format=raw (default) appends the body as one record's value; ndjson one
  * record per non-empty line; json one per element of a JSON array (a string element is its
- * text, anything else its JSON). A multi-record body is one batch in one write, so its records
+ * text, null a null value, anything else its JSON). A multi-record body is one batch in one write, so its records
  * get consecutive offsets. key= sets every record's key.
  */
 export async function put(ctx: RouteContext): Promise<void> {
@@ -46,7 +46,8 @@ function lines(body: Buffer): Buffer[] {
   return out;
 }
 
-function jsonElements(body: Buffer): Buffer[] {
+/** A JSON null is a null value (a tombstone), as format=json shows one on the way out. */
+function jsonElements(body: Buffer): (Buffer | null)[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -55,5 +56,7 @@ function jsonElements(body: Buffer): Buffer[] {
   }
   if (!Array.isArray(parsed))
     throw badRequest('bad_json', 'a format=json body must be a JSON array of records');
-  return parsed.map((v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8'));
+  return parsed.map((v: unknown) =>
+    v === null ? null : Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8'),
+  );
 }
