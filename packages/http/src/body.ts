@@ -30,6 +30,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!refused)
         reject(new HttpError(400, 'bad_body', `the request body could not be read: ${err.message}`));
     });
+    // A client that goes away mid-body: settle (nothing is appended) rather than wait forever.
+    req.on('close', () => {
+      if (!req.complete && !refused) {
+        reject(new HttpError(400, 'bad_body', 'the client closed the connection inside the body'));
+      }
+    });
   });
 }
 

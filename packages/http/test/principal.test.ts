@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { AclOperation, AclPermission, Broker, loadConfig, PatternType, ResourceType } from '@kilgore/broker';
 import { HttpServer, httpConfigFrom } from '@kilgore/http';
@@ -67,6 +68,19 @@ it('puts and reads where User:web may, and is refused elsewhere', async () => {
   const create = await fetch(`${base}/put/web-new`, { method: 'POST', body: 'x' });
   expect(create.status).toBe(403);
   expect(broker.context.topics.get('web-new')).toBeUndefined();
+});
+
+it('a client that closes inside its body appends nothing, and the server goes on', async () => {
+  const { port } = new URL(base);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  socket.write('POST /put/web-ok HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b');
+  await new Promise((r) => setTimeout(r, 100));
+  socket.destroy();
+  await new Promise((r) => setTimeout(r, 100));
+  const after = await fetch(`${base}/get/web-ok?from=0`);
+  expect(await after.text()).toBe('hi\n'); // the first test's record, and nothing else
+  expect(broker.context.logs.get('web-ok', 0)?.logEndOffset).toBe(1);
 });
 
 it('stop() ends a waiting long poll and a tail at once', async () => {
