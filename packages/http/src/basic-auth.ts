@@ -1,13 +1,15 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import {
   type Broker,
   credentialFromSaltedPassword,
   SCRAM_MECHANISMS,
   type ScramMechanism,
-  saltPassword,
   userPrincipal,
 } from '@kilgore/broker';
 import { HttpError } from './errors.js';
+
+const pbkdf2Async = promisify(pbkdf2);
 
 /** How long a checked SCRAM login is remembered: PBKDF2 costs milliseconds per check. */
 const REMEMBER_MS = 10_000;
@@ -32,7 +34,7 @@ export class BasicAuth {
   }
 
   /** The principal of an Authorization header, or a 401. */
-  principalOf(header: string | undefined): string {
+  async principalOf(header: string | undefined): Promise<string> {
     if (header === undefined) throw unauthorized('this request needs HTTP Basic credentials');
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (m === null) throw unauthorized('the Authorization header is not HTTP Basic');
@@ -41,11 +43,11 @@ export class BasicAuth {
     if (colon <= 0) throw unauthorized('the Basic credentials are not user:password');
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
-    if (!this.check(user, password)) throw unauthorized('invalid user name or password');
+    if (!(await this.check(user, password))) throw unauthorized('invalid user name or password');
     return userPrincipal(user);
   }
 
-  private check(user: string, password: string): boolean {
+  private async check(user: string, password: string): Promise<boolean> {
     const known = this.plain.get(user);
     if (known !== undefined && sameText(known, password)) return true;
     const store = this.broker.context.scramCredentials;
@@ -59,7 +61,9 @@ export class BasicAuth {
     for (const mechanism of Object.keys(SCRAM_MECHANISMS) as ScramMechanism[]) {
       const c = store.get(user, mechanism);
       if (c === undefined) continue;
-      const salted = saltPassword(mechanism, password, c.salt, c.iterations);
+      // On libuv's thread pool: a stream of wrong passwords must not stall the broker's event loop.
+      const { hash, keyLength } = SCRAM_MECHANISMS[mechanism];
+      const salted = await pbkdf2Async(Buffer.from(password, 'utf8'), c.salt, c.iterations, keyLength, hash);
       const derived = credentialFromSaltedPassword(mechanism, salted, c.salt, c.iterations);
       if (
         derived.storedKey.length === c.storedKey.length &&

@@ -56,7 +56,7 @@ export class Router {
     }
     allow(req, entry.method);
     const topic = topicOf(m[2]!);
-    const principal = this.principalOf(req);
+    const principal = await this.principalOf(req);
     const log = new LogClient(
       this.broker,
       { principal, clientHost: req.socket.remoteAddress ?? '', clientId: 'kilgore-http' },
@@ -79,8 +79,8 @@ export class Router {
    * ssl.client.auth on, a verified client certificate names the principal as on a Kafka SSL
    * listener (`User:<subject DN>`); without one, kilgore.http.principal.
    */
-  private principalOf(req: IncomingMessage): string {
-    if (this.auth !== undefined) return this.auth.principalOf(req.headers.authorization);
+  private async principalOf(req: IncomingMessage): Promise<string> {
+    if (this.auth !== undefined) return await this.auth.principalOf(req.headers.authorization);
     const tls = this.config.tls;
     if (req.socket instanceof TLSSocket && tls !== undefined && tls.clientAuth !== 'none') {
       const fromCert = tlsPrincipal(req.socket, tls.clientAuth);
