@@ -293,6 +293,12 @@ describe('tail', () => {
     }
   });
 
+  it('HEAD answers the headers of a tail and ends', async () => {
+    const a = await curl(['-I', `${base}/tail/http-tail`]);
+    expect(a.status).toBe(200);
+    expect(a.headers['content-type']).toBe('text/event-stream');
+  });
+
   it('an unknown topic is a 404 before any stream starts', async () => {
     const a = await get('/tail/http-no-such-topic');
     expect(a.status).toBe(404);

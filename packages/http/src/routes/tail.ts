@@ -33,6 +33,11 @@ export async function tail(ctx: RouteContext): Promise<void> {
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
   });
+  // HEAD: the headers say the stream would start; there is no body to follow.
+  if (ctx.req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   res.flushHeaders();
   const stopping = ctx.stopping;
   while (!closed && !stopping.aborted) {
