@@ -218,6 +218,32 @@ describe('get', () => {
     expect(zstdOnly.body.toString()).toBe('7 6\nzstd-b\n6 6\nzstd-a\n');
   });
 
+  it('isolation=read_committed leaves out an aborted kafkajs transaction; the default shows it', async () => {
+    const tx = kafka.producer({ transactionalId: 'http-tx', idempotent: true, maxInFlightRequests: 1 });
+    await tx.connect();
+    try {
+      const committed = await tx.transaction();
+      await committed.send({ topic: 'http-tx', messages: [{ value: 'c1', partition: 0 }] });
+      await committed.commit();
+      const aborted = await tx.transaction();
+      await aborted.send({ topic: 'http-tx', messages: [{ value: 'a1', partition: 0 }] });
+      await aborted.abort();
+      const again = await tx.transaction();
+      await again.send({ topic: 'http-tx', messages: [{ value: 'c2', partition: 0 }] });
+      await again.commit();
+    } finally {
+      await tx.disconnect();
+    }
+    // Offsets: c1 0, marker 1, a1 2, marker 3, c2 4, marker 5.
+    const all = await get('/get/http-tx?from=0&format=kaf');
+    expect(all.body.toString()).toBe('0 2\nc1\n2 2\na1\n4 2\nc2\n');
+    const committedOnly = await get('/get/http-tx?from=0&format=kaf&isolation=read_committed');
+    expect(committedOnly.body.toString()).toBe('0 2\nc1\n4 2\nc2\n');
+    const inAborted = await get('/get/http-tx?offsets=2&isolation=read_committed');
+    expect(inAborted.status).toBe(404);
+    expect((await get('/get/http-tx?isolation=dirty')).json().error).toBe('bad_isolation');
+  });
+
   it('long poll: wait_ms holds the request until a kafkajs produce wakes it', async () => {
     await post('/put/http-poll', 'before');
     const polling = get('/get/http-poll?from=1&wait_ms=25000&format=json');

@@ -65,7 +65,8 @@ export class LogClient {
 
   /**
    * Records from `offset` on, at most about `maxBytes` of them (always at least one batch, as
-   * Fetch does) and at most `limit`. With waitMs > 0 and nothing to read yet, waits for an append up to waitMs (the
+   * Fetch does) and at most `limit`. readCommitted: only below the last stable offset, and no
+   * record of an aborted transaction (isolation_level 1, as a read_committed consumer). With waitMs > 0 and nothing to read yet, waits for an append up to waitMs (the
    * Fetch handler parks on the log's event, so the put wakes it).
    */
   async fetch(
@@ -75,6 +76,7 @@ export class LogClient {
     maxBytes: number,
     waitMs: number,
     limit?: number,
+    readCommitted = false,
   ): Promise<FetchResult> {
     const res = await this.broker.request<FetchResponse>(
       ApiKey.Fetch,
@@ -86,7 +88,7 @@ export class LogClient {
         maxWaitMs: waitMs,
         minBytes: waitMs > 0 ? 1 : 0,
         maxBytes,
-        isolationLevel: 0,
+        isolationLevel: readCommitted ? 1 : 0,
         sessionId: 0,
         sessionEpoch: -1,
         topics: [
@@ -128,7 +130,7 @@ export class LogClient {
     }
     if (p.errorCode !== ErrorCode.NONE) throw kafkaError(p.errorCode, `${topic}-${partition}`);
     return {
-      records: await recordsOf(p.records ?? Buffer.alloc(0), offset, limit),
+      records: await recordsOf(p.records ?? Buffer.alloc(0), offset, limit, p.abortedTransactions ?? []),
       highWatermark: p.highWatermark,
       logStartOffset: p.logStartOffset ?? -1n,
     };

@@ -56,6 +56,14 @@ export class Params {
     return this.int('partition', 0);
   }
 
+  /**
+   * isolation=read_committed: no records of aborted transactions, nothing past the last stable
+   * offset. read_uncommitted (the default, as for Kafka's Java consumer) shows everything.
+   */
+  readCommitted(): boolean {
+    return this.choice('isolation', ['read_uncommitted', 'read_committed']) === 'read_committed';
+  }
+
   /** One of `choices`, the first when absent. */
   choice<T extends string>(name: string, choices: readonly T[]): T {
     const text = this.query.get(name);

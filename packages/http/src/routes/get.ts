@@ -25,14 +25,16 @@ export async function get(ctx: RouteContext): Promise<void> {
     'wait_ms',
     'max_bytes',
     'limit',
+    'isolation',
   ]);
   const partition = params.partition();
   const format = params.choice('format', GET_FORMATS);
+  const readCommitted = params.readCommitted();
   if (params.has('offsets')) {
     for (const only of ['from', 'wait_ms', 'limit']) {
       if (params.has(only)) throw new HttpError(400, 'bad_parameter', `${only}= does not go with offsets=`);
     }
-    return multiget(ctx, partition, format, params.offsets('offsets', MAX_MULTIGET));
+    return multiget(ctx, partition, format, params.offsets('offsets', MAX_MULTIGET), readCommitted);
   }
   const maxBytes = params.int('max_bytes', ctx.config.maxResponseBytes, 1, ctx.config.maxResponseBytes);
   const waitMs = Math.min(params.int('wait_ms', 0), ctx.config.maxWaitMs);
@@ -53,6 +55,7 @@ export async function get(ctx: RouteContext): Promise<void> {
       step,
       records.length === 0 ? waitMs : 0,
       limit - records.length,
+      readCommitted,
     );
     budget -= step;
     records.push(...got.records);
@@ -72,27 +75,30 @@ async function multiget(
   partition: number,
   format: (typeof GET_FORMATS)[number],
   offsets: bigint[],
+  readCommitted: boolean,
 ): Promise<void> {
   const found = new Map<bigint, LogRecord>();
   let highWatermark = -1n;
   let logStartOffset = -1n;
   for (const offset of [...new Set(offsets)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (found.has(offset)) continue;
-    const got = await ctx.log.fetch(ctx.topic, partition, offset, 1, 0).catch((err: unknown) => {
-      // Outside the log (archived, or not written yet): that offset has no record.
-      if (err instanceof HttpError && err.status === 416) {
-        throw new HttpError(
-          404,
-          'offset_not_found',
-          `${ctx.topic}-${partition} has no record at offset ${offset}`,
-          {
-            offset: Number(offset),
-            ...err.details,
-          },
-        );
-      }
-      throw err;
-    });
+    const got = await ctx.log
+      .fetch(ctx.topic, partition, offset, 1, 0, undefined, readCommitted)
+      .catch((err: unknown) => {
+        // Outside the log (archived, or not written yet): that offset has no record.
+        if (err instanceof HttpError && err.status === 416) {
+          throw new HttpError(
+            404,
+            'offset_not_found',
+            `${ctx.topic}-${partition} has no record at offset ${offset}`,
+            {
+              offset: Number(offset),
+              ...err.details,
+            },
+          );
+        }
+        throw err;
+      });
     highWatermark = got.highWatermark;
     logStartOffset = got.logStartOffset;
     for (const r of got.records) found.set(r.offset, r);

@@ -17,12 +17,13 @@ const POLL_MS = 10_000;
  * unknown topic or a denied read is still a plain 4xx.
  */
 export async function tail(ctx: RouteContext): Promise<void> {
-  const params = new Params(ctx.url.searchParams, ['from', 'partition', 'format']);
+  const params = new Params(ctx.url.searchParams, ['from', 'partition', 'format', 'isolation']);
   const partition = params.partition();
   const format = params.choice('format', TAIL_FORMATS);
+  const readCommitted = params.readCommitted();
   let next = params.offset('from') ?? resumeAfter(ctx) ?? (await ctx.log.latest(ctx.topic, partition));
   const maxBytes = ctx.config.maxResponseBytes;
-  let got = await ctx.log.fetch(ctx.topic, partition, next, maxBytes, 0);
+  let got = await ctx.log.fetch(ctx.topic, partition, next, maxBytes, 0, undefined, readCommitted);
   const { res } = ctx;
   let closed = false;
   res.on('close', () => {
@@ -52,7 +53,7 @@ export async function tail(ctx: RouteContext): Promise<void> {
     // loop spin on promises alone: let the event loop run (and 'close' arrive) in between.
     if (got.records.length === 0) await nextTurn();
     try {
-      got = await ctx.log.fetch(ctx.topic, partition, next, maxBytes, POLL_MS);
+      got = await ctx.log.fetch(ctx.topic, partition, next, maxBytes, POLL_MS, undefined, readCommitted);
     } catch (err) {
       // Headers are gone: say what happened in the stream, then end it.
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', (err as Error).message);
