@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import packages by name; point those names at the sources so tests never need a build.
-const packages = ['protocol', 'storage', 'discovery', 'chain', 'broker', 'ingest', 'testing'];
+const packages = ['protocol', 'storage', 'discovery', 'chain', 'broker', 'ingest', 'http', 'testing'];
 const alias = Object.fromEntries(
   packages.map((name) => [
     `@kilgore/${name}`,

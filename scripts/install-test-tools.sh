@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system tools that the real-client tests drive: kcat and the Debian Python clients
-# (librdkafka-based confluent-kafka, kafka-python, with the codecs kafka-python needs) and dnsmasq
-# for the DNS SRV tests, a JDK and Maven for the Java client and Apache Kafka's own broker and tools;
+# (librdkafka-based confluent-kafka, kafka-python, with the codecs kafka-python needs), dnsmasq
+# for the DNS SRV tests, curl for the HTTP interface tests, a JDK and Maven for the Java client
+# and Apache Kafka's own broker and tools;
 # then fetches Apache Kafka's jars (scripts/fetch-kafka.sh) and the current PyPI clients
 # (scripts/fetch-clients.sh) into ~/.cache/kilgore. Tests never skip when one is missing: they fail
 # and name what to install, so run this first (as root or with sudo) on a new machine.
 set -euo pipefail
 
 packages=(kcat python3-confluent-kafka python3-kafka python3-zstandard python3-lz4 python3-snappy dnsmasq-base openssl
-  python3-venv php-cli)
+  python3-venv php-cli curl)
 
 missing=()
 for pkg in "${packages[@]}"; do

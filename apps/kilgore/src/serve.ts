@@ -9,6 +9,7 @@ import {
   MetaPropertiesError,
   tuneHeapForBrokerTraffic,
 } from '@kilgore/broker';
+import { type HttpConfig, HttpServer, httpConfigFrom } from '@kilgore/http';
 import { type IngestConfig, IngestServer, ingestConfigFrom } from '@kilgore/ingest';
 import { Command, Option } from 'commander';
 import { createLogger } from './logger.js';
@@ -70,8 +71,10 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
   // Membership from DNS SRV records (kilgore.chain.srv / kilgore.cluster.srv), if configured.
   let membership: ReturnType<typeof srvMembership>;
   let ingestConfig: IngestConfig | null;
+  let httpConfig: HttpConfig | null;
   try {
     ingestConfig = ingestConfigFrom(config);
+    httpConfig = httpConfigFrom(config);
     membership = srvMembership(config, log);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -107,6 +110,19 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
       process.exit(1);
     }
   }
+  // The HTTP interface (kilgore.http.listeners), off unless set.
+  let http: HttpServer | undefined;
+  if (httpConfig) {
+    try {
+      http = await HttpServer.start(broker, httpConfig, log);
+    } catch (err) {
+      log.fatal({ err }, String(err));
+      process.stderr.write(`kilgore: ${(err as Error).message}\n`);
+      await ingest?.stop();
+      await broker.stop();
+      process.exit(1);
+    }
+  }
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -116,8 +132,9 @@ async function serve(flags: Map<string, string>, configFile: string | undefined)
       process.exit(1);
     }
     log.info({ signal }, 'shutting down');
-    // The ingest first: its open batches are appended before the broker closes the logs.
-    Promise.resolve(ingest?.stop())
+    // HTTP and the ingest first: HTTP's tails and long polls end, and the ingest's open batches
+    // are appended, before the broker closes the logs.
+    Promise.all([http?.stop(), ingest?.stop()])
       .then(() => broker.stop())
       .then(() => membership?.stop())
       .then(

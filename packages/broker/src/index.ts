@@ -23,5 +23,6 @@ export {
 export * from './security/index.js';
 export { CloseConnection, Connection, type FrameHandler, type Reply } from './server/connection.js';
 export { type BoundListener, KafkaServer, type ServerOptions } from './server/server.js';
+export { tlsOptions, tlsPrincipal } from './server/tls.js';
 export { TopicError, type TopicInfo, TopicRegistry } from './topics/registry.js';
 export { invalidTopicNameReason } from './topics/topic-name.js';

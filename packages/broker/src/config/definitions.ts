@@ -8,6 +8,7 @@
 import { CHAIN_CONFIG_DEFS } from './chain-definitions.js';
 import { DISCOVERY_CONFIG_DEFS } from './discovery-definitions.js';
 import { GROUP_CONSUMER_CONFIG_DEFS } from './group-definitions.js';
+import { HTTP_CONFIG_DEFS } from './http-definitions.js';
 import { INGEST_CONFIG_DEFS } from './ingest-definitions.js';
 import { METRICS_CONFIG_DEFS } from './metrics-definitions.js';
 import { SECURITY_CONFIG_DEFS } from './security-definitions.js';
@@ -289,6 +290,7 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   ...DISCOVERY_CONFIG_DEFS,
   ...INGEST_CONFIG_DEFS,
   ...SHARE_CONFIG_DEFS,
+  ...HTTP_CONFIG_DEFS,
   ...METRICS_CONFIG_DEFS,
 ];
 

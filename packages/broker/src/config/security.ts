@@ -163,6 +163,18 @@ export function defaultSecurity(listener: string): ListenerSecurity {
 
 type Setting = (name: string) => { value: ConfigValue; name: string; origin: string };
 
+/**
+ * The TLS material of the broker-wide ssl.* settings (no listener prefix), read and checked as a
+ * TLS listener's is: for servers beside the Kafka listeners (the HTTP interface's https://).
+ * `user` names what needs it, in the error when the keystore is missing.
+ */
+export function tlsFromSettings(settings: ReadonlyMap<string, ResolvedSetting>, user: string): TlsSettings {
+  return readTls(user, (name) => {
+    const s = settings.get(name);
+    return { value: s?.value ?? null, name, origin: s?.origin ?? 'default' };
+  });
+}
+
 function readTls(listener: string, setting: Setting): TlsSettings {
   const location = setting('ssl.keystore.location');
   const chain = setting('ssl.keystore.certificate.chain');
