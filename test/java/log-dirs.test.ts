@@ -1,11 +1,16 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTopic, onCluster } from '../support/chain-views.js';
+import { waitFor } from '../support/cluster.js';
 import { JavaDriver } from '../support/java.js';
+import { tempDir } from '../support/temp-dir.js';
 
 // Apache Kafka 4.1.1's kafka-log-dirs (LogDirsCommand) against a 3-node chain: each node reports
 // its log dir with the partitions it keeps (the replicas of each topic's replication factor) and
-// their sizes.
+// their sizes. Then kafka-reassign-partitions grows the R=1 topic's partition 0 to [1, 2]: node 2
+// gets a copy of its records, and kafka-log-dirs shows it there.
 
 let java: JavaDriver;
 beforeAll(() => {
@@ -24,6 +29,29 @@ interface LogDirsJson {
       partitions: Array<{ partition: string; size: number }>;
     }>;
   }>;
+}
+
+/** One Kafka tool in the shared JVM: its exit code and output. */
+async function tool(main: string, args: string[]): Promise<{ exit: number; stdout: string; stderr: string }> {
+  const [line] = await java.run('tool', main, '', ...args);
+  if (line?.error) throw new Error(`${main} threw ${line.error}\n${line.stderr}`);
+  return {
+    exit: (line!.exit as number | null) ?? 0,
+    stdout: String(line!.stdout),
+    stderr: String(line!.stderr),
+  };
+}
+
+function logDirsOf(stdout: string): Map<number, Array<readonly [string, number]>> {
+  const json = stdout.split('\n').find((l) => l.startsWith('{'));
+  if (json === undefined) throw new Error(`no JSON in kafka-log-dirs output:\n${stdout}`);
+  const parsed = JSON.parse(json) as LogDirsJson;
+  return new Map(
+    parsed.brokers.map((b) => [
+      b.broker,
+      b.logDirs.flatMap((d) => d.partitions.map((p) => [p.partition, p.size] as const)).sort(),
+    ]),
+  );
 }
 
 describe('kafka-log-dirs against a chain', () => {
@@ -80,6 +108,51 @@ describe('kafka-log-dirs against a chain', () => {
         expect(b.logDirs[0]!.logDir).toBe(cluster.node(b.broker).logDir);
         expect(b.logDirs[0]!.error).toBeNull();
       }
+
+      // kafka-reassign-partitions: dirs-r1-0 from [1] to [1, 2].
+      const plan = join(tempDir('kilgore-reassign-'), 'plan.json');
+      writeFileSync(
+        plan,
+        JSON.stringify({
+          version: 1,
+          partitions: [{ topic: 'dirs-r1', partition: 0, replicas: [1, 2], log_dirs: ['any', 'any'] }],
+        }),
+      );
+      const reassign = 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand';
+      const boot = ['--bootstrap-server', cluster.bootstrap[1]!];
+      const executed = await tool(reassign, [...boot, '--execute', '--reassignment-json-file', plan]);
+      expect(executed.exit, `${executed.stdout}\n${executed.stderr}`).toBe(0);
+      expect(executed.stdout).toContain('Successfully started partition reassignment');
+      let verified = '';
+      await waitFor(
+        `kafka-reassign-partitions --verify to report completion (last: ${verified})`,
+        async () => {
+          const v = await tool(reassign, [
+            ...boot,
+            '--verify',
+            '--preserve-throttles',
+            '--reassignment-json-file',
+            plan,
+          ]);
+          verified = `${v.stdout}${v.stderr}`;
+          return /Reassignment of partition dirs-r1-0 is (completed|complete)/.test(v.stdout)
+            ? true
+            : undefined;
+        },
+        30_000,
+      );
+      const after = await tool('org.apache.kafka.tools.LogDirsCommand', [
+        ...boot,
+        '--describe',
+        '--broker-list',
+        '1,2,3',
+        '--topic-list',
+        'dirs-r1',
+      ]);
+      const moved = logDirsOf(after.stdout);
+      expect(moved.get(2)?.map(([p]) => p)).toEqual(['dirs-r1-0']);
+      expect(moved.get(2)![0]![1]).toBe(moved.get(1)!.find(([p]) => p === 'dirs-r1-0')![1]);
+      expect(moved.get(3)?.map(([p]) => p) ?? []).toEqual([]);
     });
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -50,9 +51,10 @@ final class AdminScenarios {
     String bootstrap = args.get(0), prefix = args.get(1);
     String topicA = prefix + "-a", topicB = prefix + "-b", group = prefix + "-g";
     try (Admin admin = Admin.create(Clients.common(bootstrap))) {
+      // The broker's default replication factor: 1 on one node, the whole chain on a chain.
       admin.createTopics(List.of(
-              new NewTopic(topicA, 3, (short) 1).configs(Map.of("retention.ms", "3600000")),
-              new NewTopic(topicB, 1, (short) 1)))
+              new NewTopic(topicA, Optional.of(3), Optional.empty()).configs(Map.of("retention.ms", "3600000")),
+              new NewTopic(topicB, Optional.of(1), Optional.empty())))
           .all().get();
       String duplicate = null;
       try {
