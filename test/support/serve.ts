@@ -20,6 +20,8 @@ export interface ServeOptions {
   /** When the node counts as up (default: it logged "signal handlers installed", i.e. info level). */
   ready?: (out: string) => boolean | Promise<boolean>;
   timeoutMs?: number;
+  /** Listen on this port instead of a free one (a restart on the port clients already know). */
+  port?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface ServeOptions {
  */
 export async function startServe(args: readonly string[], opts: ServeOptions = {}): Promise<ServeProcess> {
   if (!existsSync(KILGORE_MAIN)) throw new Error(`${KILGORE_MAIN} is missing: run npx tsc -b first`);
-  const port = await freePort('127.0.0.1');
+  const port = opts.port ?? (await freePort('127.0.0.1'));
   const child = spawn(
     process.execPath,
     [KILGORE_MAIN, 'serve', '--listeners', `PLAINTEXT://127.0.0.1:${port}`, ...args],

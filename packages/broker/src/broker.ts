@@ -128,6 +128,8 @@ export class Broker {
         return logs.get(OFFSETS_TOPIC, 0);
       },
       partitionsOf: (name) => topics.get(name)?.partitions,
+      topicIds: { idOf: (name) => topics.get(name)?.id, nameOf: (id) => topics.byId(id)?.name },
+      listTopics: () => topics.list().map((t): [string, number] => [t.name, t.partitions]),
     });
     const transactionStateLog = new OffsetsLog(
       (create) => {

@@ -4,7 +4,8 @@
  * assignment; each member then reconciles towards its target one heartbeat at a time: first it is
  * told to drop what it must give up (its epoch stays), and only once it has, it gets the new epoch
  * and those of its new partitions that no other member still holds. A partition is never owned by
- * two members at once. Membership lives in memory (members rejoin after a restart).
+ * two members at once. Membership is kept in `__consumer_offsets` (consumer-group-store.ts), so
+ * members carry on at their epochs after a restart.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@kilgore/protocol';
@@ -95,6 +96,38 @@ function fromKeys(keys: Iterable<string>): TopicPartitions {
   return out;
 }
 
+/** A group as replay first meets it (its records then fill it in). */
+export function emptyConsumerGroup(groupId: string): ConsumerGroup {
+  return {
+    groupId,
+    groupEpoch: 0,
+    assignmentEpoch: 0,
+    target: new Map(),
+    members: new Map(),
+    partitionCounts: new Map(),
+  };
+}
+
+/** A member as replay first meets it. */
+export function emptyConsumerMember(memberId: string): ConsumerMember {
+  return {
+    memberId,
+    instanceId: null,
+    rackId: null,
+    clientId: '',
+    clientHost: '',
+    rebalanceTimeoutMs: -1,
+    subscribedTopicNames: [],
+    subscribedTopicRegex: null,
+    serverAssignor: null,
+    memberEpoch: 0,
+    previousMemberEpoch: 0,
+    assigned: new Map(),
+    revoking: new Map(),
+    sessionTimer: null,
+  };
+}
+
 const fail = (errorCode: number, errorMessage: string | null = null): HeartbeatOutput => ({
   errorCode,
   errorMessage,
@@ -106,10 +139,17 @@ const fail = (errorCode: number, errorMessage: string | null = null): HeartbeatO
 export class ConsumerGroups {
   readonly groups = new Map<string, ConsumerGroup>();
 
-  /** Names of existing topics and their partition counts (the broker's registry, given by each heartbeat). */
-  private topics: () => Iterable<[string, number]> = () => [];
+  /** Told when a member's session ran out (nobody waits on that change: it is written in the background). */
+  onExpired: (groupId: string) => void = () => {};
 
-  constructor(private readonly settings: ConsumerGroupSettings) {}
+  /**
+   * Names of existing topics and their partition counts: the broker's registry, given by each
+   * heartbeat and at construction (a session expiring right after a restart needs it too).
+   */
+  constructor(
+    private readonly settings: ConsumerGroupSettings,
+    private topics: () => Iterable<[string, number]> = () => [],
+  ) {}
 
   get(groupId: string): ConsumerGroup | undefined {
     return this.groups.get(groupId);
@@ -135,14 +175,7 @@ export class ConsumerGroups {
     if (req.memberEpoch === -1 || req.memberEpoch === -2) return this.leave(group, req);
     if (!group) {
       if (req.memberEpoch !== 0) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-      group = {
-        groupId: req.groupId,
-        groupEpoch: 0,
-        assignmentEpoch: 0,
-        target: new Map(),
-        members: new Map(),
-        partitionCounts: new Map(),
-      };
+      group = emptyConsumerGroup(req.groupId);
       this.groups.set(req.groupId, group);
     }
     let member = group.members.get(req.memberId);
@@ -161,20 +194,12 @@ export class ConsumerGroups {
           return fail(ErrorCode.GROUP_MAX_SIZE_REACHED);
         }
         member = {
-          memberId: req.memberId === '' ? randomUUID() : req.memberId,
+          ...emptyConsumerMember(req.memberId === '' ? randomUUID() : req.memberId),
           instanceId: req.instanceId,
           rackId: req.rackId,
           clientId: req.clientId,
           clientHost: req.clientHost,
           rebalanceTimeoutMs: req.rebalanceTimeoutMs,
-          subscribedTopicNames: [],
-          subscribedTopicRegex: null,
-          serverAssignor: null,
-          memberEpoch: 0,
-          previousMemberEpoch: 0,
-          assigned: new Map(),
-          revoking: new Map(),
-          sessionTimer: null,
         };
         if (previous !== undefined) {
           this.removeMember(group, previous);
@@ -372,6 +397,7 @@ export class ConsumerGroups {
       this.removeMember(group, member);
       group.target.delete(member.memberId);
       this.bump(group);
+      this.onExpired(group.groupId);
     }, this.settings.sessionTimeoutMs);
     member.sessionTimer.unref();
   }
@@ -391,6 +417,17 @@ export class ConsumerGroups {
       return ErrorCode.STALE_MEMBER_EPOCH;
     }
     return ErrorCode.NONE;
+  }
+
+  /** After a load: every restored member gets a full session to come back in. */
+  resumeSessions(): void {
+    for (const g of this.groups.values()) for (const m of g.members.values()) this.touch(g, m);
+  }
+
+  /** Drops every group (a chain node about to reload them from the replicated log). */
+  clear(): void {
+    this.close();
+    this.groups.clear();
   }
 
   close(): void {

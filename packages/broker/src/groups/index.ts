@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { PartitionLogView } from '../logs/partition-log.js';
 import { ConsumerGroups } from './consumer-group.js';
+import { ConsumerGroupStore, type TopicIds } from './consumer-group-store.js';
 import { GroupCoordinator } from './coordinator.js';
 import { OffsetManager } from './offsets.js';
 import { OffsetsLog } from './offsets-log.js';
@@ -20,14 +21,20 @@ export interface GroupsOptions {
   offsetsPartition: (create: boolean) => PartitionLogView | undefined;
   /** Partition count of a topic, undefined if it does not exist (commits are checked against it). */
   partitionsOf: (topic: string) => number | undefined;
+  /** Topic ids by name and back (consumer group records name topics by id). */
+  topicIds: TopicIds;
+  /** Every topic and its partition count (what consumer groups subscribe to). */
+  listTopics: () => Iterable<[string, number]>;
 }
 
-/** The group coordinator of this node: membership (in memory) and committed offsets (in a log). */
+/** The group coordinator of this node: membership and committed offsets, kept in `__consumer_offsets`. */
 export class Groups {
   readonly settings: GroupSettings;
   readonly coordinator: GroupCoordinator;
   /** KIP-848 groups (`group.protocol=consumer`), beside the classic ones. */
   readonly consumerGroups: ConsumerGroups;
+  /** Writes and replays the consumer groups' records. */
+  readonly consumerGroupStore: ConsumerGroupStore;
   readonly offsets: OffsetManager;
   private expiryTimer: NodeJS.Timeout | null = null;
 
@@ -36,17 +43,23 @@ export class Groups {
     const log = opts.log.child({ component: 'groups' });
     const offsetsLog = new OffsetsLog(opts.offsetsPartition, log);
     let offsets: OffsetManager | undefined;
-    this.consumerGroups = new ConsumerGroups({
-      sessionTimeoutMs: this.settings.consumerSessionTimeoutMs,
-      heartbeatIntervalMs: this.settings.consumerHeartbeatIntervalMs,
-      maxSize: this.settings.consumerMaxSize,
-    });
+    this.consumerGroups = new ConsumerGroups(
+      {
+        sessionTimeoutMs: this.settings.consumerSessionTimeoutMs,
+        heartbeatIntervalMs: this.settings.consumerHeartbeatIntervalMs,
+        maxSize: this.settings.consumerMaxSize,
+      },
+      opts.listTopics,
+    );
+    this.consumerGroupStore = new ConsumerGroupStore(this.consumerGroups, offsetsLog, opts.topicIds, log);
+    this.consumerGroups.onExpired = (groupId) => this.consumerGroupStore.persistInBackground(groupId);
     this.coordinator = new GroupCoordinator(this.settings, log, {
       onGroupChanged: (g) => offsets?.persistGroup(g),
     });
     offsets = new OffsetManager(this.coordinator, offsetsLog, this.settings, opts.partitionsOf, log);
     this.offsets = offsets;
     offsets.consumerGroups = this.consumerGroups;
+    offsets.consumerGroupStore = this.consumerGroupStore;
   }
 
   /** Reloads committed offsets and starts offset expiry. */

@@ -1,6 +1,8 @@
 import { ErrorCode } from '@kilgore/protocol';
 import type { Logger } from 'pino';
 import type { ConsumerGroups } from './consumer-group.js';
+import { isConsumerGroupKey } from './consumer-group-records.js';
+import type { ConsumerGroupStore } from './consumer-group-store.js';
 import type { GroupCoordinator } from './coordinator.js';
 import { type ClassicGroup, subscribedTopics } from './group.js';
 import {
@@ -66,6 +68,8 @@ function tpKey(topic: string, partition: number): string {
 export class OffsetManager {
   /** KIP-848 groups, whose commits are checked by member epoch instead of generation. */
   consumerGroups: ConsumerGroups | undefined;
+  /** Replays the KIP-848 groups' records (key types 3..8). */
+  consumerGroupStore: ConsumerGroupStore | undefined;
   /** group -> "topic\0partition" -> offset. */
   private readonly byGroup = new Map<
     string,
@@ -88,6 +92,9 @@ export class OffsetManager {
    */
   async load(): Promise<void> {
     let records = 0;
+    // A reload (a chain node becoming head again) starts from the log, not from what memory had.
+    this.consumerGroups?.clear();
+    this.consumerGroupStore?.reset();
     for await (const r of this.log.replayWithMarkers()) {
       if ('marker' in r) {
         this.completeTransaction(r.producerId, r.marker === 'commit');
@@ -114,7 +121,9 @@ export class OffsetManager {
       let key: ReturnType<typeof decodeOffsetsTopicKey>;
       try {
         key = decodeOffsetsTopicKey(r.key);
-        if (key.kind === 'offset') {
+        if (key.kind === 'unknown' && isConsumerGroupKey(key.version)) {
+          this.consumerGroupStore?.replay(r.key, r.value);
+        } else if (key.kind === 'offset') {
           const { group, topic, partition } = key.key;
           if (r.value === null) this.byGroup.get(group)?.delete(tpKey(topic, partition));
           else this.store(group, topic, partition, decodeOffsetCommitValue(r.value));
@@ -136,7 +145,15 @@ export class OffsetManager {
       }
     }
     for (const group of this.byGroup.keys()) this.coordinator.getOrCreate(group);
-    this.logger.info({ records, groups: this.coordinator.groups.size }, 'consumer offsets loaded');
+    this.consumerGroupStore?.loaded();
+    this.logger.info(
+      {
+        records,
+        groups: this.coordinator.groups.size,
+        consumerGroups: this.consumerGroups?.groups.size ?? 0,
+      },
+      'consumer offsets loaded',
+    );
   }
 
   /** Offsets committed inside open transactions, by producer id: applied when it commits. */

@@ -48,7 +48,7 @@ export const consumerGroupHeartbeatHandler = defineHandler<
   apiKey: ApiKey.ConsumerGroupHeartbeat,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, info, broker) {
+  async handle(request, info, broker) {
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return failure(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     }
@@ -79,6 +79,14 @@ export const consumerGroupHeartbeatHandler = defineHandler<
       () => broker.topics.list().map((t): [string, number] => [t.name, t.partitions]),
     );
     if (out.errorCode !== ErrorCode.NONE) return failure(out.errorCode, out.errorMessage);
+    // Like Kafka, the answer waits until the new state is in `__consumer_offsets`: an epoch the
+    // member was told is one a restarted coordinator knows.
+    try {
+      await broker.groups.consumerGroupStore.persist(request.groupId);
+    } catch (err) {
+      broker.log.warn({ err, group: request.groupId }, 'writing consumer group state failed');
+      return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The group state could not be written.');
+    }
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
