@@ -89,8 +89,14 @@ describe('per-record errors in Produce responses (KIP-467)', () => {
     // librdkafka applies record_errors to INVALID_RECORD only; Apache Kafka 4.1.1 answers this
     // batch the same way (checked side by side): all three fail with INVALID_TIMESTAMP.
     const out = await produceWith(pypiPython(), 'ts-pypi', 'future');
-    expect(out.outcome).toEqual({ INVALID_TIMESTAMP: 3 });
-    expect(endOffset('ts-pypi')).toBe(0);
+    // On a loaded machine librdkafka now and then sends the first record in a batch of its own
+    // before linger.ms gathers the rest (seen in CI: 2 failed, 1 written); the batch holding the
+    // record two hours ahead always fails whole, and nothing of it is written.
+    const failed = out.outcome.INVALID_TIMESTAMP ?? 0;
+    expect(Object.keys(out.outcome)).toEqual(['INVALID_TIMESTAMP']);
+    expect(failed).toBeGreaterThanOrEqual(2);
+    expect(failed + out.offsets.length).toBe(3);
+    expect(endOffset('ts-pypi')).toBe(out.offsets.length);
   });
 
   it('confluent-kafka with librdkafka 2.0.2 (Produce v7, no record errors): the whole batch fails', async () => {
