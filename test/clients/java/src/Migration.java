@@ -1,0 +1,216 @@
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Online migration of a group between group.protocol=classic and =consumer (KIP-848 upgrade and
+ * downgrade), the way an operator rolls it out: one member at a time is closed and started again
+ * with the other protocol, while a producer keeps writing. Every member commits synchronously
+ * after each poll and when partitions are revoked, so no record may be seen twice.
+ */
+public final class Migration {
+  private Migration() {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, Driver.Scenario> scenarios = new HashMap<>();
+    scenarios.put("rolling", Migration::rolling);
+    scenarios.put("mixed", Migration::mixed);
+    Driver.serve(scenarios);
+  }
+
+  static KafkaConsumer<String, String> consumer(String bootstrap, String group, String protocol, String instance) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("group.id", group);
+    p.put("group.protocol", protocol);
+    p.put("enable.auto.commit", "false");
+    p.put("auto.offset.reset", "earliest");
+    p.put("client.id", instance);
+    if (protocol.equals("classic")) {
+      // The consumer protocol takes both from the broker (group.consumer.*).
+      p.put("heartbeat.interval.ms", "500");
+      p.put("session.timeout.ms", "10000");
+    }
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", StringDeserializer.class.getName());
+    return new KafkaConsumer<>(p);
+  }
+
+  static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(ap)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+  }
+
+  /** The group's type as ListGroups reports it (Classic, Consumer), or "absent". */
+  static String groupType(String bootstrap, String group) throws Exception {
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(ap)) {
+      return admin.listGroups().all().get().stream().filter(g -> g.groupId().equals(group)).findFirst()
+          .map(g -> String.valueOf(g.type().orElse(null))).orElse("absent");
+    }
+  }
+
+  /** One member: polls, counts what it sees and commits, until told to stop; then closes (LeaveGroup). */
+  static final class Member implements Runnable {
+    final String bootstrap, group, protocol, name;
+    final Map<String, Integer> seen;
+    final List<String> errors;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final Thread thread = new Thread(this);
+    volatile int owned = -1;
+
+    Member(String bootstrap, String group, String protocol, String name, Map<String, Integer> seen, List<String> errors) {
+      this.bootstrap = bootstrap;
+      this.group = group;
+      this.protocol = protocol;
+      this.name = name;
+      this.seen = seen;
+      this.errors = errors;
+    }
+
+    public void run() {
+      try (KafkaConsumer<String, String> c = consumer(bootstrap, group, protocol, name)) {
+        c.subscribe(List.of(topicOf(group)), new ConsumerRebalanceListener() {
+          public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+            if (!parts.isEmpty()) c.commitSync(Duration.ofSeconds(30));
+          }
+          public void onPartitionsAssigned(Collection<TopicPartition> parts) {}
+        });
+        while (!stop.get()) {
+          var batch = c.poll(Duration.ofMillis(100));
+          for (ConsumerRecord<String, String> r : batch) seen.merge(r.partition() + "/" + r.offset(), 1, Integer::sum);
+          if (!batch.isEmpty()) c.commitSync(Duration.ofSeconds(30));
+          owned = c.assignment().size();
+        }
+      } catch (Exception e) {
+        errors.add(name + " (" + protocol + "): " + e);
+      }
+    }
+
+    void halt() throws InterruptedException {
+      stop.set(true);
+      thread.join();
+    }
+  }
+
+  static String topicOf(String group) {
+    return group + "-t";
+  }
+
+  /**
+   * args: bootstrap, group, records, phaseMs. Three classic members; then each in turn is
+   * restarted with group.protocol=consumer (upgrade), then each in turn back to classic
+   * (downgrade). Reports the group's type after each step and what was consumed.
+   */
+  static void rolling(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String group = args.get(1);
+    int records = Integer.parseInt(args.get(2));
+    long phaseMs = Long.parseLong(args.get(3));
+    int partitions = 6;
+    createTopic(bootstrap, topicOf(group), partitions);
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    Set<String> produced = ConcurrentHashMap.newKeySet();
+    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean producing = new AtomicBoolean(true);
+    Thread producer = new Thread(() -> {
+      Properties pp = new Properties();
+      pp.put("bootstrap.servers", bootstrap);
+      pp.put("key.serializer", StringSerializer.class.getName());
+      pp.put("value.serializer", StringSerializer.class.getName());
+      pp.put("acks", "all");
+      try (KafkaProducer<String, String> prod = new KafkaProducer<>(pp)) {
+        for (int i = 0; i < records && producing.get(); i++) {
+          var md = prod.send(new ProducerRecord<>(topicOf(group), i % partitions, null, "v" + i)).get();
+          produced.add(md.partition() + "/" + md.offset());
+          Thread.sleep(phaseMs * 8 / records);
+        }
+      } catch (Exception e) {
+        errors.add("producer: " + e);
+      }
+    });
+    producer.start();
+    Member[] members = new Member[3];
+    for (int i = 0; i < 3; i++) {
+      members[i] = new Member(bootstrap, group, "classic", "m" + i, seen, errors);
+      members[i].thread.start();
+    }
+    List<String> steps = new ArrayList<>();
+    Thread.sleep(phaseMs);
+    steps.add("start: " + groupType(bootstrap, group));
+    for (String protocol : List.of("consumer", "classic")) {
+      for (int i = 0; i < 3; i++) {
+        members[i].halt();
+        members[i] = new Member(bootstrap, group, protocol, "m" + i, seen, errors);
+        members[i].thread.start();
+        Thread.sleep(phaseMs);
+        steps.add("m" + i + " " + protocol + ": " + groupType(bootstrap, group));
+      }
+    }
+    producer.join();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline && !seen.keySet().containsAll(produced)) Thread.sleep(100);
+    List<Integer> owned = new ArrayList<>();
+    for (Member m : members) owned.add(m.owned);
+    for (Member m : members) m.halt();
+    List<String> missing = new ArrayList<>();
+    for (String k : produced) if (!seen.containsKey(k)) missing.add(k);
+    List<String> twice = new ArrayList<>();
+    for (var e : seen.entrySet()) if (e.getValue() > 1) twice.add(e.getKey());
+    Driver.emit("step", "rolling", "produced", produced.size(), "distinct", seen.size(), "missing", missing,
+        "duplicates", twice, "steps", steps, "owned", owned, "errors", errors);
+  }
+
+  /**
+   * args: bootstrap, group, protocol, count, releaseFile. Starts `count` members with that
+   * protocol on the group's topic (4 partitions, created by the caller), reports once they own all
+   * of them, and keeps them running until releaseFile exists: the group is held while another
+   * client (kafkajs) joins it. Reports how many partitions each owned at the end.
+   */
+  static void mixed(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String group = args.get(1);
+    String protocol = args.get(2);
+    int count = Integer.parseInt(args.get(3));
+    java.nio.file.Path release = java.nio.file.Path.of(args.get(4));
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Member m = new Member(bootstrap, group, protocol, "j" + i, seen, errors);
+      m.thread.start();
+      members.add(m);
+    }
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline && members.stream().mapToInt(m -> Math.max(m.owned, 0)).sum() < 4) {
+      Thread.sleep(100);
+    }
+    Driver.emit("step", "ready", "type", groupType(bootstrap, group));
+    while (!java.nio.file.Files.exists(release)) Thread.sleep(100);
+    List<Integer> owned = new ArrayList<>();
+    for (Member m : members) owned.add(m.owned);
+    for (Member m : members) m.halt();
+    Driver.emit("step", "mixed", "owned", owned, "seen", seen.size(), "errors", errors);
+  }
+}
