@@ -32,6 +32,7 @@ public final class Migration {
     Map<String, Driver.Scenario> scenarios = new HashMap<>();
     scenarios.put("rolling", Migration::rolling);
     scenarios.put("mixed", Migration::mixed);
+    scenarios.put("restart", Migration::restart);
     Driver.serve(scenarios);
   }
 
@@ -79,6 +80,11 @@ public final class Migration {
     final AtomicBoolean stop = new AtomicBoolean();
     final Thread thread = new Thread(this);
     volatile int owned = -1;
+    /** "<member id> generation <n> owns [partitions]" after each poll. */
+    volatile String view = "";
+    /** Set: rebalance callbacks are recorded in `callbacks` from now on. */
+    final AtomicBoolean watching = new AtomicBoolean();
+    final List<String> callbacks = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Member(String bootstrap, String group, String protocol, String name, Map<String, Integer> seen, List<String> errors) {
       this.bootstrap = bootstrap;
@@ -94,18 +100,32 @@ public final class Migration {
         c.subscribe(List.of(topicOf(group)), new ConsumerRebalanceListener() {
           public void onPartitionsRevoked(Collection<TopicPartition> parts) {
             if (!parts.isEmpty()) c.commitSync(Duration.ofSeconds(30));
+            note("revoked", parts);
           }
-          public void onPartitionsAssigned(Collection<TopicPartition> parts) {}
+          public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+            note("assigned", parts);
+          }
+          public void onPartitionsLost(Collection<TopicPartition> parts) {
+            note("lost", parts);
+          }
         });
         while (!stop.get()) {
           var batch = c.poll(Duration.ofMillis(100));
           for (ConsumerRecord<String, String> r : batch) seen.merge(r.partition() + "/" + r.offset(), 1, Integer::sum);
           if (!batch.isEmpty()) c.commitSync(Duration.ofSeconds(30));
           owned = c.assignment().size();
+          List<Integer> ps = new ArrayList<>();
+          for (TopicPartition tp : c.assignment()) ps.add(tp.partition());
+          java.util.Collections.sort(ps);
+          view = c.groupMetadata().memberId() + " generation " + c.groupMetadata().generationId() + " owns " + ps;
         }
       } catch (Exception e) {
         errors.add(name + " (" + protocol + "): " + e);
       }
+    }
+
+    void note(String what, Collection<TopicPartition> parts) {
+      if (watching.get() && !stop.get() && !parts.isEmpty()) callbacks.add(name + " " + what + " " + parts);
     }
 
     void halt() throws InterruptedException {
@@ -212,5 +232,76 @@ public final class Migration {
     for (Member m : members) owned.add(m.owned);
     for (Member m : members) m.halt();
     Driver.emit("step", "mixed", "owned", owned, "seen", seen.size(), "errors", errors);
+  }
+
+  /**
+   * args: bootstrap, group, dir, records. Mid-migration: two classic members, then one with
+   * group.protocol=consumer (the group is upgraded), consuming the first half of the records.
+   * Once settled (two partitions each) the members' views and the group type are reported,
+   * dir/phase1 is created and dir/restarted awaited (the test kills the broker with kill -9 and
+   * starts it again); then the second half is produced and consumed. Reports both views, every
+   * rebalance callback after phase 1 and what was consumed.
+   */
+  static void restart(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String group = args.get(1);
+    java.nio.file.Path dir = java.nio.file.Path.of(args.get(2));
+    int records = Integer.parseInt(args.get(3));
+    int partitions = 6;
+    createTopic(bootstrap, topicOf(group), partitions);
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    Set<String> produced = ConcurrentHashMap.newKeySet();
+    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Member> members = new ArrayList<>();
+    for (String protocol : List.of("classic", "classic", "consumer")) {
+      Member m = new Member(bootstrap, group, protocol, "m" + members.size(), seen, errors);
+      m.thread.start();
+      members.add(m);
+      Thread.sleep(2000);
+    }
+    Properties pp = new Properties();
+    pp.put("bootstrap.servers", bootstrap);
+    pp.put("key.serializer", StringSerializer.class.getName());
+    pp.put("value.serializer", StringSerializer.class.getName());
+    pp.put("acks", "all");
+    pp.put("delivery.timeout.ms", "120000");
+    try (KafkaProducer<String, String> prod = new KafkaProducer<>(pp)) {
+      for (int i = 0; i < records / 2; i++) {
+        var md = prod.send(new ProducerRecord<>(topicOf(group), i % partitions, null, "v" + i)).get();
+        produced.add(md.partition() + "/" + md.offset());
+      }
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (System.currentTimeMillis() < deadline
+          && !(seen.keySet().containsAll(produced)
+              && members.stream().allMatch(m -> m.view.matches(".* owns \\[\\d, \\d\\]")))) {
+        Thread.sleep(100);
+      }
+      Thread.sleep(1500); // the last commits and a heartbeat or two settle
+      Map<String, String> before = new java.util.TreeMap<>();
+      for (Member m : members) before.put(m.name, m.view);
+      Driver.emit("step", "before", "views", before, "type", groupType(bootstrap, group));
+      for (Member m : members) m.watching.set(true);
+      java.nio.file.Files.createFile(dir.resolve("phase1"));
+      while (!java.nio.file.Files.exists(dir.resolve("restarted"))) Thread.sleep(50);
+      for (int i = records / 2; i < records; i++) {
+        var md = prod.send(new ProducerRecord<>(topicOf(group), i % partitions, null, "v" + i)).get();
+        produced.add(md.partition() + "/" + md.offset());
+      }
+    }
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline && !seen.keySet().containsAll(produced)) Thread.sleep(100);
+    Thread.sleep(1500);
+    Map<String, String> after = new java.util.TreeMap<>();
+    for (Member m : members) after.put(m.name, m.view);
+    Driver.emit("step", "after", "views", after, "type", groupType(bootstrap, group));
+    List<String> callbacks = new ArrayList<>();
+    for (Member m : members) callbacks.addAll(m.callbacks);
+    for (Member m : members) m.halt();
+    List<String> missing = new ArrayList<>();
+    for (String k : produced) if (!seen.containsKey(k)) missing.add(k);
+    List<String> twice = new ArrayList<>();
+    for (var e : seen.entrySet()) if (e.getValue() > 1) twice.add(e.getKey());
+    Driver.emit("step", "restart", "produced", produced.size(), "distinct", seen.size(), "missing", missing.size(),
+        "duplicates", twice, "callbacksAfterPhase1", callbacks, "errors", errors);
   }
 }
