@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/cluster.js';
 import { JavaDriver, one } from '../support/java.js';
 import { type ServeProcess, startServe } from '../support/serve.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -20,14 +21,6 @@ afterAll(async () => {
   await java?.stop();
 });
 
-async function until(check: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('a group mid-migration survives kill -9 (Java 4.1.1, classic and consumer members)', () => {
   it('comes back as the same consumer group with the same members; nothing lost, nothing twice', async () => {
     const logDir = tempDir('kilgore-mig-restart-');
@@ -41,7 +34,12 @@ describe('a group mid-migration survives kill -9 (Java 4.1.1, classic and consum
     scenario.catch((err: unknown) => {
       failed = err;
     });
-    await until(() => existsSync(join(handshake, 'phase1')) || failed !== undefined, 'phase 1', 120_000);
+    await waitFor(
+      'phase 1',
+      () => (existsSync(join(handshake, 'phase1')) || failed !== undefined ? true : undefined),
+      120_000,
+      50,
+    );
     if (failed) throw failed;
 
     first.child.kill('SIGKILL');

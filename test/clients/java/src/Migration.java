@@ -33,6 +33,7 @@ public final class Migration {
     scenarios.put("rolling", Migration::rolling);
     scenarios.put("mixed", Migration::mixed);
     scenarios.put("restart", Migration::restart);
+    scenarios.put("refused", Migration::refused);
     Driver.serve(scenarios);
   }
 
@@ -203,17 +204,18 @@ public final class Migration {
   }
 
   /**
-   * args: bootstrap, group, protocol, count, releaseFile. Starts `count` members with that
-   * protocol on the group's topic (4 partitions, created by the caller), reports once they own all
-   * of them, and keeps them running until releaseFile exists: the group is held while another
-   * client (kafkajs) joins it. Reports how many partitions each owned at the end.
+   * args: bootstrap, group, protocol, count, dir. Starts `count` members with that protocol on
+   * the group's topic (4 partitions, created by the caller), creates dir/ready once they own all
+   * of them, and keeps them running until dir/release exists: the group is held while another
+   * client (kafkajs) joins it. Reports the group type when ready and how many partitions each
+   * member owned at the end.
    */
   static void mixed(List<String> args) throws Exception {
     String bootstrap = args.get(0);
     String group = args.get(1);
     String protocol = args.get(2);
     int count = Integer.parseInt(args.get(3));
-    java.nio.file.Path release = java.nio.file.Path.of(args.get(4));
+    java.nio.file.Path dir = java.nio.file.Path.of(args.get(4));
     Map<String, Integer> seen = new ConcurrentHashMap<>();
     List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Member> members = new ArrayList<>();
@@ -227,7 +229,8 @@ public final class Migration {
       Thread.sleep(100);
     }
     Driver.emit("step", "ready", "type", groupType(bootstrap, group));
-    while (!java.nio.file.Files.exists(release)) Thread.sleep(100);
+    java.nio.file.Files.createFile(dir.resolve("ready"));
+    while (!java.nio.file.Files.exists(dir.resolve("release"))) Thread.sleep(100);
     List<Integer> owned = new ArrayList<>();
     for (Member m : members) owned.add(m.owned);
     for (Member m : members) m.halt();
@@ -303,5 +306,26 @@ public final class Migration {
     for (var e : seen.entrySet()) if (e.getValue() > 1) twice.add(e.getKey());
     Driver.emit("step", "restart", "produced", produced.size(), "distinct", seen.size(), "missing", missing.size(),
         "duplicates", twice, "callbacksAfterPhase1", callbacks, "errors", errors);
+  }
+
+  /**
+   * args: bootstrap, group. One group.protocol=consumer member tries to join a group that other
+   * clients hold with the classic protocol; reports the error its poll ends with, or "none"
+   * once it was assigned partitions (15 s at most).
+   */
+  static void refused(List<String> args) throws Exception {
+    String error = "none";
+    int owned = 0;
+    try (KafkaConsumer<String, String> c = consumer(args.get(0), args.get(1), "consumer", "refused")) {
+      c.subscribe(List.of(topicOf(args.get(1))));
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (System.currentTimeMillis() < deadline && owned == 0) {
+        c.poll(Duration.ofMillis(200));
+        owned = c.assignment().size();
+      }
+    } catch (Exception e) {
+      error = e.getClass().getSimpleName();
+    }
+    Driver.emit("step", "refused", "error", error, "owned", owned);
   }
 }
