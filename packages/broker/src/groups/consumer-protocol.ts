@@ -33,7 +33,7 @@ function readTopicPartitions(r: Reader): TopicPartitions {
   return out;
 }
 
-/** Throws RangeError on bytes that are not a subscription (the caller answers with an error code). */
+/** Throws (DecodeError, RangeError) on bytes that are not a subscription: the caller answers with an error code. */
 export function decodeSubscription(metadata: Buffer): Subscription {
   const r = new Reader(metadata);
   const version = r.readInt16();
