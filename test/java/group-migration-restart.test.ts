@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runKafkaClass } from '../support/apache-kafka.js';
 import { waitFor } from '../support/cluster.js';
 import { JavaDriver, one } from '../support/java.js';
 import { type ServeProcess, startServe } from '../support/serve.js';
@@ -66,5 +67,17 @@ describe('a group mid-migration survives kill -9 (Java 4.1.1, classic and consum
       callbacksAfterPhase1: [],
       errors: [],
     });
+
+    // Kafka's own reader of `__consumer_offsets` (kafka-dump-log.sh --offsets-decoder) reads the
+    // classic members' ClassicMemberMetadata as Kilgore wrote it.
+    const dump = await runKafkaClass('kafka.tools.DumpLogSegments', [
+      '--offsets-decoder',
+      '--files',
+      join(logDir, '__consumer_offsets-0', '00000000000000000000.log'),
+    ]);
+    expect(dump.code, dump.stderr).toBe(0);
+    const classicMembers = dump.stdout.match(/"classicMemberMetadata":\{"sessionTimeoutMs":10000,/g) ?? [];
+    expect(classicMembers.length).toBeGreaterThanOrEqual(2);
+    expect(dump.stdout).not.toMatch(/Error|Unknown|Exception/);
   }, 240_000);
 });
