@@ -29,13 +29,14 @@ describe('rolling upgrade and downgrade between classic and consumer groups (Jav
       expect(r).toMatchObject({ produced: 4000, distinct: 4000, missing: [], duplicates: [], errors: [] });
       expect(r.steps).toEqual([
         'start: Classic',
-        'm0 consumer: Consumer',
-        'm1 consumer: Consumer',
-        'm2 consumer: Consumer',
-        'm0 classic: Consumer',
-        'm1 classic: Consumer',
+        'm0 consumer: Consumer 1/3 upgraded',
+        'm1 consumer: Consumer 2/3 upgraded',
+        'm2 consumer: Consumer 3/3 upgraded',
+        'm0 classic: Consumer 2/3 upgraded',
+        'm1 classic: Consumer 1/3 upgraded',
         'm2 classic: Classic',
       ]);
+      // ConsumerGroupDescribe tells classic members (MemberType 0) from consumer-protocol ones.
       // Six partitions shared by three members at the end.
       expect((r.owned as number[]).reduce((a, b) => a + b, 0)).toBe(6);
     } finally {

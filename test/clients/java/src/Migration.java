@@ -73,6 +73,20 @@ public final class Migration {
     }
   }
 
+  /**
+   * A consumer group's members as describeConsumerGroups reports them: how many of them speak
+   * the consumer protocol ("upgraded"), e.g. "1/3 upgraded".
+   */
+  static String upgraded(String bootstrap, String group) throws Exception {
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(ap)) {
+      var members = admin.describeConsumerGroups(List.of(group)).all().get().get(group).members();
+      long n = members.stream().filter(m -> m.upgraded().orElse(false)).count();
+      return n + "/" + members.size() + " upgraded";
+    }
+  }
+
   /** One member: polls, counts what it sees and commits, until told to stop; then closes (LeaveGroup). */
   static final class Member implements Runnable {
     final String bootstrap, group, protocol, name;
@@ -186,7 +200,8 @@ public final class Migration {
         members[i] = new Member(bootstrap, group, protocol, "m" + i, seen, errors);
         members[i].thread.start();
         Thread.sleep(phaseMs);
-        steps.add("m" + i + " " + protocol + ": " + groupType(bootstrap, group));
+        String type = groupType(bootstrap, group);
+        steps.add("m" + i + " " + protocol + ": " + type + (type.equals("Consumer") ? " " + upgraded(bootstrap, group) : ""));
       }
     }
     producer.join();
