@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -37,6 +38,9 @@ public final class Migration {
     Driver.serve(scenarios);
   }
 
+  /** The classic members' partition.assignment.strategy (an eager one by default, as the client's). */
+  static volatile String classicAssignor = "range";
+
   static KafkaConsumer<String, String> consumer(String bootstrap, String group, String protocol, String instance) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
@@ -49,6 +53,9 @@ public final class Migration {
       // The consumer protocol takes both from the broker (group.consumer.*).
       p.put("heartbeat.interval.ms", "500");
       p.put("session.timeout.ms", "10000");
+      p.put("partition.assignment.strategy", classicAssignor.equals("cooperative-sticky")
+          ? "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"
+          : "org.apache.kafka.clients.consumer.RangeAssignor");
     }
     p.put("key.deserializer", StringDeserializer.class.getName());
     p.put("value.deserializer", StringDeserializer.class.getName());
@@ -124,10 +131,21 @@ public final class Migration {
             note("lost", parts);
           }
         });
+        boolean uncommitted = false;
         while (!stop.get()) {
           var batch = c.poll(Duration.ofMillis(100));
           for (ConsumerRecord<String, String> r : batch) seen.merge(r.partition() + "/" + r.offset(), 1, Integer::sum);
-          if (!batch.isEmpty()) c.commitSync(Duration.ofSeconds(30));
+          if (!batch.isEmpty()) uncommitted = true;
+          if (uncommitted) {
+            try {
+              c.commitSync(Duration.ofSeconds(30));
+              uncommitted = false;
+            } catch (RebalanceInProgressException e) {
+              // A cooperative member keeps consuming while it rejoins and may not commit until the
+              // rebalance completes (the client's rule, as with Kafka): the next poll finishes it,
+              // a revocation commits what it gives up, and the next commit covers the rest.
+            }
+          }
           owned = c.assignment().size();
           List<Integer> ps = new ArrayList<>();
           for (TopicPartition tp : c.assignment()) ps.add(tp.partition());
@@ -154,7 +172,8 @@ public final class Migration {
   }
 
   /**
-   * args: bootstrap, group, records, phaseMs. Three classic members; then each in turn is
+   * args: bootstrap, group, records, phaseMs, classic assignor (range: eager, the members give
+   * everything up at each rejoin; cooperative-sticky: only what moves). Three classic members; then each in turn is
    * restarted with group.protocol=consumer (upgrade), then each in turn back to classic
    * (downgrade). Reports the group's type after each step and what was consumed.
    */
@@ -163,6 +182,7 @@ public final class Migration {
     String group = args.get(1);
     int records = Integer.parseInt(args.get(2));
     long phaseMs = Long.parseLong(args.get(3));
+    classicAssignor = args.get(4);
     int partitions = 6;
     createTopic(bootstrap, topicOf(group), partitions);
     Map<String, Integer> seen = new ConcurrentHashMap<>();
