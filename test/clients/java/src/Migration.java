@@ -240,10 +240,9 @@ public final class Migration {
 
   /**
    * args: bootstrap, group, protocol, count, dir. Starts `count` members with that protocol on
-   * the group's topic (4 partitions, created by the caller), creates dir/ready once they own all
-   * of them, and keeps them running until dir/release exists: the group is held while another
-   * client (kafkajs) joins it. Reports the group type when ready and how many partitions each
-   * member owned at the end.
+   * the group's topic (created by the caller), creates dir/ready once each owns a partition, and
+   * keeps them running until dir/release exists: the group is held while other clients join it.
+   * Reports the group type when ready, and at the end the type and each member's partition count.
    */
   static void mixed(List<String> args) throws Exception {
     String bootstrap = args.get(0);
@@ -260,7 +259,7 @@ public final class Migration {
       members.add(m);
     }
     long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline && members.stream().mapToInt(m -> Math.max(m.owned, 0)).sum() < 4) {
+    while (System.currentTimeMillis() < deadline && !members.stream().allMatch(m -> m.owned > 0)) {
       Thread.sleep(100);
     }
     Driver.emit("step", "ready", "type", groupType(bootstrap, group));
@@ -268,8 +267,9 @@ public final class Migration {
     while (!java.nio.file.Files.exists(dir.resolve("release"))) Thread.sleep(100);
     List<Integer> owned = new ArrayList<>();
     for (Member m : members) owned.add(m.owned);
+    String type = groupType(bootstrap, group);
     for (Member m : members) m.halt();
-    Driver.emit("step", "mixed", "owned", owned, "seen", seen.size(), "errors", errors);
+    Driver.emit("step", "mixed", "owned", owned, "type", type, "seen", seen.size(), "errors", errors);
   }
 
   /**
