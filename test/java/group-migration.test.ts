@@ -102,3 +102,24 @@ describe('downgrade when the last consumer-protocol member crashes (Java 4.1.1)'
     }
   }, 120_000);
 });
+
+describe('downgrade by static member replacement (Java 4.1.1)', () => {
+  it('the last consumer-protocol static member restarted as classic: classic at once, no rebalance', async () => {
+    const broker = await startTestBroker({
+      'group.initial.rebalance.delay.ms': '0',
+      'group.consumer.heartbeat.interval.ms': '500',
+    });
+    try {
+      const r = one(await java.run('static', broker.bootstrap, 'mig-static'), 'static');
+      expect(r).toMatchObject({
+        before: 'Consumer',
+        after: 'Classic',
+        owned: [2, 2, 2],
+        callbacks: [],
+        errors: [],
+      });
+    } finally {
+      await broker.stop();
+    }
+  }, 120_000);
+});

@@ -45,6 +45,12 @@ const failedSync = (errorCode: number): SyncResult => ({
 type Found = { member: ConsumerMember } | { error: number };
 
 export class ClassicMembers {
+  /**
+   * Asked after a classic static member replaced `replaced`: true when the group became classic
+   * (conversion.ts: it was the last consumer-protocol member).
+   */
+  convertsOnReplacement: (group: ConsumerGroup, replaced: ConsumerMember) => boolean = () => false;
+
   constructor(
     private readonly groups: ConsumerGroups,
     private readonly maxSize: number,
@@ -73,6 +79,7 @@ export class ClassicMembers {
     }
     let member = group.members.get(memberId);
     let changed = false;
+    let replaced: ConsumerMember | undefined;
     if (member !== undefined && member.classic === null)
       return failedJoin(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
     if (member === undefined) {
@@ -85,14 +92,18 @@ export class ClassicMembers {
         return failedJoin(ErrorCode.FENCED_INSTANCE_ID, memberId);
       member = { ...emptyConsumerMember(memberId), instanceId: req.groupInstanceId };
       if (previous !== undefined) {
+        replaced = previous;
         const target = group.target.get(previous.memberId) ?? new Map();
         this.groups.removeMember(group, previous);
+        // Its copy at epoch 0 (Kafka): same partitions and subscription, so no new group epoch
+        // unless the topics differ; the reconciliation below gives it the current epoch.
         member.assigned = previous.assigned;
-        member.memberEpoch = previous.memberEpoch;
+        member.subscribedTopicNames = previous.subscribedTopicNames;
+        member.rackId = previous.rackId;
         group.target.set(memberId, target);
       }
       group.members.set(memberId, member);
-      changed = true;
+      changed = previous === undefined;
     }
     member.clientId = req.clientId;
     member.clientHost = req.clientHost;
@@ -125,6 +136,8 @@ export class ClassicMembers {
       this.rebalanceTimeoutOf(member, req),
     );
     classic.syncTimer.unref();
+    // Its timers stop if the group becomes classic: the classic coordinator serves it from here.
+    if (replaced !== undefined) this.convertsOnReplacement(group, replaced);
     return {
       errorCode: ErrorCode.NONE,
       generationId: member.memberEpoch,

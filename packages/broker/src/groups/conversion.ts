@@ -48,6 +48,18 @@ export class GroupConversion {
   }
 
   /**
+   * A classic static member took the place of the group's last consumer-protocol member (the
+   * same group.instance.id restarted with group.protocol=classic): the group becomes classic
+   * with no rebalance, the joiner keeping its predecessor's assignment, as in Kafka.
+   */
+  downgradeOnReplacement(group: ConsumerGroup, replaced: ConsumerMember): boolean {
+    if (replaced.classic !== null || !downgradeEnabled(this.settings.migrationPolicy)) return false;
+    if ([...group.members.values()].some((m) => m.classic === null)) return false;
+    this.toClassicGroup(group, [...group.members.values()], false);
+    return true;
+  }
+
+  /**
    * Before a ConsumerGroupHeartbeat: a classic group of that id with members is upgraded when a
    * new member (epoch 0) joins and the policy allows it. False: the heartbeat is refused with
    * GROUP_ID_NOT_FOUND, as Kafka refuses it ("not a consumer group").
@@ -119,6 +131,12 @@ export class GroupConversion {
     if (leaving.classic !== null || !downgradeEnabled(this.settings.migrationPolicy)) return false;
     const rest = [...group.members.values()].filter((m) => m !== leaving);
     if (rest.length === 0 || rest.some((m) => m.classic === null)) return false;
+    this.toClassicGroup(group, rest, true);
+    return true;
+  }
+
+  /** Kafka's ClassicGroup.fromConsumerGroup, then the classic coordinator takes the group over. */
+  private toClassicGroup(group: ConsumerGroup, rest: ConsumerMember[], rebalance: boolean): void {
     const classic = new ClassicGroup(group.groupId, Date.now());
     classic.generationId = group.groupEpoch;
     classic.protocolType = CONSUMER_PROTOCOL_TYPE;
@@ -150,11 +168,10 @@ export class GroupConversion {
     for (const m of group.members.values()) stopTimers(m);
     this.consumerGroups.groups.delete(group.groupId);
     this.store.queue(group.groupId, { after: [groupMetadataRecord(classic)] });
-    this.coordinator.adopt(classic);
+    this.coordinator.adopt(classic, rebalance);
     this.log.info(
       { group: group.groupId, members: rest.length },
       'consumer group downgraded to a classic group',
     );
-    return true;
   }
 }

@@ -574,13 +574,13 @@ export class GroupCoordinator {
   }
 
   /**
-   * Takes over a Stable group built from a consumer group (conversion.ts) and starts a rebalance,
-   * so that its members rejoin and the leader assigns again.
+   * Takes over a Stable group built from a consumer group (conversion.ts) and, unless told
+   * otherwise, starts a rebalance so that its members rejoin and the leader assigns again.
    */
-  adopt(group: ClassicGroup): void {
+  adopt(group: ClassicGroup, rebalance = true): void {
     this.groups.set(group.groupId, group);
     for (const m of group.members.values()) this.scheduleSession(group, m);
-    this.prepareRebalance(group, 'converted from a consumer group');
+    if (rebalance) this.prepareRebalance(group, 'converted from a consumer group');
   }
 
   // ---------------------------------------------------------------- admin

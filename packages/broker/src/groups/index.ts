@@ -74,6 +74,8 @@ export class Groups {
       this.consumerGroupStore,
       log,
     );
+    this.classicMembers.convertsOnReplacement = (g, replaced) =>
+      this.conversion.downgradeOnReplacement(g, replaced);
   }
 
   /**

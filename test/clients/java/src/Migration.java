@@ -35,6 +35,7 @@ public final class Migration {
     scenarios.put("mixed", Migration::mixed);
     scenarios.put("restart", Migration::restart);
     scenarios.put("refused", Migration::refused);
+    scenarios.put("static", Migration::staticSwap);
     Driver.serve(scenarios);
   }
 
@@ -42,7 +43,13 @@ public final class Migration {
   static volatile String classicAssignor = "range";
 
   static KafkaConsumer<String, String> consumer(String bootstrap, String group, String protocol, String instance) {
+    return consumer(bootstrap, group, protocol, instance, null);
+  }
+
+  static KafkaConsumer<String, String> consumer(
+      String bootstrap, String group, String protocol, String instance, String groupInstanceId) {
     Properties p = new Properties();
+    if (groupInstanceId != null) p.put("group.instance.id", groupInstanceId);
     p.put("bootstrap.servers", bootstrap);
     p.put("group.id", group);
     p.put("group.protocol", protocol);
@@ -97,6 +104,8 @@ public final class Migration {
   /** One member: polls, counts what it sees and commits, until told to stop; then closes (LeaveGroup). */
   static final class Member implements Runnable {
     final String bootstrap, group, protocol, name;
+    /** group.instance.id, for a static member; null for a dynamic one. */
+    String instanceId;
     final Map<String, Integer> seen;
     final List<String> errors;
     final AtomicBoolean stop = new AtomicBoolean();
@@ -118,7 +127,7 @@ public final class Migration {
     }
 
     public void run() {
-      try (KafkaConsumer<String, String> c = consumer(bootstrap, group, protocol, name)) {
+      try (KafkaConsumer<String, String> c = consumer(bootstrap, group, protocol, name, instanceId)) {
         c.subscribe(List.of(topicOf(group)), new ConsumerRebalanceListener() {
           public void onPartitionsRevoked(Collection<TopicPartition> parts) {
             if (!parts.isEmpty()) c.commitSync(Duration.ofSeconds(30));
@@ -362,5 +371,53 @@ public final class Migration {
       error = e.getClass().getSimpleName();
     }
     Driver.emit("step", "refused", "error", error, "owned", owned);
+  }
+
+  /**
+   * args: bootstrap, group. Two classic members and one static consumer-protocol member
+   * (group.instance.id i0) share 6 partitions (the group was upgraded when it joined). The static
+   * one is restarted with group.protocol=classic and the same instance id: it replaces the last
+   * consumer-protocol member, so the group becomes classic at once, without a rebalance. Reports
+   * the group type before and after, the views, and the others' rebalance callbacks meanwhile.
+   */
+  static void staticSwap(List<String> args) throws Exception {
+    String bootstrap = args.get(0);
+    String group = args.get(1);
+    createTopic(bootstrap, topicOf(group), 6);
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    Member[] members = new Member[3];
+    for (int i = 0; i < 3; i++) {
+      members[i] = new Member(bootstrap, group, i == 0 ? "consumer" : "classic", "m" + i, seen, errors);
+      if (i == 0) members[i].instanceId = "i0";
+    }
+    members[1].thread.start();
+    members[2].thread.start();
+    Thread.sleep(2000);
+    members[0].thread.start();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline && !java.util.Arrays.stream(members).allMatch(m -> m.owned == 2)) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(1500);
+    String before = groupType(bootstrap, group);
+    members[1].watching.set(true);
+    members[2].watching.set(true);
+    members[0].halt();
+    members[0] = new Member(bootstrap, group, "classic", "m0", seen, errors);
+    members[0].instanceId = "i0";
+    members[0].thread.start();
+    deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline && members[0].owned != 2) Thread.sleep(100);
+    Thread.sleep(3000); // heartbeats of the others: a rebalance would show in their callbacks
+    List<Integer> owned = new ArrayList<>();
+    for (Member m : members) owned.add(m.owned);
+    String after = groupType(bootstrap, group);
+    List<String> callbacks = new ArrayList<>();
+    callbacks.addAll(members[1].callbacks);
+    callbacks.addAll(members[2].callbacks);
+    for (Member m : members) m.halt();
+    Driver.emit("step", "static", "before", before, "after", after, "owned", owned, "callbacks", callbacks,
+        "errors", errors);
   }
 }
