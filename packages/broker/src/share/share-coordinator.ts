@@ -91,6 +91,23 @@ export class ShareCoordinator {
     }
   }
 
+  /** AlterShareGroupOffsets on an empty group: the share-partition starts at `offset`, nothing in flight. */
+  alterStartOffset(groupId: string, topicId: string, topic: string, partition: number, offset: number): void {
+    this.partition(groupId, topicId, topic, partition).state.reset(offset);
+    this.persist();
+  }
+
+  /** DeleteShareGroupOffsets on an empty group: its state for a topic goes; the next fetch starts afresh. */
+  deleteTopicState(groupId: string, topicId: string): void {
+    const parts = this.partitions.get(groupId);
+    for (const p of this.partitionsOf(groupId)) {
+      if (p.topicId !== topicId) continue;
+      p.state.close();
+      this.store.delete(groupId, p.topicId, p.partition);
+      parts?.delete(`${p.topicId}:${p.partition}`);
+    }
+  }
+
   /** DeleteGroups: forgets an empty group and its state; false if it has members. */
   deleteGroup(groupId: string): boolean {
     if (!this.groups.delete(groupId)) return false;

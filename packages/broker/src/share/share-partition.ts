@@ -119,6 +119,16 @@ export class SharePartition {
     this.dirty = true;
   }
 
+  /**
+   * AlterShareGroupOffsets: the start offset moves to `offset` and every in-flight record's state
+   * (delivery counts included) is dropped, as Kafka's share coordinator re-initialises it.
+   */
+  reset(offset: number): void {
+    this.close();
+    this.initialise(offset);
+    this.wake();
+  }
+
   /** Records below the log start offset are gone (retention, DeleteRecords): forget their state. */
   skipTo(logStartOffset: number): void {
     if (this.startOffset >= logStartOffset) return;
