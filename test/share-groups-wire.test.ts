@@ -6,12 +6,13 @@ import {
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from './support/broker.js';
-import { onCluster } from './support/chain-views.js';
+import { createTopic, onCluster } from './support/chain-views.js';
+import { waitFor } from './support/cluster.js';
 import { type Address, produceOnce, request } from './support/wire.js';
 
 // Share-group requests a client gets wrong, spoken on the wire (test/support/wire.ts): each is
 // answered with Kafka's error code, never a crash, and the share-partition state is unchanged.
-// And on a chain every share-group API says it is not supported there.
+// On a chain the coordinator's head serves them and the other members point clients to it.
 
 const HEARTBEAT = 76;
 const SHARE_FETCH = 78;
@@ -161,31 +162,46 @@ describe('a share group id is not a classic or KIP-848 group', () => {
 });
 
 describe('share groups on a chain', () => {
-  it('every share-group API answers that chains do not support share groups', async () => {
+  it('the coordinator head answers; another member sends the client to it', async () => {
     await onCluster({ chains: [{ name: 'a', nodes: [1, 2] }] }, async (cluster) => {
-      const head = cluster.node(1).address;
-      const hb = await request<ShareGroupHeartbeatResponse>(head, HEARTBEAT, 1, {
-        groupId: 'cg',
-        memberId: 'm',
-        memberEpoch: 0,
-        rackId: null,
-        subscribedTopicNames: ['t'],
+      await createTopic(cluster, 'st', 1);
+      const md = await cluster.metadataFrom(1, ['st']);
+      const stId = md.topics.find((t) => t.name === 'st')!.topicId as string;
+      const heartbeat = (at: Address) =>
+        request<ShareGroupHeartbeatResponse>(at, HEARTBEAT, 1, {
+          groupId: 'cg',
+          memberId: 'm',
+          memberEpoch: 0,
+          rackId: null,
+          subscribedTopicNames: ['st'],
+        });
+      const fetchAt = (at: Address) =>
+        request<ShareFetchResponse>(at, SHARE_FETCH, 1, {
+          groupId: 'cg',
+          memberId: 'm',
+          shareSessionEpoch: 0,
+          maxWaitMs: 0,
+          minBytes: 1,
+          maxBytes: 1024,
+          maxRecords: 10,
+          batchSize: 10,
+          topics: [{ topicId: stId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }] }],
+          forgottenTopicsData: [],
+        });
+      const hb = await waitFor('the head to coordinate share groups', async () => {
+        const r = await heartbeat(cluster.node(1).address);
+        return r.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? undefined : r;
       });
-      expect(hb.errorCode).toBe(ErrorCode.INVALID_REQUEST);
-      expect(hb.errorMessage).toContain('not supported when Kilgore runs as a chain');
-      const fetch = await request<ShareFetchResponse>(head, SHARE_FETCH, 1, {
-        groupId: 'cg',
-        memberId: 'm',
-        shareSessionEpoch: 0,
-        maxWaitMs: 0,
-        minBytes: 1,
-        maxBytes: 1024,
-        maxRecords: 10,
-        batchSize: 10,
-        topics: [],
-        forgottenTopicsData: [],
-      });
-      expect(fetch.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+      expect(hb.errorCode).toBe(ErrorCode.NONE);
+      expect(hb.assignment?.topicPartitions).toEqual([{ topicId: stId, partitions: [0] }]);
+      const atHead = await fetchAt(cluster.node(1).address);
+      expect(atHead.errorCode).toBe(ErrorCode.NONE);
+      expect(atHead.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
+
+      const other = await heartbeat(cluster.node(2).address);
+      expect(other.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+      const atTail = await fetchAt(cluster.node(2).address);
+      expect(atTail.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     });
   }, 60_000);
 });

@@ -26,7 +26,7 @@ export const alterShareGroupOffsetsHandler = defineHandler<
   apiKey: ApiKey.AlterShareGroupOffsets,
   minVersion: 0,
   maxVersion: 0,
-  handle(request, info, broker) {
+  async handle(request, info, broker) {
     const refusal = refuseShareOffsetsChange(broker, info, request.groupId, true);
     if (refusal) {
       // Kafka answers a refusal at the top level only; the 4.1.1 Admin client reads partition
@@ -39,6 +39,7 @@ export const alterShareGroupOffsetsHandler = defineHandler<
       return { throttleTimeMs: 0, ...refusal, responses };
     }
     const responses = request.topics.map((t) => alterTopic(broker, info, request.groupId, t));
+    await broker.share.persist();
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, responses };
   },
 });

@@ -22,7 +22,7 @@ export const deleteShareGroupOffsetsHandler = defineHandler<
   apiKey: ApiKey.DeleteShareGroupOffsets,
   minVersion: 0,
   maxVersion: 0,
-  handle(request, info, broker) {
+  async handle(request, info, broker) {
     const refusal = refuseShareOffsetsChange(broker, info, request.groupId, false);
     if (refusal) return { throttleTimeMs: 0, ...refusal, responses: [] };
     const responses = request.topics.map(({ topicName }) => {
@@ -46,6 +46,7 @@ export const deleteShareGroupOffsetsHandler = defineHandler<
       broker.share.deleteTopicState(request.groupId, topic.id);
       return answer(topic.id, ErrorCode.NONE, null);
     });
+    await broker.share.persist();
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, responses };
   },
 });

@@ -24,7 +24,7 @@ export function refuseShareOffsetsChange(
   create: boolean,
 ): GroupRefusal | null {
   const refused = shareGroupsRefused(broker);
-  if (refused) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: refused };
+  if (refused) return refused;
   if (!mayGroup(broker, info, AclOperation.READ, groupId)) {
     return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: 'Group authorization failed.' };
   }
