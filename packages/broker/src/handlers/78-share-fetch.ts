@@ -7,7 +7,7 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { leaderEpochOf } from '../chain/partition-answers.js';
+import { leaderEpochOf, partitionReplicas } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
 import {
@@ -183,7 +183,12 @@ function resolve(
   const refused = topic ? sharePartitionRefused(broker, topic.name, partition) : null;
   const slot: Slot = {
     topicId,
-    out: emptyPartition(partition, topic ? broker.nodeId : -1, epoch),
+    // The partition's head (on a chain another node, named to a client sent there).
+    out: emptyPartition(
+      partition,
+      topic ? partitionReplicas(broker, topic.name, partition).leader : -1,
+      epoch,
+    ),
     mustAnswer: false,
   };
   if (!topic) {

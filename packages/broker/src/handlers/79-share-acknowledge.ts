@@ -7,7 +7,7 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { leaderEpochOf } from '../chain/partition-answers.js';
+import { leaderEpochOf, partitionReplicas } from '../chain/partition-answers.js';
 import { applyAcknowledgements, CLOSE_EPOCH } from '../share/index.js';
 import { sharePartitionRefused } from './share-on-chains.js';
 import { defineHandler } from './types.js';
@@ -44,7 +44,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
           errorCode: ErrorCode.NONE,
           errorMessage: null,
           currentLeader: {
-            leaderId: topic ? broker.nodeId : -1,
+            leaderId: topic ? partitionReplicas(broker, topic.name, p.partitionIndex).leader : -1,
             leaderEpoch: topic ? leaderEpochOf(broker, topic.name, p.partitionIndex) : -1,
           },
         };
