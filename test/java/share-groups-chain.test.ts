@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopic, onCluster } from '../support/chain-views.js';
+import { createTopic, onCluster, placementFrom } from '../support/chain-views.js';
+import { waitFor } from '../support/cluster.js';
 import { JavaDriver, one } from '../support/java.js';
 
 // Share groups on a 3-node chain (node processes; ShareGroups.java, policy "mixed": every fifth
@@ -9,7 +10,7 @@ import { JavaDriver, one } from '../support/java.js';
 // replays `__share_group_state`
 // and carries on: every record is delivered, none whose accept or reject the head confirmed comes
 // back, and delivery counts go on from where they were (records in flight at the kill come again,
-// their count one higher).
+// their count one higher). Then the killed node returns at the head and carries on from there.
 
 const topic = 'share-chain';
 const records = 3000;
@@ -62,6 +63,24 @@ describe('share groups on a chain across a kill -9 of the head', () => {
       // The broker's delivery count never restarts: it is at least the deliveries the client saw.
       const countLost = Object.keys(d).filter((o) => dc[o]! < d[o]!);
       expect(countLost, 'offsets whose delivery count went back').toEqual([]);
+
+      // Node 1 comes back at the head (old disk, catching up from the chain): it replays what
+      // node 2 wrote, so the group goes on after offset 3000 and nothing before comes again.
+      cluster.setMembership([{ name: 'a', nodes: [1, 2, 3] }]);
+      await cluster.restart(1);
+      await waitFor('node 1 to head the chain again', async () => {
+        const [p] = await placementFrom(cluster, 2, topic);
+        return p?.leader === 1 ? true : undefined;
+      });
+      await java.run('produce', bootstrap, topic, 100);
+      const more = one(
+        await java.run('consume', bootstrap, topic, 'g-chain', 1, 'accept', 100, 60_000),
+        'consumed',
+      );
+      expect(more.errors).toEqual([]);
+      expect(Object.keys(more.deliveries as Record<string, number>).sort()).toEqual(
+        Array.from({ length: 100 }, (_, i) => String(records + i)).sort(),
+      );
     });
   }, 240_000);
 });
