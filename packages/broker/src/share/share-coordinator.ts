@@ -4,7 +4,7 @@ import { ShareGroups } from './share-group.js';
 import { SharePartition } from './share-partition.js';
 import { ShareSessions } from './share-sessions.js';
 import { type ShareSettings, shareSettings } from './share-settings.js';
-import type { ShareStateBackend, ShareStateKey } from './share-state-store.js';
+import type { ShareStateBackend, ShareStateKey, StoredSharePartition } from './share-state-store.js';
 
 /** One share-partition and whose it is. */
 export interface ShareGroupPartition {
@@ -83,7 +83,7 @@ export class ShareCoordinator {
    * ack): await it before answering.
    */
   persist(): Promise<void> | undefined {
-    const states = [];
+    const states: StoredSharePartition[] = [];
     for (const parts of this.partitions.values()) {
       for (const p of parts.values()) {
         if (!p.state.dirty) continue;
@@ -99,7 +99,14 @@ export class ShareCoordinator {
     }
     const deleted = this.deleted;
     this.deleted = [];
-    return this.store.write(states, deleted);
+    const written = this.store.write(states, deleted);
+    // Not stored (the chain did not ack in time): the next write takes these changes again.
+    written?.catch(() => {
+      for (const s of states)
+        this.partitions.get(s.groupId)?.get(`${s.topicId}:${s.partition}`)?.state.markDirty();
+      this.deleted.push(...deleted);
+    });
+    return written;
   }
 
   /**

@@ -107,6 +107,11 @@ export class SharePartition {
     this.advanceStart();
   }
 
+  /** A write of this state failed: the next persist writes it again. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
   get initialised(): boolean {
     return this.startOffset >= 0;
   }

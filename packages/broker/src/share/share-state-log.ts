@@ -17,6 +17,9 @@ function keyOf(k: ShareStateKey): Buffer {
  * the head. Replayed when a node becomes the coordinator.
  */
 export class ShareStateLog implements ShareStateBackend {
+  /** The latest append: a request whose change another request's write took along waits for it. */
+  private last: Promise<void> = Promise.resolve();
+
   constructor(private readonly log: OffsetsLog) {}
 
   async loadAll(onBad: (what: string, err: unknown) => void): Promise<StoredSharePartition[]> {
@@ -40,15 +43,18 @@ export class ShareStateLog implements ShareStateBackend {
     return [...latest.values()].filter((s): s is StoredSharePartition => s !== null);
   }
 
-  write(
-    states: readonly StoredSharePartition[],
-    deleted: readonly ShareStateKey[],
-  ): Promise<void> | undefined {
-    if (states.length === 0 && deleted.length === 0) return undefined;
-    return this.log.append([
+  /**
+   * Appends the changes; with none, the latest append still pending: the change this request
+   * made may have been taken along by a concurrent request's append, and must be stored before
+   * this one answers too. Appends are serialised, so the latest settling means all before it did.
+   */
+  write(states: readonly StoredSharePartition[], deleted: readonly ShareStateKey[]): Promise<void> {
+    if (states.length === 0 && deleted.length === 0) return this.last;
+    this.last = this.log.append([
       ...states.map((s) => ({ key: keyOf(s), value: Buffer.from(JSON.stringify(s)) })),
       ...deleted.map((k) => ({ key: keyOf(k), value: null })),
     ]);
+    return this.last;
   }
 
   close(): void {}
