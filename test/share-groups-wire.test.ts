@@ -1,4 +1,6 @@
 import {
+  type AlterShareGroupOffsetsResponse,
+  type DeleteShareGroupOffsetsResponse,
   ErrorCode,
   type ShareAcknowledgeResponse,
   type ShareFetchResponse,
@@ -17,6 +19,8 @@ import { type Address, produceOnce, request } from './support/wire.js';
 const HEARTBEAT = 76;
 const SHARE_FETCH = 78;
 const SHARE_ACK = 79;
+const ALTER_OFFSETS = 91;
+const DELETE_OFFSETS = 92;
 
 let tb: TestBroker;
 let to: Address;
@@ -133,6 +137,42 @@ describe('share-group requests with bad input', () => {
   });
 });
 
+describe('share offsets requests with bad input', () => {
+  it('a negative offset, an unknown partition or topic, an empty group id: errors, nothing moved', async () => {
+    const alter = (
+      groupId: string,
+      partitions: { partitionIndex: number; startOffset: bigint }[],
+      topicName = 'wire',
+    ) =>
+      request<AlterShareGroupOffsetsResponse>(to, ALTER_OFFSETS, 0, {
+        groupId,
+        topics: [{ topicName, partitions }],
+      });
+    const r = await alter('wg-offsets', [
+      { partitionIndex: 0, startOffset: -5n },
+      { partitionIndex: 7, startOffset: 1n },
+    ]);
+    expect(r.errorCode).toBe(ErrorCode.NONE);
+    expect(r.responses[0]!.partitions.map((p) => p.errorCode)).toEqual([
+      ErrorCode.INVALID_REQUEST,
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    ]);
+    expect(
+      (await alter('wg-offsets', [{ partitionIndex: 0, startOffset: 1n }], 'no-such')).responses[0]!
+        .partitions[0]!.errorCode,
+    ).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect((await alter('', [{ partitionIndex: 0, startOffset: 1n }])).errorCode).toBe(
+      ErrorCode.INVALID_GROUP_ID,
+    );
+    expect(tb.broker.context.share.partitionsOf('wg-offsets')).toEqual([]);
+    const del = await request<DeleteShareGroupOffsetsResponse>(to, DELETE_OFFSETS, 0, {
+      groupId: 'never-seen',
+      topics: [{ topicName: 'wire' }],
+    });
+    expect(del.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+  });
+});
+
 describe('a share group id is not a classic or KIP-848 group', () => {
   it('JoinGroup gets INCONSISTENT_GROUP_PROTOCOL and ConsumerGroupHeartbeat GROUP_ID_NOT_FOUND', async () => {
     const join = await request<{ errorCode: number }>(to, 11, 5, {
@@ -202,6 +242,17 @@ describe('share groups on a chain', () => {
       expect(other.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
       const atTail = await fetchAt(cluster.node(2).address);
       expect(atTail.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+
+      // The offsets APIs go to the coordinator too, and a group with a member is not reset.
+      const alter = (at: Address) =>
+        request<AlterShareGroupOffsetsResponse>(at, ALTER_OFFSETS, 0, {
+          groupId: 'cg',
+          topics: [{ topicName: 'st', partitions: [{ partitionIndex: 0, startOffset: 0n }] }],
+        });
+      expect((await alter(cluster.node(2).address)).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+      const atCoordinator = await alter(cluster.node(1).address);
+      expect(atCoordinator.errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
+      expect(atCoordinator.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
     });
   }, 60_000);
 });
