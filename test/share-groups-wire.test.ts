@@ -1,3 +1,4 @@
+import { chainFor } from '@kilgore/chain';
 import {
   type AlterShareGroupOffsetsResponse,
   type DeleteShareGroupOffsetsResponse,
@@ -254,5 +255,50 @@ describe('share groups on a chain', () => {
       expect(atCoordinator.errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
       expect(atCoordinator.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
     });
+  }, 60_000);
+
+  it("a partition of another chain than the coordinator's is refused with INVALID_REQUEST", async () => {
+    await onCluster(
+      {
+        chains: [
+          { name: 'a', nodes: [1] },
+          { name: 'b', nodes: [2] },
+        ],
+      },
+      async (cluster) => {
+        await createTopic(cluster, 'st2', 8);
+        const md = await cluster.metadataFrom(1, ['st2']);
+        // Placement hashes over chain names only: the chain of `__consumer_offsets`-0 coordinates.
+        const chains = ['a', 'b'].map((name, i) => ({
+          name,
+          members: [{ nodeId: i + 1, host: '', port: 0 }],
+        }));
+        const coordinator = chainFor(chains, '__consumer_offsets', 0)!.members[0]!.nodeId;
+        const other = coordinator === 1 ? 2 : 1;
+        const st2 = md.topics.find((t) => t.name === 'st2')!;
+        const elsewhere = st2.partitions.find((p) => p.leaderId === other);
+        expect(elsewhere, 'a partition of st2 on the other chain').toBeDefined();
+        const r = await request<ShareFetchResponse>(cluster.node(other).address, SHARE_FETCH, 1, {
+          groupId: 'cg2',
+          memberId: 'm',
+          shareSessionEpoch: 0,
+          maxWaitMs: 0,
+          minBytes: 1,
+          maxBytes: 1024,
+          maxRecords: 10,
+          batchSize: 10,
+          topics: [
+            {
+              topicId: st2.topicId as string,
+              partitions: [{ partitionIndex: elsewhere!.partitionIndex, acknowledgementBatches: [] }],
+            },
+          ],
+          forgottenTopicsData: [],
+        });
+        const p = r.responses[0]!.partitions[0]!;
+        expect(p.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+        expect(p.errorMessage).toContain('another chain');
+      },
+    );
   }, 60_000);
 });
