@@ -139,17 +139,23 @@ describe('share-group requests with bad input', () => {
 });
 
 describe('share offsets requests with bad input', () => {
-  it('a negative offset, an unknown partition or topic, an empty group id: errors, nothing moved', async () => {
-    const alter = (
-      groupId: string,
-      partitions: { partitionIndex: number; startOffset: bigint }[],
-      topicName = 'wire',
-    ) =>
-      request<AlterShareGroupOffsetsResponse>(to, ALTER_OFFSETS, 0, {
-        groupId,
-        topics: [{ topicName, partitions }],
-      });
-    const r = await alter('wg-offsets', [
+  // Group 'wg' exists (the ShareFetches above gave it state) and has no members.
+  const alter = (
+    groupId: string,
+    partitions: { partitionIndex: number; startOffset: bigint }[],
+    topicName = 'wire',
+  ) =>
+    request<AlterShareGroupOffsetsResponse>(to, ALTER_OFFSETS, 0, {
+      groupId,
+      topics: [{ topicName, partitions }],
+    });
+  const deleteOffsets = (groupId: string, topicName: string) =>
+    request<DeleteShareGroupOffsetsResponse>(to, DELETE_OFFSETS, 0, { groupId, topics: [{ topicName }] });
+
+  it('a negative offset, an unknown partition or topic, an unknown or empty group id: errors, nothing moved', async () => {
+    const wgStart = () => tb.broker.context.share.partitionsOf('wg').map((p) => p.state.startOffset);
+    const before = wgStart();
+    const r = await alter('wg', [
       { partitionIndex: 0, startOffset: -5n },
       { partitionIndex: 7, startOffset: 1n },
     ]);
@@ -158,19 +164,29 @@ describe('share offsets requests with bad input', () => {
       ErrorCode.INVALID_REQUEST,
       ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
     ]);
-    expect(
-      (await alter('wg-offsets', [{ partitionIndex: 0, startOffset: 1n }], 'no-such')).responses[0]!
-        .partitions[0]!.errorCode,
-    ).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    const noTopic = await alter('wg', [{ partitionIndex: 0, startOffset: 1n }], 'no-such');
+    expect(noTopic.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(wgStart()).toEqual(before);
+
+    const unknown = await alter('never-seen', [{ partitionIndex: 0, startOffset: 1n }]);
+    expect(unknown.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    expect(unknown.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    expect(tb.broker.context.share.groups.groups.has('never-seen')).toBe(false);
     expect((await alter('', [{ partitionIndex: 0, startOffset: 1n }])).errorCode).toBe(
       ErrorCode.INVALID_GROUP_ID,
     );
-    expect(tb.broker.context.share.partitionsOf('wg-offsets')).toEqual([]);
-    const del = await request<DeleteShareGroupOffsetsResponse>(to, DELETE_OFFSETS, 0, {
-      groupId: 'never-seen',
-      topics: [{ topicName: 'wire' }],
+  });
+
+  it('DeleteShareGroupOffsets: an unknown group, an unknown topic, a topic without state', async () => {
+    expect((await deleteOffsets('never-seen', 'wire')).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    const noTopic = await deleteOffsets('wg', 'no-such');
+    expect(noTopic.responses[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    tb.broker.context.createTopic('wire-unread', 1);
+    const noState = await deleteOffsets('wg', 'wire-unread');
+    expect(noState.responses[0]).toMatchObject({
+      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      errorMessage: 'There is no offset information to delete.',
     });
-    expect(del.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
   });
 });
 

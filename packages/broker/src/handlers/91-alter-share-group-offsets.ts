@@ -27,7 +27,7 @@ export const alterShareGroupOffsetsHandler = defineHandler<
   minVersion: 0,
   maxVersion: 0,
   async handle(request, info, broker) {
-    const refusal = refuseShareOffsetsChange(broker, info, request.groupId, true);
+    const refusal = refuseShareOffsetsChange(broker, info, request.groupId);
     if (refusal) {
       // Kafka answers a refusal at the top level only; the 4.1.1 Admin client reads partition
       // errors only and would report success, so each partition carries it too (README).

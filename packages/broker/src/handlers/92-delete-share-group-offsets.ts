@@ -23,7 +23,7 @@ export const deleteShareGroupOffsetsHandler = defineHandler<
   minVersion: 0,
   maxVersion: 0,
   async handle(request, info, broker) {
-    const refusal = refuseShareOffsetsChange(broker, info, request.groupId, false);
+    const refusal = refuseShareOffsetsChange(broker, info, request.groupId);
     if (refusal) return { throttleTimeMs: 0, ...refusal, responses: [] };
     const responses = request.topics.map(({ topicName }) => {
       const answer = (topicId: string, errorCode: number, errorMessage: string | null) => ({
@@ -40,7 +40,15 @@ export const deleteShareGroupOffsetsHandler = defineHandler<
         return answer(
           ZERO_UUID,
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-          'This server does not host this topic.',
+          'This server does not host this topic-partition.',
+        );
+      }
+      // Kafka's answer for a topic the group has no state for.
+      if (!broker.share.partitionsOf(request.groupId).some((p) => p.topicId === topic.id)) {
+        return answer(
+          topic.id,
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          'There is no offset information to delete.',
         );
       }
       broker.share.deleteTopicState(request.groupId, topic.id);

@@ -12,16 +12,14 @@ export interface GroupRefusal {
 
 /**
  * What AlterShareGroupOffsets and DeleteShareGroupOffsets check before touching a group, as
- * Kafka's GroupCoordinatorService and GroupMetadataManager do: READ on the group, an id that is
- * not another kind of group's, and no members (NON_EMPTY_GROUP: offsets of a live group are not
- * moved under its consumers). `create` (AlterShareGroupOffsets) makes an unknown id a share group,
- * as Kafka does; DeleteShareGroupOffsets on an unknown id is GROUP_ID_NOT_FOUND. Null: go ahead.
+ * Kafka 4.1's GroupCoordinatorShard does: READ on the group, a share group that exists (an unknown
+ * id or another kind of group is GROUP_ID_NOT_FOUND) and has no members (NON_EMPTY_GROUP: offsets
+ * of a live group are not moved under its consumers). Null: go ahead.
  */
 export function refuseShareOffsetsChange(
   broker: BrokerContext,
   info: RequestInfo,
   groupId: string,
-  create: boolean,
 ): GroupRefusal | null {
   const refused = shareGroupsRefused(broker);
   if (refused) return refused;
@@ -35,17 +33,12 @@ export function refuseShareOffsetsChange(
     const classic = broker.groups.coordinator.get(groupId);
     const other =
       (classic !== undefined && classic.members.size > 0) || broker.groups.consumerGroups.get(groupId);
-    if (other || !create) {
-      return {
-        errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
-        errorMessage: `Group ${groupId} is not a share group.`,
-      };
-    }
-    broker.share.groups.ensure(groupId);
-    return null;
+    return {
+      errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
+      errorMessage: other ? `Group ${groupId} is not a share group.` : `Share group ${groupId} not found.`,
+    };
   }
-  if (share.members.size > 0) {
-    return { errorCode: ErrorCode.NON_EMPTY_GROUP, errorMessage: `Share group ${groupId} is not empty.` };
-  }
+  if (share.members.size > 0)
+    return { errorCode: ErrorCode.NON_EMPTY_GROUP, errorMessage: 'The group is not empty.' };
   return null;
 }
