@@ -30,6 +30,7 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
+import { SHARE_STATE_TOPIC } from '../share/share-state-log.js';
 import { replicationFactorOf, type TopicInfo, type TopicRegistry } from '../topics/registry.js';
 import type { MarkerPartition } from '../transactions/markers.js';
 import { exchange } from './exchange.js';
@@ -456,11 +457,19 @@ export class BrokerChain {
             if (log) await log.waitForData(log.logEndOffset - 1, 5000);
             await this.#ctx?.groups.offsets.load();
             await this.#ctx?.transactions.load();
+            const shareLog = this.#raw(SHARE_STATE_TOPIC, 0);
+            if (shareLog) await shareLog.waitForData(shareLog.logEndOffset - 1, 5000);
+            await this.#ctx?.share.load();
             this.#offsetsLoaded = true;
-            this.log.info('group coordinator: committed offsets loaded from the replicated log');
+            this.log.info(
+              'group coordinator: committed offsets and share state loaded from the replicated log',
+            );
           }
         } else {
-          if (this.#offsetsLoaded) this.#ctx?.transactions.unload();
+          if (this.#offsetsLoaded) {
+            this.#ctx?.transactions.unload();
+            this.#ctx?.share.unload(); // the new coordinator's head replays it
+          }
           this.#offsetsLoaded = false;
         }
         await sleep(this.#offsetsLoaded || !this.isCoordinator() ? 200 : 20);

@@ -18,6 +18,7 @@ export const deleteGroupsHandler = defineHandler<DeleteGroupsRequest, DeleteGrou
       if (broker.share.groups.groups.has(groupId)) {
         // A share group: its share-partition state goes with it, once it has no members.
         const deleted = broker.share.deleteGroup(groupId);
+        await broker.share.persist();
         results.push({ groupId, errorCode: deleted ? ErrorCode.NONE : ErrorCode.NON_EMPTY_GROUP });
         continue;
       }
