@@ -23,6 +23,11 @@ export interface ReplicaHost {
    * and the next R-1). Undefined (or absent): the whole chain.
    */
   replicationFactor?(topic: string, partition: number): number | undefined;
+  /**
+   * The chain a reassignment placed the partition on, over hashing (undefined: hashing). A name
+   * the membership does not have falls back to hashing.
+   */
+  placedOn?(topic: string, partition: number): string | undefined;
   /** Answers a TopicSync (the broker owns topics). */
   topicSync(request: TopicSyncRequest): Promise<TopicSyncResponse>;
   /** Called on each (re)connection to a successor, before anything else is sent (topic push). */

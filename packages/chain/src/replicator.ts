@@ -138,7 +138,61 @@ export class ChainReplicator {
 
   /** The chain owning a partition. */
   chainFor(topic: string, partition: number): Chain | undefined {
-    return chainFor(this.#membership.chains, topic, partition);
+    return this.#chainIn(this.#membership.chains, topic, partition);
+  }
+
+  /** The chain of `chains` owning a partition: its placement override if it names one, else hashing. */
+  #chainIn(chains: readonly Chain[], topic: string, partition: number): Chain | undefined {
+    const placed = this.#o.host.placedOn?.(topic, partition);
+    if (placed !== undefined) {
+      const c = chains.find((x) => x.name === placed);
+      if (c) return c;
+    }
+    return chainFor(chains, topic, partition);
+  }
+
+  /**
+   * Partitions moved to another chain by a reassignment (their placement override changed; the
+   * host's `placedOn` answers the new one already). `from`: the chain each was on. The head of the
+   * chain they move to closes and reconciles as after a membership change: it asks the old
+   * chain's nodes for them (they answer NOT_LEADER_OR_FOLLOWER until they have applied the move
+   * too, so nothing the old chain acknowledged is missed), copies the most up-to-date copy and
+   * opens a new epoch above its epochs. The old chain stops taking writes for them at once: its
+   * waits for acks end (those produces are not acknowledged: the client retries at the new head).
+   * False when the move concerns neither this node's chain nor any it is in (nothing done).
+   */
+  placementChanged(
+    moved: ReadonlyArray<{ topic: string; partition: number; from: string | undefined }>,
+  ): boolean {
+    const chain = this.#chain;
+    if (chain === undefined || this.#stopped || moved.length === 0) return false;
+    const into = moved.filter((m) => this.chainFor(m.topic, m.partition)?.name === chain.name);
+    const outOf = moved.filter((m) => m.from === chain.name);
+    if (into.length === 0 && outOf.length === 0) return false;
+    this.#membershipAbort.abort();
+    this.#membershipAbort = new AbortController();
+    this.#o.host.membershipApplied();
+    if (this.isHead && into.length > 0) {
+      for (const m of into) this.#movedIn.add(`${m.topic}\u0000${m.partition}`);
+      this.#o.log.info(
+        { partitions: into.map((m) => `${m.topic}-${m.partition}`) },
+        'partitions reassigned to this chain; the head reconciles to copy them',
+      );
+      this.#generation++;
+      this.#open = false;
+      this.#fenced = false;
+      this.#forwarder?.stop();
+      this.#forwarder = undefined;
+      void this.#reconcile(this.#generation, chain);
+      return true;
+    }
+    this.replicasChanged();
+    return true;
+  }
+
+  /** Head: reconciled and open, with no partition moved here still waiting to be copied. */
+  adopted(topic: string, partition: number): boolean {
+    return this.isOpen && !this.#movedIn.has(`${topic}\u0000${partition}`);
   }
 
   /**
@@ -343,7 +397,7 @@ export class ChainReplicator {
     if (previous.chains.length === 0) return;
     for (const t of this.#o.host.topics()) {
       for (let p = 0; p < t.partitions; p++) {
-        const owner = chainFor(previous.chains, t.name, p)?.name;
+        const owner = this.#chainIn(previous.chains, t.name, p)?.name;
         if (owner === undefined || owner === chain.name || this.chainFor(t.name, p)?.name !== chain.name)
           continue;
         this.#movedIn.add(`${t.name}\u0000${p}`);
