@@ -225,7 +225,8 @@ export class BrokerChain {
         : [{ topic: next.name, partition, from }],
     );
     if (moved.length > 0) this.log.info({ topic: next.name, moved }, 'partitions placed on another chain');
-    if (!this.replicator.placementChanged(moved)) this.#replicasChanged();
+    const fromEpoch = Math.max(0, ...moved.map((m) => (m.from === undefined ? 0 : this.epochOf(m.from))));
+    if (!this.replicator.placementChanged(moved, fromEpoch)) this.#replicasChanged();
     if (prev) void this.#dropRemovedReplicas(prev, topics.get(next.name)!);
   }
 
