@@ -28,6 +28,12 @@ export interface ReplicaHost {
    * the membership does not have falls back to hashing.
    */
   placedOn?(topic: string, partition: number): string | undefined;
+  /**
+   * A partition a reassignment moved to this node's chain that is still being copied (persisted
+   * by the host, so a head restarted mid-copy copies it again): the newest epoch of the chain it
+   * comes from, which this chain's next epoch must exceed. Undefined: none.
+   */
+  movingIn?(topic: string, partition: number): { fromEpoch: number } | undefined;
   /** Answers a TopicSync (the broker owns topics). */
   topicSync(request: TopicSyncRequest): Promise<TopicSyncResponse>;
   /** Called on each (re)connection to a successor, before anything else is sent (topic push). */

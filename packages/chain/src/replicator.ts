@@ -60,8 +60,6 @@ export class ChainReplicator {
   #membership: Membership = { chains: [] };
   /** Partitions moved here from another chain by a membership change, until adopted. */
   readonly #movedIn = new Set<string>();
-  /** The epoch the head's next epoch must exceed (the chain partitions were moved from had it). */
-  #epochFloor = 0;
   #chain: Chain | undefined;
   #forwarder: Forwarder | undefined;
   /** Head only: reconciled and accepting writes in the current epoch. */
@@ -161,12 +159,10 @@ export class ChainReplicator {
    * too, so nothing the old chain acknowledged is missed), copies the most up-to-date copy and
    * opens a new epoch above its epochs. The old chain stops taking writes for them at once: its
    * waits for acks end (those produces are not acknowledged: the client retries at the new head).
-   * `fromEpoch`: the newest epoch of the chains they come from, which the new one must exceed.
    * False when the move concerns neither this node's chain nor any it is in (nothing done).
    */
   placementChanged(
     moved: ReadonlyArray<{ topic: string; partition: number; from: string | undefined }>,
-    fromEpoch = 0,
   ): boolean {
     const chain = this.#chain;
     if (chain === undefined || this.#stopped || moved.length === 0) return false;
@@ -178,9 +174,6 @@ export class ChainReplicator {
     this.#o.host.membershipApplied();
     if (this.isHead && into.length > 0) {
       for (const m of into) this.#movedIn.add(`${m.topic}\u0000${m.partition}`);
-      // Clients drop Metadata whose leader epoch is below the one they know for a partition:
-      // the new epoch must be above the old chain's, not only above the copy's batches.
-      this.#epochFloor = Math.max(this.#epochFloor, fromEpoch);
       this.#o.log.info(
         { partitions: into.map((m) => `${m.topic}-${m.partition}`) },
         'partitions reassigned to this chain; the head reconciles to copy them',
@@ -484,7 +477,14 @@ export class ChainReplicator {
     // with this chain's: the new epoch must be above them, else this chain's next batches would
     // be filed under the other chain's (newer) epoch and divergence checks would mislead.
     for (const b of best.values()) epoch = Math.max(epoch, b.pos.epochs.at(-1)?.epoch ?? 0);
-    epoch = Math.max(epoch, this.#epochFloor);
+    // Clients drop Metadata whose leader epoch is below the one they know for a partition: after
+    // a move, the new epoch must be above the old chain's, not only above the copy's batches.
+    for (const t of this.#o.host.topics()) {
+      for (let p = 0; p < t.partitions; p++) {
+        const moving = this.#o.host.movingIn?.(t.name, p);
+        if (moving) epoch = Math.max(epoch, moving.fromEpoch);
+      }
+    }
     for (const b of best.values()) {
       if (gen !== this.#generation) return;
       const log = this.#o.host.log(b.topic, b.partition) ?? this.#o.host.ensureLog(b.topic, b.partition);
@@ -583,7 +583,8 @@ export class ChainReplicator {
         // moved here by the last membership changes (any copy here may be an older one).
         const empty =
           (!members || members.pos.logEndOffset === 0) && (mine === undefined || mine.logEndOffset === 0);
-        if (empty || this.#movedIn.has(k)) missing.push({ topic: t.name, partition: p });
+        if (empty || this.#movedIn.has(k) || this.#o.host.movingIn?.(t.name, p))
+          missing.push({ topic: t.name, partition: p });
       }
     }
     if (missing.length === 0) return;

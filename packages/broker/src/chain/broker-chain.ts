@@ -97,6 +97,11 @@ export class BrokerChain {
         return t === undefined ? undefined : replicationFactorOf(t, partition);
       },
       placedOn: (topic, partition) => this.#topics?.get(topic)?.placedOn?.[partition],
+      movingIn: (topic, partition) => {
+        const m = this.#topics?.get(topic)?.moves?.[partition];
+        if (!m?.switched || m.to !== this.replicator.chain?.name) return undefined;
+        return { fromEpoch: this.epochOf(m.from) };
+      },
       topicSync: (req) => this.#onTopicSync(req),
       beforeStream: (peer) => this.#pushTable(peer),
       membershipApplied: () => this.#membershipApplied(),
@@ -225,8 +230,7 @@ export class BrokerChain {
         : [{ topic: next.name, partition, from }],
     );
     if (moved.length > 0) this.log.info({ topic: next.name, moved }, 'partitions placed on another chain');
-    const fromEpoch = Math.max(0, ...moved.map((m) => (m.from === undefined ? 0 : this.epochOf(m.from))));
-    if (!this.replicator.placementChanged(moved, fromEpoch)) this.#replicasChanged();
+    if (!this.replicator.placementChanged(moved)) this.#replicasChanged();
     if (prev) void this.#dropRemovedReplicas(prev, topics.get(next.name)!);
   }
 
