@@ -108,6 +108,66 @@ describe('moving a partition to another chain (AlterPartitionReassignments)', ()
     });
   }, 150_000);
 
+  it('finishes after kill -9 of the target head between the switch and the copy', async () => {
+    await onCluster({ chains: [A, B] }, async (cluster) => {
+      await createTopic(cluster, TOPIC, PARTITIONS, 2);
+      const moved = await partitionOnA(cluster);
+      const workload = new Workload({
+        brokers: cluster.bootstrap,
+        topic: TOPIC,
+        partitions: PARTITIONS,
+        producers: 1,
+      });
+      const a = admin([cluster.node(1).bootstrap, cluster.node(2).bootstrap]);
+      try {
+        await a.connect();
+        await workload.start();
+        await workload.waitForEveryPartition(20);
+        // Chain b's tail is down: its head takes the partition over, then cannot copy it (it
+        // reconciles first, and waits for every member).
+        await cluster.kill(4);
+        await a.alterPartitionReassignments({
+          topics: [{ topic: TOPIC, partitionAssignment: [{ partition: moved, replicas: [3, 4] }] }],
+        });
+        await waitFor('chain a to let the partition go', async () => {
+          const p = (await placementFrom(cluster, 1, TOPIC))[moved]!;
+          return p.leader === 3 ? true : undefined;
+        });
+        expect((await a.listPartitionReassignments({})).topics.length).toBe(1);
+        await cluster.kill(3);
+        await cluster.restart(3);
+        await cluster.restart(4);
+        await waitFor(
+          'the move to finish after the restarts',
+          async () => {
+            if ((await a.listPartitionReassignments({})).topics.length > 0) return undefined;
+            for (const id of [1, 2, 3, 4]) {
+              const p = (await placementFrom(cluster, id, TOPIC))[moved]!;
+              if (p.leader !== 3 || p.replicas.join() !== '3,4') return undefined;
+            }
+            return true;
+          },
+          60_000,
+        );
+        await workload.waitForEveryPartition(10, 30_000);
+        await workload.waitForMoreAcks(100, 30_000);
+        await workload.stop();
+        await workload.fence();
+      } finally {
+        await a.disconnect();
+        await workload.close();
+      }
+      const placements = await placementFrom(cluster, 1, TOPIC);
+      const committed = await committedView(cluster, TOPIC, placements);
+      await cluster.stopAll();
+      const acked = workload.writes.filter((w) => w.partition === moved && w.outcome === 'acked').length;
+      const result = checkHistory(workload.writes, [committed, ...diskViews(cluster, TOPIC, placements)]);
+      console.log(`move-partition with kill -9 of the target head (${acked} acked on it): ${result.summary}`);
+      expect(acked).toBeGreaterThan(20);
+      expect(result.violations).toEqual([]);
+    });
+  }, 150_000);
+
   it('is listed until the target chain takes it; a cancel before that leaves it where it was', async () => {
     await onCluster({ chains: [A, B] }, async (cluster) => {
       await createTopic(cluster, TOPIC, PARTITIONS, 2);

@@ -207,7 +207,8 @@ export class BrokerChain {
 
   /** A reassignment made here: applied, saved, and pushed to every other node. */
   reassigned(topic: TopicInfo): void {
-    this.#adoptReassignment(topic);
+    const version = (this.#topics?.get(topic.name)?.reassignmentVersion ?? 0) + 1;
+    this.#adoptReassignment({ ...topic, reassignmentVersion: version });
     this.topicChanged(topic.name);
   }
 
@@ -586,6 +587,7 @@ export class BrokerChain {
         reassigningFrom: t.reassigning?.[Number(p)] ?? -1,
       })),
       placements: placementsOf(t),
+      reassignmentVersion: t.reassignmentVersion ?? 0,
     };
   }
 
@@ -766,7 +768,7 @@ export class BrokerChain {
             const next = withFactors(r === undefined ? info : { ...info, replicationFactor: r }, e);
             if (cur !== undefined) this.#adoptReassignment(next);
             else topics.adopt(next);
-          } else if (!additive && factorsDiffer(cur, e)) {
+          } else if (factorsDiffer(cur, e) && newerReassignment(cur, e, additive)) {
             // A reassignment made elsewhere (or one finished there).
             this.#adoptReassignment(withFactors(cur, e));
           }
@@ -808,7 +810,14 @@ function placementsOf(t: TopicInfo): SyncPlacement[] {
  * (none from an older peer).
  */
 function withFactors(info: TopicInfo, e: SyncTopic): TopicInfo {
-  const { partitionReplicationFactors: _f, reassigning: _r, placedOn: _p, moves: _m, ...rest } = info;
+  const {
+    partitionReplicationFactors: _f,
+    reassigning: _r,
+    placedOn: _p,
+    moves: _m,
+    reassignmentVersion: _v,
+    ...rest
+  } = info;
   const factors: Record<number, number> = {};
   const reassigning: Record<number, number> = {};
   const placedOn: Record<number, string> = {};
@@ -835,7 +844,21 @@ function withFactors(info: TopicInfo, e: SyncTopic): TopicInfo {
     ...(Object.keys(reassigning).length > 0 ? { reassigning } : {}),
     ...(Object.keys(placedOn).length > 0 ? { placedOn } : {}),
     ...(Object.keys(moves).length > 0 ? { moves } : {}),
+    ...((e.reassignmentVersion ?? 0) > 0 ? { reassignmentVersion: e.reassignmentVersion } : {}),
   };
+}
+
+/**
+ * Whether a peer's reassignment state of a topic replaces ours. Changes are made at several nodes
+ * (the request at any node, the switch and the end of a move at the target head), so pushes from
+ * two origins may arrive out of order: the one with the higher version wins. A table exchange (a
+ * node starting, a forwarder handshake) takes only a newer state; a push also an equal one (older
+ * peers send no version).
+ */
+function newerReassignment(info: TopicInfo, e: SyncTopic, additive: boolean): boolean {
+  const ours = info.reassignmentVersion ?? 0;
+  const theirs = e.reassignmentVersion ?? 0;
+  return additive ? theirs > ours : theirs >= ours;
 }
 
 function factorsDiffer(info: TopicInfo, e: SyncTopic): boolean {

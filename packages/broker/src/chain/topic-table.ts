@@ -37,6 +37,7 @@ export function readTopicTable(logDir: string): TopicInfo[] {
       ...(factorMap(t.reassigning) ? { reassigning: t.reassigning } : {}),
       ...(placementMap(t.placedOn) ? { placedOn: t.placedOn } : {}),
       ...(moveMap(t.moves) ? { moves: t.moves } : {}),
+      ...(Number.isInteger(t.reassignmentVersion) ? { reassignmentVersion: t.reassignmentVersion } : {}),
     }));
 }
 
@@ -84,6 +85,7 @@ export function writeTopicTable(logDir: string, topics: readonly TopicInfo[]): v
         ...(t.reassigning ? { reassigning: t.reassigning } : {}),
         ...(t.placedOn ? { placedOn: t.placedOn } : {}),
         ...(t.moves ? { moves: t.moves } : {}),
+        ...(t.reassignmentVersion ? { reassignmentVersion: t.reassignmentVersion } : {}),
       })),
     ),
   );

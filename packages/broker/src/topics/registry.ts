@@ -26,6 +26,8 @@ export interface TopicInfo {
   readonly placedOn?: Readonly<Record<number, string>>;
   /** Moves of partitions to another chain in progress (AlterPartitionReassignments). */
   readonly moves?: Readonly<Record<number, PartitionMove>>;
+  /** Counts the reassignment changes of this topic, so nodes keep the newest state they hear of. */
+  readonly reassignmentVersion?: number;
 }
 
 /** A partition on its way to another chain. */

@@ -188,6 +188,8 @@ const TOPIC_ENTRY = (name: string): FieldSpec =>
           f('switched', 'bool', { versions: '2+' }),
         ],
       }),
+      // v2: counts the topic's reassignment changes, so a table exchange takes the newer state.
+      f('reassignmentVersion', 'int32', { versions: '2+', default: 0 }),
     ],
   });
 
@@ -361,6 +363,8 @@ export interface SyncTopic {
   partitionFactors?: { partition: number; replicationFactor: number; reassigningFrom: number }[];
   /** v2: partitions placed off their hashed chain, and moves between chains in progress. */
   placements?: SyncPlacement[];
+  /** v2: how many reassignment changes the sender's state of this topic has seen (0: none). */
+  reassignmentVersion?: number;
 }
 
 export interface SyncPlacement {
