@@ -4,9 +4,9 @@ import type { AlterPartitionReassignmentsResponse } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { committedView, createTopic, diskViews, onCluster, placementFrom } from '../support/chain-views.js';
-import { type ChainCluster, waitFor } from '../support/cluster.js';
+import { type ChainCluster, sleep, waitFor } from '../support/cluster.js';
 import { checkHistory } from '../support/history.js';
-import { request } from '../support/wire.js';
+import { fetchAll, request } from '../support/wire.js';
 import { Workload } from '../support/workload.js';
 
 // AlterPartitionReassignments moving a partition from one chain to another while producers
@@ -167,6 +167,42 @@ describe('moving a partition to another chain (AlterPartitionReassignments)', ()
       expect(result.violations).toEqual([]);
     });
   }, 150_000);
+
+  it('waits for the old head when it holds the only copy (R=1) and is down at the switch', async () => {
+    await onCluster({ chains: [A, B] }, async (cluster) => {
+      await createTopic(cluster, TOPIC, PARTITIONS, 1);
+      const moved = await partitionOnA(cluster);
+      const kafka = new Kafka({ brokers: cluster.bootstrap, logLevel: logLevel.NOTHING });
+      const producer = kafka.producer();
+      await producer.connect();
+      const values = Array.from({ length: 200 }, (_, i) => `only-on-1/${i}`);
+      await producer.send({
+        topic: TOPIC,
+        acks: -1,
+        messages: values.map((value) => ({ value, partition: moved })),
+      });
+      await producer.disconnect();
+      await cluster.kill(1);
+      const a = admin([cluster.node(2).bootstrap, cluster.node(3).bootstrap]);
+      try {
+        await a.connect();
+        await a.alterPartitionReassignments({
+          topics: [{ topic: TOPIC, partitionAssignment: [{ partition: moved, replicas: [3] }] }],
+        });
+        await sleep(2000);
+        await cluster.restart(1);
+        await waitFor('the move to finish', async () => {
+          if ((await a.listPartitionReassignments({})).topics.length > 0) return undefined;
+          const p = (await placementFrom(cluster, 3, TOPIC))[moved]!;
+          return p.leader === 3 && p.replicas.join() === '3' ? true : undefined;
+        });
+      } finally {
+        await a.disconnect();
+      }
+      const there = await fetchAll(cluster.node(3).address, TOPIC, moved);
+      expect(there.map((r) => r.value)).toEqual(values);
+    });
+  }, 90_000);
 
   it('is listed until the target chain takes it; a cancel before that leaves it where it was', async () => {
     await onCluster({ chains: [A, B] }, async (cluster) => {

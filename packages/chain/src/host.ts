@@ -30,10 +30,10 @@ export interface ReplicaHost {
   placedOn?(topic: string, partition: number): string | undefined;
   /**
    * A partition a reassignment moved to this node's chain that is still being copied (persisted
-   * by the host, so a head restarted mid-copy copies it again): the newest epoch of the chain it
-   * comes from, which this chain's next epoch must exceed. Undefined: none.
+   * by the host, so a head restarted mid-copy copies it again): the chain it comes from and that
+   * chain's newest epoch, which this chain's next epoch must exceed. Undefined: none.
    */
-  movingIn?(topic: string, partition: number): { fromEpoch: number } | undefined;
+  movingIn?(topic: string, partition: number): { from: string; fromEpoch: number } | undefined;
   /** Answers a TopicSync (the broker owns topics). */
   topicSync(request: TopicSyncRequest): Promise<TopicSyncResponse>;
   /** Called on each (re)connection to a successor, before anything else is sent (topic push). */

@@ -573,6 +573,8 @@ export class ChainReplicator {
     best: Map<string, { member: ChainMember; pos: ReplicaPosition; topic: string; partition: number }>,
   ): Promise<void> {
     const missing: Array<{ topic: string; partition: number }> = [];
+    // Chains that partitions moved here by a reassignment come from: their nodes must answer.
+    const sources = new Set<string>();
     for (const t of this.#o.host.topics()) {
       for (let p = 0; p < t.partitions; p++) {
         if (this.chainFor(t.name, p)?.name !== chain.name) continue;
@@ -583,8 +585,9 @@ export class ChainReplicator {
         // moved here by the last membership changes (any copy here may be an older one).
         const empty =
           (!members || members.pos.logEndOffset === 0) && (mine === undefined || mine.logEndOffset === 0);
-        if (empty || this.#movedIn.has(k) || this.#o.host.movingIn?.(t.name, p))
-          missing.push({ topic: t.name, partition: p });
+        const moving = this.#o.host.movingIn?.(t.name, p);
+        if (moving) sources.add(moving.from);
+        if (empty || this.#movedIn.has(k) || moving) missing.push({ topic: t.name, partition: p });
       }
     }
     if (missing.length === 0) return;
@@ -626,12 +629,18 @@ export class ChainReplicator {
         } finally {
           conn?.close();
         }
-        if (res?.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER) break;
+        // A node of a chain a partition was reassigned from may hold its only copy (R = 1 there):
+        // one that does not answer is asked again (bounded), not skipped at once.
+        const mustAnswer = res === undefined && this.#isMember(sources, node.nodeId);
+        if (res?.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER && !mustAnswer) break;
         if (Date.now() > deadline) {
           this.#o.log.warn(
             { node: node.nodeId, waitedMs: MOVE_WAIT_MS },
-            'a node still owns partitions that moved here (membership not applied there); copying ' +
-              'what it has now: writes it acknowledges after this are not copied',
+            mustAnswer
+              ? 'a node of the chain partitions were reassigned from did not answer; copying without ' +
+                  'it: what only it has is not copied'
+              : 'a node still owns partitions that moved here (membership not applied there); copying ' +
+                  'what it has now: writes it acknowledges after this are not copied',
           );
           break;
         }
@@ -657,6 +666,13 @@ export class ChainReplicator {
         );
       }
     }
+  }
+
+  /** Whether `nodeId` is a member of one of the named chains. */
+  #isMember(chains: ReadonlySet<string>, nodeId: number): boolean {
+    return this.#membership.chains.some(
+      (c) => chains.has(c.name) && c.members.some((m) => m.nodeId === nodeId),
+    );
   }
 
   async #positionOf(

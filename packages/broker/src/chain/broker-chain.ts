@@ -100,7 +100,7 @@ export class BrokerChain {
       movingIn: (topic, partition) => {
         const m = this.#topics?.get(topic)?.moves?.[partition];
         if (!m?.switched || m.to !== this.replicator.chain?.name) return undefined;
-        return { fromEpoch: this.epochOf(m.from) };
+        return { from: m.from, fromEpoch: this.epochOf(m.from) };
       },
       topicSync: (req) => this.#onTopicSync(req),
       beforeStream: (peer) => this.#pushTable(peer),
