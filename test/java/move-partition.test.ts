@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { committedView, createTopic, diskViews, onCluster, placementFrom } from '../support/chain-views.js';
 import { waitFor } from '../support/cluster.js';
 import { checkHistory } from '../support/history.js';
-import { JavaDriver, runTool } from '../support/java.js';
+import { JavaDriver, one, runTool } from '../support/java.js';
 import { tempDir } from '../support/temp-dir.js';
+import { fetchAll } from '../support/wire.js';
 import { Workload } from '../support/workload.js';
 
 // Apache Kafka 4.1.1's kafka-reassign-partitions moves a partition from chain a to chain b while
@@ -15,6 +17,10 @@ import { Workload } from '../support/workload.js';
 // there, in order, and the history checker finds no acknowledged write lost or out of order.
 
 const TOPIC = 'java-moving';
+const chains = [
+  { name: 'a', nodes: [1, 2] },
+  { name: 'b', nodes: [3, 4] },
+];
 const PARTITIONS = 4;
 const REASSIGN = 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand';
 const CONSOLE_CONSUMER = 'org.apache.kafka.tools.consumer.ConsoleConsumer';
@@ -24,19 +30,18 @@ interface LogDirsJson {
 }
 
 let java: JavaDriver;
+let clients: JavaDriver;
 beforeAll(() => {
   java = JavaDriver.start('Tools');
+  clients = JavaDriver.start('Clients');
 });
 afterAll(async () => {
   await java?.stop();
+  await clients?.stop();
 });
 
 describe('kafka-reassign-partitions moving a partition to another chain', () => {
   it('--execute and --verify under produce load; a Java consumer reads every acknowledged record in order', async () => {
-    const chains = [
-      { name: 'a', nodes: [1, 2] },
-      { name: 'b', nodes: [3, 4] },
-    ];
     await onCluster({ chains }, async (cluster) => {
       await createTopic(cluster, TOPIC, PARTITIONS, 2);
       const moved = (await placementFrom(cluster, 1, TOPIC)).find((p) => p.leader === 1)?.partition;
@@ -142,6 +147,36 @@ describe('kafka-reassign-partitions moving a partition to another chain', () => 
       );
       expect(acked).toBeGreaterThan(20);
       expect(result.violations).toEqual([]);
+    });
+  }, 180_000);
+
+  it('an idempotent Java producer writing through the move: every value once, in order', async () => {
+    await onCluster({ chains }, async (cluster) => {
+      await createTopic(cluster, TOPIC, PARTITIONS, 2);
+      const moved = (await placementFrom(cluster, 1, TOPIC)).find((p) => p.leader === 1)?.partition;
+      if (moved === undefined) throw new Error(`chain a leads no partition of ${TOPIC}`);
+      const count = 300;
+      const producing = clients.run('steady', cluster.bootstrap.join(','), TOPIC, moved, count, 10);
+      await waitFor('the Java producer to have written some', async () => {
+        const there = await fetchAll(cluster.node(1).address, TOPIC, moved);
+        return there.length >= 50 ? true : undefined;
+      });
+      const admin = new Kafka({ brokers: cluster.bootstrap, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        await admin.alterPartitionReassignments({
+          topics: [{ topic: TOPIC, partitionAssignment: [{ partition: moved, replicas: [3, 4] }] }],
+        });
+      } finally {
+        await admin.disconnect();
+      }
+      const done = one(await producing, 'steady');
+      expect(done.failed, String(done.firstError)).toBe(0);
+      expect(done.acked).toBe(count);
+      const placement = (await placementFrom(cluster, 1, TOPIC))[moved]!;
+      expect(placement.leader).toBe(3);
+      const values = (await fetchAll(cluster.node(3).address, TOPIC, moved)).map((r) => r.value);
+      expect(values).toEqual(Array.from({ length: count }, (_, i) => `steady-${i}`));
     });
   }, 180_000);
 });
