@@ -5,8 +5,9 @@
  * next members replicas; they are caught up from the log by their predecessor's forwarder, and
  * the reassignment is listed as ongoing (the added members as adding replicas) until the head
  * sees each of them hold the log end it had when it started watching. Shrinking R is done at
- * once (the members left out keep their files). The change travels to every node with the topic
- * table (TopicSync), so any node takes the request.
+ * once (the members left out delete their files: BrokerChain). The change travels to every node
+ * with the topic table (TopicSync, versioned so the newest state wins), so any node takes the
+ * request.
  *
  * A target that is a prefix of another chain (head first) moves the partition there, in two
  * steps: the move is recorded (listed, the partition still on its chain: a cancel now goes back);
