@@ -42,11 +42,15 @@ describe('moving a partition to another chain (AlterPartitionReassignments)', ()
       await createTopic(cluster, TOPIC, PARTITIONS, 2);
       const moved = await partitionOnA(cluster);
       const epochBefore = (await placementFrom(cluster, 1, TOPIC))[moved]!.leaderEpoch;
+      // A long produce timeout: a write waiting at the old head when it lets go must be answered
+      // then (it may be on the new chain: unknown), not after 60 s, or the lane below stalls.
       const workload = new Workload({
         brokers: cluster.bootstrap,
         topic: TOPIC,
         partitions: PARTITIONS,
         producers: 1,
+        produceTimeoutMs: 60_000,
+        requestTimeoutMs: 70_000,
       });
       const a = admin(cluster.bootstrap);
       let listedDuring = false;
@@ -201,6 +205,53 @@ describe('moving a partition to another chain (AlterPartitionReassignments)', ()
       }
       const there = await fetchAll(cluster.node(3).address, TOPIC, moved);
       expect(there.map((r) => r.value)).toEqual(values);
+    });
+  }, 90_000);
+
+  it('answers a produce waiting at the old head for acks=all when the partition leaves', async () => {
+    await onCluster({ chains: [A, B] }, async (cluster) => {
+      await createTopic(cluster, TOPIC, PARTITIONS, 2);
+      const moved = await partitionOnA(cluster);
+      const kafka = new Kafka({
+        brokers: [cluster.node(1).bootstrap],
+        logLevel: logLevel.NOTHING,
+        requestTimeout: 90_000,
+        retry: { retries: 0 },
+      });
+      const producer = kafka.producer({ retry: { retries: 0 } });
+      await producer.connect();
+      const a = admin([cluster.node(3).bootstrap]);
+      try {
+        // Chain a's tail is frozen: the head appends the write and waits for an ack that cannot
+        // come (the produce's own timeout is 60 s).
+        cluster.pause(2);
+        const waiting = producer
+          .send({
+            topic: TOPIC,
+            acks: -1,
+            timeout: 60_000,
+            messages: [{ value: 'waiting', partition: moved }],
+          })
+          .then(
+            () => 'acknowledged',
+            // kafkajs wraps the one attempt's error.
+            (err: { type?: string; name?: string; cause?: { type?: string } }) =>
+              err.cause?.type ?? err.type ?? err.name ?? 'error',
+          );
+        await sleep(500);
+        await a.connect();
+        await a.alterPartitionReassignments({
+          topics: [{ topic: TOPIC, partitionAssignment: [{ partition: moved, replicas: [3, 4] }] }],
+        });
+        // Answered when node 1 lets the partition go, long before its 60 s: retriable, and not
+        // "not appended" (it may be on the new chain).
+        const answer = await Promise.race([waiting, sleep(20_000).then(() => 'still waiting after 20 s')]);
+        expect(answer).toBe('REQUEST_TIMED_OUT');
+      } finally {
+        cluster.resume(2);
+        await producer.disconnect();
+        await a.disconnect();
+      }
     });
   }, 90_000);
 

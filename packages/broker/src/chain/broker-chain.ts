@@ -232,6 +232,10 @@ export class BrokerChain {
     );
     if (moved.length > 0) this.log.info({ topic: next.name, moved }, 'partitions placed on another chain');
     if (!this.replicator.placementChanged(moved)) this.#replicasChanged();
+    // Produces and fetches waiting here for a partition that left this chain stop waiting now:
+    // the high watermark they wait for will not come (the new head has the partition).
+    const mine = this.replicator.chain?.name;
+    for (const m of moved) if (m.from === mine) this.#raw(m.topic, m.partition)?.releaseWaiters();
     if (prev) void this.#dropRemovedReplicas(prev, topics.get(next.name)!);
   }
 
