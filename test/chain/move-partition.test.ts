@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlterPartitionReassignmentsResponse } from '@kilgore/protocol';
+import type { AlterPartitionReassignmentsResponse, DescribeLogDirsResponse } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { committedView, createTopic, diskViews, onCluster, placementFrom } from '../support/chain-views.js';
@@ -238,7 +238,13 @@ describe('moving a partition to another chain (AlterPartitionReassignments)', ()
             (err: { type?: string; name?: string; cause?: { type?: string } }) =>
               err.cause?.type ?? err.type ?? err.name ?? 'error',
           );
-        await sleep(500);
+        await waitFor('node 1 to have appended the write (its log dir holds it)', async () => {
+          const dirs = await request<DescribeLogDirsResponse>(cluster.node(1).address, 35, 1, {
+            topics: [{ topic: TOPIC, partitions: [moved] }],
+          });
+          const size = dirs.results[0]?.topics[0]?.partitions[0]?.partitionSize ?? 0n;
+          return size > 0n ? true : undefined;
+        });
         await a.connect();
         await a.alterPartitionReassignments({
           topics: [{ topic: TOPIC, partitionAssignment: [{ partition: moved, replicas: [3, 4] }] }],

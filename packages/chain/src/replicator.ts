@@ -573,7 +573,8 @@ export class ChainReplicator {
     best: Map<string, { member: ChainMember; pos: ReplicaPosition; topic: string; partition: number }>,
   ): Promise<void> {
     const missing: Array<{ topic: string; partition: number }> = [];
-    // Chains that partitions moved here by a reassignment come from: their nodes must answer.
+    // Chains that partitions moved here by a reassignment come from: their nodes must answer
+    // (until the chain's head has).
     const sources = new Set<string>();
     for (const t of this.#o.host.topics()) {
       for (let p = 0; p < t.partitions; p++) {
@@ -647,6 +648,13 @@ export class ChainReplicator {
         await sleep(200);
       }
       if (res === undefined || gen !== this.#generation) continue;
+      // A source chain's head that has let go has its whole log (the others hold prefixes of it):
+      // its other members need not answer.
+      if (res.errorCode === ErrorCode.NONE) {
+        for (const c of this.#membership.chains) {
+          if (sources.has(c.name) && c.members[0]?.nodeId === node.nodeId) sources.delete(c.name);
+        }
+      }
       for (const t of res.topics) {
         for (const p of t.partitions) {
           const pos = wirePosition(p);
