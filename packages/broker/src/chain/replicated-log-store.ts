@@ -67,6 +67,13 @@ export class ReplicatedLogStore implements LogStore {
     await this.inner.drop(topic, partitions);
   }
 
+  /** Closes and deletes one partition's log (a replica a reassignment removed from this node). */
+  async dropPartition(topic: string, partition: number): Promise<boolean> {
+    const log = this.inner.manager.get(topic, partition);
+    if (log) this.#views.delete(log);
+    return this.inner.manager.deletePartition(topic, partition);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }
