@@ -9,6 +9,7 @@ import { OffsetsLog } from './offsets-log.js';
 import { type GroupSettings, groupSettings } from './settings.js';
 
 export { type ConsumerGroup, ConsumerGroups, type TopicPartitions } from './consumer-group.js';
+export { checkConsumerGroupFetch } from './consumer-group-offsets.js';
 export { GroupCoordinator } from './coordinator.js';
 export { type ClassicGroup, GROUP_STATES, type GroupState } from './group.js';
 export { OffsetManager } from './offsets.js';

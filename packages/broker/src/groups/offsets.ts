@@ -1,6 +1,7 @@
 import { ErrorCode } from '@kilgore/protocol';
 import type { Logger } from 'pino';
 import type { ConsumerGroups } from './consumer-group.js';
+import { checkConsumerGroupCommit } from './consumer-group-offsets.js';
 import { isConsumerGroupKey } from './consumer-group-records.js';
 import type { ConsumerGroupStore } from './consumer-group-store.js';
 import type { GroupCoordinator } from './coordinator.js';
@@ -177,11 +178,11 @@ export class OffsetManager {
   ): Promise<{ name: string; partitions: PartitionError[] }[]> {
     // A producer that does not pass the consumer's generation (v0-2, or -1) is not checked against it.
     const groupError =
-      req.generationId < 0
+      req.generationId < 0 && this.consumerGroups?.get(req.groupId) === undefined
         ? req.groupId === ''
           ? ErrorCode.INVALID_GROUP_ID
           : ErrorCode.NONE
-        : this.validateCommit(req);
+        : this.validateCommit(req, true);
     const now = this.now();
     const records: KeyedRecord[] = [];
     const accepted: { topic: string; partition: number; value: CommittedOffset }[] = [];
@@ -256,11 +257,19 @@ export class OffsetManager {
   }
 
   /** Why this member may not commit for this group now, or NONE (Kafka's validateOffsetCommit). */
-  private validateCommit(req: CommitRequest): number {
+  private validateCommit(req: CommitRequest, transactional: boolean): number {
     if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
     // KIP-848 groups: the generation field carries the member epoch.
-    const byEpoch = this.consumerGroups?.validateCommit(req.groupId, req.memberId, req.generationId);
-    if (byEpoch !== undefined) return byEpoch;
+    const consumerGroup = this.consumerGroups?.get(req.groupId);
+    if (consumerGroup !== undefined) {
+      return checkConsumerGroupCommit(consumerGroup, {
+        memberId: req.memberId,
+        groupInstanceId: req.groupInstanceId,
+        memberEpoch: req.generationId,
+        transactional,
+        apiVersion: req.apiVersion,
+      }).errorCode;
+    }
     const group = this.coordinator.get(req.groupId);
     if (!group) {
       // A consumer that assigns partitions itself commits with generation -1 and no member id.
@@ -283,7 +292,7 @@ export class OffsetManager {
   }
 
   async commit(req: CommitRequest): Promise<{ name: string; partitions: PartitionError[] }[]> {
-    const groupError = this.validateCommit(req);
+    const groupError = this.validateCommit(req, false);
     const now = this.now();
     const records: KeyedRecord[] = [];
     const accepted: { topic: string; partition: number; value: CommittedOffset }[] = [];
@@ -378,6 +387,8 @@ export class OffsetManager {
   /** DeleteGroups: only groups without members; their offsets and metadata get tombstones. */
   async deleteGroup(groupId: string): Promise<number> {
     if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const consumerGroup = this.consumerGroups?.get(groupId);
+    if (consumerGroup !== undefined) return this.deleteConsumerGroup(groupId, consumerGroup.members.size);
     const group = this.coordinator.get(groupId);
     if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
     if (group.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
@@ -390,12 +401,36 @@ export class OffsetManager {
     return ErrorCode.NONE;
   }
 
-  private async removeGroup(group: ClassicGroup): Promise<void> {
-    const stored = this.byGroup.get(group.groupId);
-    const records: KeyedRecord[] = [...(stored?.values() ?? [])].map((v) => ({
-      key: encodeOffsetCommitKey({ group: group.groupId, topic: v.topic, partition: v.partition }),
+  /**
+   * A KIP-848 group goes once it has no members (Kafka: state Empty, else NON_EMPTY_GROUP): its
+   * offsets' tombstones, then those of its records (types 3-8), in one append, as Kafka writes them.
+   */
+  private async deleteConsumerGroup(groupId: string, members: number): Promise<number> {
+    if (members > 0) return ErrorCode.NON_EMPTY_GROUP;
+    const records: KeyedRecord[] = this.offsetTombstones(groupId);
+    records.push(...this.consumerGroupStore!.deletionRecords(groupId));
+    this.byGroup.delete(groupId);
+    // Offsets replayed at load leave an empty classic record of the same id: it goes too.
+    const placeholder = this.coordinator.get(groupId);
+    if (placeholder) this.coordinator.delete(placeholder);
+    try {
+      await this.log.append(records);
+    } catch (err) {
+      this.logger.error({ err, group: groupId }, 'deleting a consumer group failed');
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+    return ErrorCode.NONE;
+  }
+
+  private offsetTombstones(groupId: string): KeyedRecord[] {
+    return [...(this.byGroup.get(groupId)?.values() ?? [])].map((v) => ({
+      key: encodeOffsetCommitKey({ group: groupId, topic: v.topic, partition: v.partition }),
       value: null,
     }));
+  }
+
+  private async removeGroup(group: ClassicGroup): Promise<void> {
+    const records = this.offsetTombstones(group.groupId);
     records.push({ key: encodeGroupMetadataKey(group.groupId), value: null });
     this.coordinator.delete(group);
     this.byGroup.delete(group.groupId);
