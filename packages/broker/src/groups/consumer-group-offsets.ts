@@ -1,10 +1,15 @@
 /**
  * Who may commit and fetch offsets of a KIP-848 consumer group, as Kafka 4.1's
  * ConsumerGroup.validateOffsetCommit / validateOffsetFetch decide it: the member id must be one of
- * the group's members and the epoch must be that member's current epoch (the previous one is
- * STALE_MEMBER_EPOCH too: the Java client retries with its new epoch). An epoch below zero is an
- * admin client or a consumer assigning partitions itself: it may commit only while the group
- * has no members, and may always fetch.
+ * the group's members and the epoch must be that member's epoch, else STALE_MEMBER_EPOCH. An
+ * epoch below zero is an admin client or a consumer assigning partitions itself: it may commit
+ * only while the group has no members, and may always fetch.
+ *
+ * Unlike Kafka 4.1, the member's previous epoch is accepted too: the Java client does not retry a
+ * commitSync refused with STALE_MEMBER_EPOCH (CommitFailedException, records consumed twice), and
+ * a commit sent just before the heartbeat answer bringing a new epoch carries the previous one.
+ * A member moves to a new epoch only once it gave up what it had to, so the previous epoch owns
+ * nothing the current one does not.
  */
 import { ErrorCode } from '@kilgore/protocol';
 import type { ConsumerGroup } from './consumer-group.js';
@@ -24,7 +29,8 @@ function memberCheck(group: ConsumerGroup, memberId: string, memberEpoch: number
       errorMessage: `Member ${memberId} is not a member of group ${group.groupId}.`,
     };
   }
-  if (memberEpoch !== member.memberEpoch) {
+  const previous = memberEpoch > 0 && memberEpoch === member.previousMemberEpoch;
+  if (memberEpoch !== member.memberEpoch && !previous) {
     return {
       errorCode: ErrorCode.STALE_MEMBER_EPOCH,
       errorMessage: `The received member epoch ${memberEpoch} does not match the expected member epoch ${member.memberEpoch}.`,

@@ -145,7 +145,11 @@ export class OffsetManager {
         this.logger.warn({ err }, 'skipping an unreadable __consumer_offsets record');
       }
     }
-    for (const group of this.byGroup.keys()) this.coordinator.getOrCreate(group);
+    // A group whose offsets all got tombstones (DeleteGroups, OffsetDelete, expiry) is not brought back.
+    for (const [group, offsets] of this.byGroup) {
+      if (offsets.size === 0) this.byGroup.delete(group);
+      else this.coordinator.getOrCreate(group);
+    }
     this.consumerGroupStore?.loaded();
     this.logger.info(
       {
