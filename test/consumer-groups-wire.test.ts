@@ -6,6 +6,7 @@ import {
   ErrorCode,
   type ListGroupsResponse,
   type OffsetCommitResponse,
+  type OffsetDeleteResponse,
   type OffsetFetchResponse,
 } from '@kilgore/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ const OFFSET_FETCH = 9;
 const DESCRIBE_GROUPS = 15;
 const LIST_GROUPS = 16;
 const DELETE_GROUPS = 42;
+const OFFSET_DELETE = 47;
 
 let tb: TestBroker;
 let to: Address;
@@ -32,6 +34,7 @@ beforeAll(async () => {
   const [host, port] = tb.bootstrap.split(':');
   to = { host: host!, port: Number(port) };
   tb.broker.context.createTopic('cgw', 2);
+  tb.broker.context.createTopic('cgw-other', 1);
 });
 afterAll(async () => {
   await tb?.stop();
@@ -52,8 +55,14 @@ function heartbeat(groupId: string, memberId: string, memberEpoch: number) {
   });
 }
 
-/** OffsetCommit of offset 5 on cgw-0; the partition's error code. */
-async function commit(groupId: string, memberId: string, epoch: number, version = 9): Promise<number> {
+/** OffsetCommit of offset 5 on partition 0 of the topic (cgw); the partition's error code. */
+async function commit(
+  groupId: string,
+  memberId: string,
+  epoch: number,
+  version = 9,
+  topic = 'cgw',
+): Promise<number> {
   const r = await request<OffsetCommitResponse>(to, OFFSET_COMMIT, version, {
     groupId,
     generationIdOrMemberEpoch: epoch,
@@ -62,7 +71,7 @@ async function commit(groupId: string, memberId: string, epoch: number, version 
     retentionTimeMs: -1n,
     topics: [
       {
-        name: 'cgw',
+        name: topic,
         partitions: [
           { partitionIndex: 0, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: '' },
         ],
@@ -125,6 +134,27 @@ describe('a KIP-848 group on the wire', () => {
     expect((await fetchOffset('wg', 'nobody', epoch)).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     // An unknown group has no offsets, and no error.
     expect(await fetchOffset('nogroup', 'x', 3)).toEqual({ errorCode: ErrorCode.NONE, offset: -1n });
+  });
+
+  it('OffsetDelete: a topic the members subscribe to keeps its offsets, another one loses them', async () => {
+    expect(await commit('wg', member, epoch, 9, 'cgw-other')).toBe(ErrorCode.NONE);
+    const r = await request<OffsetDeleteResponse>(to, OFFSET_DELETE, 0, {
+      groupId: 'wg',
+      topics: [
+        { name: 'cgw', partitions: [{ partitionIndex: 0 }] },
+        { name: 'cgw-other', partitions: [{ partitionIndex: 0 }] },
+      ],
+    });
+    expect(r.errorCode).toBe(ErrorCode.NONE);
+    expect(r.topics.map((t) => [t.name, t.partitions[0]!.errorCode])).toEqual([
+      ['cgw', ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC],
+      ['cgw-other', ErrorCode.NONE],
+    ]);
+    const fetched = await request<OffsetFetchResponse>(to, OFFSET_FETCH, 9, {
+      requireStable: false,
+      groups: [{ groupId: 'wg', memberId: null, memberEpoch: -1, topics: null }],
+    });
+    expect(fetched.groups[0]!.topics.map((t) => t.name)).toEqual(['cgw']);
   });
 
   it('classic groups keep their generation rules: a simple commit with -1 creates one', async () => {

@@ -443,17 +443,26 @@ export class OffsetManager {
 
   /**
    * OffsetDelete: a group with members keeps the offsets of topics it subscribes to
-   * (GROUP_SUBSCRIBED_TO_TOPIC); a non-consumer group with members refuses outright.
+   * (GROUP_SUBSCRIBED_TO_TOPIC); a non-consumer classic group with members refuses outright.
    */
   async deleteOffsets(
     groupId: string,
     topics: readonly { name: string; partitions: readonly { partitionIndex: number }[] }[],
   ): Promise<{ errorCode: number; topics: { name: string; partitions: PartitionError[] }[] }> {
-    const group = this.coordinator.get(groupId);
     if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
-    if (!group || group.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
+    const consumerGroup = this.consumerGroups?.get(groupId);
+    const group = this.coordinator.get(groupId);
     const subscribed = new Set<string>();
-    if (group.members.size > 0) {
+    if (consumerGroup !== undefined) {
+      // A KIP-848 group (Kafka: ConsumerGroup.isSubscribedToTopic): what its members name, and
+      // what their regular expressions resolved to when the target assignment was computed.
+      for (const m of consumerGroup.members.values())
+        for (const t of m.subscribedTopicNames) subscribed.add(t);
+      if (consumerGroup.members.size > 0)
+        for (const t of consumerGroup.partitionCounts.keys()) subscribed.add(t);
+    } else if (!group || group.state === 'Dead') {
+      return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
+    } else if (group.members.size > 0) {
       if (group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
       for (const m of group.members.values())
         for (const t of subscribedTopics(group.metadataOf(m))) subscribed.add(t);
@@ -511,6 +520,8 @@ export class OffsetManager {
     let expired = 0;
     for (const group of [...this.coordinator.groups.values()]) {
       if (group.state !== 'Empty') continue;
+      // The empty classic record a KIP-848 group's offsets leave at load: its members count.
+      if ((this.consumerGroups?.get(group.groupId)?.members.size ?? 0) > 0) continue;
       const stored = this.byGroup.get(group.groupId);
       const records: KeyedRecord[] = [];
       for (const [k, v] of stored ?? []) {
