@@ -1,7 +1,10 @@
 import {
   type ConsumerGroupDescribeResponse,
   type ConsumerGroupHeartbeatResponse,
+  type DeleteGroupsResponse,
+  type DescribeGroupsResponse,
   ErrorCode,
+  type ListGroupsResponse,
   type OffsetCommitResponse,
   type OffsetFetchResponse,
 } from '@kilgore/protocol';
@@ -13,8 +16,9 @@ import { type Address, request } from '../support/wire.js';
 // A KIP-848 group lives in __consumer_offsets, which the chain replicates: when the head (the
 // group coordinator) is killed with kill -9 and taken out of the chain, the new head replays the
 // group from its copy of the log. The member then heartbeats there at the epoch it had and keeps
-// its partitions, no rebalance, and its committed offset is there. (The classic-group analogue
-// is group-offsets-failover.test.ts.)
+// its partitions, no rebalance, and its committed offset is there; the other node lists no
+// groups and sends group admin requests on. (The classic-group analogue is
+// group-offsets-failover.test.ts.)
 
 const TOPIC = 'cg-failover';
 const GROUP = 'cg-failover-g';
@@ -112,6 +116,32 @@ describe('a KIP-848 group on a chain', () => {
       });
       expect(fetched.groups[0]!.errorCode).toBe(ErrorCode.NONE);
       expect(fetched.groups[0]!.topics[0]!.partitions[0]!.committedOffset).toBe(17n);
+
+      // Only the coordinator lists, describes and deletes groups: node 3 lists none and sends
+      // describe and delete requests on (NOT_COORDINATOR), as a Kafka broker that is not the
+      // group's coordinator does.
+      const listed = async (id: number) =>
+        (
+          await request<ListGroupsResponse>(address(cluster, id), 16, 5, {
+            statesFilter: [],
+            typesFilter: [],
+          })
+        ).groups.map((g) => `${g.groupId}/${g.groupType}/${g.groupState}`);
+      expect(await listed(2)).toEqual([`${GROUP}/consumer/Stable`]);
+      expect(await listed(3)).toEqual([]);
+      const tail = address(cluster, 3);
+      const onTail = await request<ConsumerGroupDescribeResponse>(tail, 69, 0, {
+        groupIds: [GROUP],
+        includeAuthorizedOperations: false,
+      });
+      expect(onTail.groups[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+      const classicOnTail = await request<DescribeGroupsResponse>(tail, 15, 5, {
+        groups: [GROUP],
+        includeAuthorizedOperations: false,
+      });
+      expect(classicOnTail.groups[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+      const deleteOnTail = await request<DeleteGroupsResponse>(tail, 42, 2, { groupsNames: [GROUP] });
+      expect(deleteOnTail.results[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
     });
   }, 120_000);
 });

@@ -7,6 +7,7 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { groupOperations, NOT_REQUESTED } from './authorized-operations.js';
 import { defineHandler } from './types.js';
 
@@ -24,7 +25,21 @@ export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, Descri
   minVersion: 0,
   maxVersion: 6,
   handle(request, info, broker) {
+    const notHere = coordinatorError(broker);
     const groups = request.groups.map((groupId): DescribeGroupsResponseDescribedGroup => {
+      if (notHere !== ErrorCode.NONE) {
+        // On a chain, only the coordinator (the head) describes groups; the client looks it up again.
+        return {
+          errorCode: notHere,
+          errorMessage: null,
+          groupId,
+          groupState: '',
+          protocolType: '',
+          protocolData: '',
+          members: [],
+          authorizedOperations: NOT_REQUESTED,
+        };
+      }
       if (!mayGroup(broker, info, AclOperation.DESCRIBE, groupId)) {
         return {
           errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
