@@ -38,7 +38,7 @@ describe('kafka-consumer-groups and the Admin client on a KIP-848 group', () => 
     expect(one(await members.run('leave'), 'left').errors).toEqual([]);
   }, 120_000);
 
-  it('two live members: --list --type, --describe --members/--offsets/--state, Admin listGroups/describe', async () => {
+  it('two live members: --list --type, --describe --members/--offsets/--state, --delete-offsets refused, Admin listGroups/describe', async () => {
     const joined = one(await members.run('join', server.bootstrap, 'cga-t', 4, 'cga-g', 2, 40), 'joined');
     expect(Object.keys(joined.owned as object)).toEqual(['m0', 'm1']);
 
@@ -88,6 +88,11 @@ describe('kafka-consumer-groups and the Admin client on a KIP-848 group', () => 
     });
     expect(Number(state[0]!['GROUP-EPOCH'])).toBeGreaterThan(0);
     expect(state[0]!['TARGET-ASSIGNMENT-EPOCH']).toBe(state[0]!['GROUP-EPOCH']);
+
+    // --delete-offsets of the topic the members consume: refused for every partition.
+    const refused = await groups(['--delete-offsets', '--group', 'cga-g', '--topic', 'cga-t']);
+    expect(refused).toContain('Error: Encountered some partition-level error, see the follow-up details.');
+    expect(refused.match(/GroupSubscribedToTopicException/g)).toHaveLength(4);
 
     const admin = one(await members.run('admin', server.bootstrap, 'cga-g'), 'admin');
     expect(admin).toMatchObject({
