@@ -76,3 +76,15 @@ export function checkConsumerGroupFetch(
   if (memberId === null && memberEpoch < 0) return OK;
   return memberCheck(group, memberId ?? '', memberEpoch);
 }
+
+/**
+ * The topics a KIP-848 group subscribes to (Kafka: ConsumerGroup.isSubscribedToTopic): what its
+ * members name, and what their regular expressions resolved to when the target was computed.
+ * Their offsets are neither deleted by OffsetDelete nor expired.
+ */
+export function subscribedTopicsOf(group: ConsumerGroup): Set<string> {
+  const topics = new Set<string>();
+  for (const m of group.members.values()) for (const t of m.subscribedTopicNames) topics.add(t);
+  if (group.members.size > 0) for (const t of group.partitionCounts.keys()) topics.add(t);
+  return topics;
+}

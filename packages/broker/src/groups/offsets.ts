@@ -1,7 +1,7 @@
 import { ErrorCode } from '@kilgore/protocol';
 import type { Logger } from 'pino';
-import type { ConsumerGroups } from './consumer-group.js';
-import { checkConsumerGroupCommit } from './consumer-group-offsets.js';
+import type { ConsumerGroup, ConsumerGroups } from './consumer-group.js';
+import { checkConsumerGroupCommit, subscribedTopicsOf } from './consumer-group-offsets.js';
 import { isConsumerGroupKey } from './consumer-group-records.js';
 import type { ConsumerGroupStore } from './consumer-group-store.js';
 import type { GroupCoordinator } from './coordinator.js';
@@ -452,20 +452,15 @@ export class OffsetManager {
     if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
     const consumerGroup = this.consumerGroups?.get(groupId);
     const group = this.coordinator.get(groupId);
-    const subscribed = new Set<string>();
-    if (consumerGroup !== undefined) {
-      // A KIP-848 group (Kafka: ConsumerGroup.isSubscribedToTopic): what its members name, and
-      // what their regular expressions resolved to when the target assignment was computed.
-      for (const m of consumerGroup.members.values())
-        for (const t of m.subscribedTopicNames) subscribed.add(t);
-      if (consumerGroup.members.size > 0)
-        for (const t of consumerGroup.partitionCounts.keys()) subscribed.add(t);
-    } else if (!group || group.state === 'Dead') {
-      return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
-    } else if (group.members.size > 0) {
-      if (group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
-      for (const m of group.members.values())
-        for (const t of subscribedTopics(group.metadataOf(m))) subscribed.add(t);
+    // A KIP-848 group keeps the offsets of the topics it subscribes to; so does a classic one.
+    const subscribed = consumerGroup !== undefined ? subscribedTopicsOf(consumerGroup) : new Set<string>();
+    if (consumerGroup === undefined) {
+      if (!group || group.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
+      if (group.members.size > 0) {
+        if (group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
+        for (const m of group.members.values())
+          for (const t of subscribedTopics(group.metadataOf(m))) subscribed.add(t);
+      }
     }
     const stored = this.byGroup.get(groupId);
     const records: KeyedRecord[] = [];
@@ -520,8 +515,8 @@ export class OffsetManager {
     let expired = 0;
     for (const group of [...this.coordinator.groups.values()]) {
       if (group.state !== 'Empty') continue;
-      // The empty classic record a KIP-848 group's offsets leave at load: its members count.
-      if ((this.consumerGroups?.get(group.groupId)?.members.size ?? 0) > 0) continue;
+      // The empty classic record a KIP-848 group's offsets leave at load: expired with the group below.
+      if (this.consumerGroups?.get(group.groupId) !== undefined) continue;
       const stored = this.byGroup.get(group.groupId);
       const records: KeyedRecord[] = [];
       for (const [k, v] of stored ?? []) {
@@ -539,6 +534,37 @@ export class OffsetManager {
       // Kafka likewise drops an empty group once nothing of it is left to remember.
       if ((stored?.size ?? 0) === 0) await this.removeGroup(group);
     }
+    for (const group of [...(this.consumerGroups?.groups.values() ?? [])]) {
+      expired += await this.expireConsumerGroup(group, now - retention);
+    }
+    return expired;
+  }
+
+  /**
+   * Kafka's cleanup of a KIP-848 group: offsets of topics it does not subscribe to expire
+   * offsets.retention.minutes after their commit; once none is left and the group has no members,
+   * the group goes too (its records get tombstones, as by DeleteGroups).
+   */
+  private async expireConsumerGroup(group: ConsumerGroup, committedBefore: number): Promise<number> {
+    const subscribed = subscribedTopicsOf(group);
+    const stored = this.byGroup.get(group.groupId);
+    const records: KeyedRecord[] = [];
+    for (const [k, v] of stored ?? []) {
+      if (subscribed.has(v.topic) || v.commitTimestamp > committedBefore) continue;
+      stored!.delete(k);
+      records.push({
+        key: encodeOffsetCommitKey({ group: group.groupId, topic: v.topic, partition: v.partition }),
+        value: null,
+      });
+    }
+    const expired = records.length;
+    if ((stored?.size ?? 0) === 0 && group.members.size === 0) {
+      records.push(...this.consumerGroupStore!.deletionRecords(group.groupId));
+      this.byGroup.delete(group.groupId);
+      const placeholder = this.coordinator.get(group.groupId);
+      if (placeholder) this.coordinator.delete(placeholder);
+    }
+    if (records.length > 0) await this.log.append(records);
     return expired;
   }
 }
