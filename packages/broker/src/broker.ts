@@ -1,10 +1,12 @@
 import type { MembershipSource } from '@kilgore/discovery';
+import { ErrorCode } from '@kilgore/protocol';
 import { logConfigFromProperties } from '@kilgore/storage';
 import { type Logger, pino } from 'pino';
 import { Authorizer } from './acl/authorizer.js';
 import { aclSettings } from './acl/settings.js';
 import { AclStore } from './acl/store.js';
 import { BrokerChain } from './chain/broker-chain.js';
+import { coordinatorError } from './chain/partition-answers.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { Groups, OFFSETS_TOPIC } from './groups/index.js';
@@ -130,6 +132,7 @@ export class Broker {
       partitionsOf: (name) => topics.get(name)?.partitions,
       topicIds: { idOf: (name) => topics.get(name)?.id, nameOf: (id) => topics.byId(id)?.name },
       listTopics: () => topics.list().map((t): [string, number] => [t.name, t.partitions]),
+      coordinating: () => coordinatorError(context) === ErrorCode.NONE,
     });
     const transactionStateLog = new OffsetsLog(
       (create) => {
