@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ConsumerGroupHeartbeatResponse, DeleteGroupsResponse } from '@kilgore/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runKafkaClass } from '../support/apache-kafka.js';
 import { startTestBroker } from '../support/broker.js';
 import { writeDumpLogFixture } from '../support/dump-log-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
+import { request } from '../support/wire.js';
 
 /**
  * `kilgore dump-log` beside Apache Kafka 4.1.1's own kafka.tools.DumpLogSegments on the same
@@ -15,7 +17,8 @@ import { tempDir } from '../support/temp-dir.js';
  * entries, .txnindex entries) must be the same, for a log with every codec, headers, null keys
  * and values, idempotent and transactional batches with commit and abort markers and a
  * LogAppendTime batch; --verify-index-only must agree (and both must catch a broken index);
- * --offsets-decoder must print the same JSON for kafkajs's offset commits in __consumer_offsets.
+ * --offsets-decoder must print the same JSON for kafkajs's offset commits in __consumer_offsets,
+ * and for a KIP-848 group's records (types 3-8) and tombstones.
  */
 
 const KILGORE_MAIN = fileURLToPath(new URL('../../apps/kilgore/dist/main.js', import.meta.url));
@@ -146,6 +149,54 @@ describe("kilgore dump-log prints what Kafka's DumpLogSegments prints", () => {
       const theirs = await kafkaDump(args);
       expect(theirs.stdout).toMatch(/"group":"g-dump","topic":"committed","partition":1/);
       expect(theirs.stdout).toMatch(/"offset":42/);
+      expectSameLines(kilgoreDump(args).stdout, theirs.stdout);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('--offsets-decoder: the same JSON for KIP-848 group records (types 3-8) and their tombstones', async () => {
+    const b = await startTestBroker();
+    try {
+      const [host, port] = b.bootstrap.split(':');
+      const to = { host: host!, port: Number(port) };
+      b.broker.context.createTopic('cg-dump', 3);
+      const heartbeat = (memberId: string, memberEpoch: number, extra: object = {}) =>
+        request<ConsumerGroupHeartbeatResponse>(to, 68, 1, {
+          groupId: 'g-848',
+          memberId,
+          memberEpoch,
+          instanceId: null,
+          rackId: null,
+          rebalanceTimeoutMs: 45_000,
+          subscribedTopicNames: memberEpoch === 0 ? ['cg-dump'] : null,
+          subscribedTopicRegex: null,
+          serverAssignor: null,
+          topicPartitions: memberEpoch === 0 ? [] : null,
+          ...extra,
+        });
+      // A static member with a rack and an assignor, then a second one: revocation pending.
+      const a = await heartbeat('', 0, { instanceId: 'static-a', rackId: 'rack-1', serverAssignor: 'range' });
+      const m = await heartbeat('', 0, { subscribedTopicRegex: 'cg-.*' });
+      expect([a.errorCode, m.errorCode]).toEqual([0, 0]);
+      await heartbeat(a.memberId!, a.memberEpoch);
+      // Both leave; the empty group and its offsets are deleted: every key gets its tombstone.
+      await heartbeat(m.memberId!, -1);
+      await heartbeat(a.memberId!, -1);
+      const deleted = await request<DeleteGroupsResponse>(to, 42, 2, { groupsNames: ['g-848'] });
+      expect(deleted.results[0]!.errorCode).toBe(0);
+      const logs = readdirSync(b.logDir)
+        .filter((n) => n.startsWith('__consumer_offsets-'))
+        .flatMap((d) => segmentFiles(join(b.logDir, d)).filter((f) => f.endsWith('.log')));
+      const args = ['--offsets-decoder', '--files', logs.join(',')];
+      const theirs = await kafkaDump(args);
+      for (const type of [3, 4, 5, 6, 7, 8]) {
+        expect(theirs.stdout).toContain(`key: {"type":"${type}","data":{"groupId":"g-848"`);
+      }
+      expect(theirs.stdout).toMatch(/"instanceId":"static-a","rackId":"rack-1"/);
+      expect(theirs.stdout).toMatch(/"partitionsPendingRevocation":\[\{"topicId":/);
+      expect(theirs.stdout).toMatch(/"type":"3","data":\{"groupId":"g-848"\}\} payload: <DELETE>/);
+      expect(theirs.stdout).not.toMatch(/Unknown record type|Error at offset/);
       expectSameLines(kilgoreDump(args).stdout, theirs.stdout);
     } finally {
       await b.stop();

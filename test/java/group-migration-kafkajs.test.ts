@@ -36,6 +36,17 @@ async function createTopic(broker: TestBroker, topic: string): Promise<void> {
   await admin.disconnect();
 }
 
+/** Records in every partition, so that each member has something to consume and commit. */
+async function produce(broker: TestBroker, topic: string): Promise<void> {
+  const producer = kafkajs(broker).producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: Array.from({ length: 40 }, (_, i) => ({ value: `v${i}`, partition: i % 4 })),
+  });
+  await producer.disconnect();
+}
+
 /**
  * A kafkajs member: `assigned` resolves with its first non-empty assignment, or rejects on a
  * crash; `latest` is its assignment now (a classic member may rejoin for more once released).
@@ -44,7 +55,12 @@ async function kafkajsMember(
   broker: TestBroker,
   group: string,
   assigner?: string,
-): Promise<{ consumer: Consumer; assigned: Promise<number[]>; latest: () => number[] }> {
+): Promise<{
+  consumer: Consumer;
+  assigned: Promise<number[]>;
+  latest: () => number[];
+  committed: Promise<void>;
+}> {
   const consumer = kafkajs(broker).consumer({
     groupId: group,
     sessionTimeout: 10_000,
@@ -61,10 +77,15 @@ async function kafkajsMember(
     });
     consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
   });
+  // Its commits (OffsetCommit v2-v5: no member epoch) go through as a classic member's.
+  const committed = new Promise<void>((resolve, reject) => {
+    consumer.on(consumer.events.COMMIT_OFFSETS, () => resolve());
+    consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: `${group}-t`, fromBeginning: true });
   await consumer.run({ eachMessage: async () => {} });
-  return { consumer, assigned, latest: () => latest };
+  return { consumer, assigned, latest: () => latest, committed };
 }
 
 /** An assignor under another protocol name (what the coordinator compares); it assigns nothing itself. */
@@ -114,6 +135,8 @@ for (const policy of ['bidirectional', 'disabled']) {
         const js = await kafkajsMember(broker, group);
         const partitions = await js.assigned;
         expect(partitions.length).toBeGreaterThan(0);
+        await produce(broker, `${group}-t`);
+        await js.committed;
         // Another kafkajs member offering a different assignor than the classic member there.
         const odd = await kafkajsMember(broker, group, 'OtherAssigner');
         await expect(odd.assigned).rejects.toMatchObject({ type: 'INCONSISTENT_GROUP_PROTOCOL' });

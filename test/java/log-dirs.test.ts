@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTopic, onCluster } from '../support/chain-views.js';
 import { waitFor } from '../support/cluster.js';
-import { JavaDriver } from '../support/java.js';
+import { JavaDriver, runTool } from '../support/java.js';
 import { tempDir } from '../support/temp-dir.js';
 
 // Apache Kafka 4.1.1's kafka-log-dirs (LogDirsCommand) against a 3-node chain: each node reports
@@ -32,15 +32,7 @@ interface LogDirsJson {
 }
 
 /** One Kafka tool in the shared JVM: its exit code and output. */
-async function tool(main: string, args: string[]): Promise<{ exit: number; stdout: string; stderr: string }> {
-  const [line] = await java.run('tool', main, '', ...args);
-  if (line?.error) throw new Error(`${main} threw ${line.error}\n${line.stderr}`);
-  return {
-    exit: (line!.exit as number | null) ?? 0,
-    stdout: String(line!.stdout),
-    stderr: String(line!.stderr),
-  };
-}
+const tool = (main: string, args: string[]) => runTool(java, main, args);
 
 function logDirsOf(stdout: string): Map<number, Array<readonly [string, number]>> {
   const json = stdout.split('\n').find((l) => l.startsWith('{'));

@@ -4,6 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
 import { JavaDriver } from '../support/java.js';
+import { CONSUMER_GROUPS, kafkaTools, TOOLS, table } from '../support/kafka-tools.js';
 import { tempDir } from '../support/temp-dir.js';
 
 // Apache Kafka 4.1.1's command-line tools against Kilgore. Each kafka-*.sh script runs one main
@@ -11,11 +12,10 @@ import { tempDir } from '../support/temp-dir.js';
 // and stdout/stderr captured per tool, so the file pays one JVM start. Tests share the topic
 // cli-t and run in order.
 
-const TOOLS = 'org.apache.kafka.tools.';
 const topics = `${TOOLS}TopicCommand`; // kafka-topics.sh
 const consoleProducer = `${TOOLS}ConsoleProducer`; // kafka-console-producer.sh
 const consoleConsumer = `${TOOLS}consumer.ConsoleConsumer`; // kafka-console-consumer.sh
-const consumerGroups = `${TOOLS}consumer.group.ConsumerGroupCommand`; // kafka-consumer-groups.sh
+const consumerGroups = CONSUMER_GROUPS; // kafka-consumer-groups.sh
 const configs = 'kafka.admin.ConfigCommand'; // kafka-configs.sh (kafka_2.13)
 const getOffsets = `${TOOLS}GetOffsetShell`; // kafka-get-offsets.sh
 const deleteRecords = `${TOOLS}DeleteRecordsCommand`; // kafka-delete-records.sh
@@ -34,45 +34,10 @@ afterAll(async () => {
   await tb?.stop();
 });
 
-interface ToolRun {
-  exit: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one tool with --bootstrap-server; a tool that returns without Exit.exit exited 0. */
-async function tool(main: string, args: string[], stdin = ''): Promise<ToolRun> {
-  const [line] = await java.run('tool', main, stdin, '--bootstrap-server', tb.bootstrap, ...args);
-  if (line?.error) throw new Error(`${main} ${args.join(' ')} threw ${line.error}\n${line.stderr}`);
-  return {
-    exit: (line!.exit as number | null) ?? 0,
-    stdout: String(line!.stdout),
-    stderr: String(line!.stderr),
-  };
-}
-
-/** Like tool(), but the tool must exit 0; its stdout. */
-async function ok(main: string, args: string[], stdin = ''): Promise<string> {
-  const run = await tool(main, args, stdin);
-  if (run.exit !== 0) {
-    throw new Error(`${main} ${args.join(' ')} exited ${run.exit}\n${run.stderr}\n${run.stdout}`);
-  }
-  return run.stdout;
-}
-
-/** The rows of a whitespace-aligned table (kafka-consumer-groups), keyed by its header. */
-function table(text: string): Record<string, string>[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const header = lines[0]?.trim().split(/\s+/) ?? [];
-  return lines.slice(1).map((l) =>
-    Object.fromEntries(
-      l
-        .trim()
-        .split(/\s+/)
-        .map((v, i) => [header[i], v]),
-    ),
-  );
-}
+const { tool, ok } = kafkaTools(
+  () => java,
+  () => tb.bootstrap,
+);
 
 function byPartition(rows: Record<string, string>[], column: string): Record<string, string> {
   return Object.fromEntries(rows.map((r) => [r.PARTITION!, r[column]!]));

@@ -219,3 +219,21 @@ export function one(lines: JavaLine[], value: string, key = 'step'): JavaLine {
   }
   return found[0]!;
 }
+
+/** A Kafka command-line tool's run in the shared JVM. */
+export interface ToolRun {
+  exit: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one Kafka tool (its main class) in `java`; a tool that returns without Exit.exit exited 0. */
+export async function runTool(java: JavaDriver, main: string, args: string[], stdin = ''): Promise<ToolRun> {
+  const [line] = await java.run('tool', main, stdin, ...args);
+  if (line?.error) throw new Error(`${main} ${args.join(' ')} threw ${line.error}\n${line.stderr}`);
+  return {
+    exit: (line!.exit as number | null) ?? 0,
+    stdout: String(line!.stdout),
+    stderr: String(line!.stderr),
+  };
+}

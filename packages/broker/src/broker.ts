@@ -1,10 +1,12 @@
 import type { MembershipSource } from '@kilgore/discovery';
+import { ErrorCode } from '@kilgore/protocol';
 import { logConfigFromProperties } from '@kilgore/storage';
 import { type Logger, pino } from 'pino';
 import { Authorizer } from './acl/authorizer.js';
 import { aclSettings } from './acl/settings.js';
 import { AclStore } from './acl/store.js';
 import { BrokerChain } from './chain/broker-chain.js';
+import { coordinatorError } from './chain/partition-answers.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { BrokerContext } from './context.js';
 import { Groups, OFFSETS_TOPIC } from './groups/index.js';
@@ -31,7 +33,7 @@ import { createRouter } from './router.js';
 import { createAuthenticators } from './security/authenticators.js';
 import { ScramCredentialStore } from './security/scram-store.js';
 import { type BoundListener, KafkaServer } from './server/server.js';
-import { ShareCoordinator } from './share/index.js';
+import { SHARE_STATE_TOPIC, ShareCoordinator, ShareStateLog, ShareStateStore } from './share/index.js';
 import { TopicRegistry } from './topics/registry.js';
 import { TopicConfigStore, type TopicOverrides } from './topics/topic-configs.js';
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './transactions/coordinator.js';
@@ -130,6 +132,7 @@ export class Broker {
       partitionsOf: (name) => topics.get(name)?.partitions,
       topicIds: { idOf: (name) => topics.get(name)?.id, nameOf: (id) => topics.byId(id)?.name },
       listTopics: () => topics.list().map((t): [string, number] => [t.name, t.partitions]),
+      coordinating: () => coordinatorError(context) === ErrorCode.NONE,
     });
     const transactionStateLog = new OffsetsLog(
       (create) => {
@@ -142,8 +145,25 @@ export class Broker {
       log,
       TRANSACTION_STATE_TOPIC,
     );
-    const share = new ShareCoordinator(config, log.child({ component: 'share' }));
-    share.load();
+    // One node keeps share-partition state in its data dir; a chain in __share_group_state,
+    // replicated with the coordinator's chain and read back when a node becomes its head.
+    const shareStateLog = new OffsetsLog(
+      (create) => {
+        if (!topics.get(SHARE_STATE_TOPIC)) {
+          if (!create) return undefined;
+          context.createTopic(SHARE_STATE_TOPIC, 1, new Map([['cleanup.policy', 'compact']]));
+        }
+        return logs.get(SHARE_STATE_TOPIC, 0);
+      },
+      log,
+      SHARE_STATE_TOPIC,
+    );
+    const share = new ShareCoordinator(
+      config,
+      log.child({ component: 'share' }),
+      chain ? new ShareStateLog(shareStateLog) : new ShareStateStore(config.logDir),
+    );
+    if (!chain) await share.load();
     const producerIds = new ProducerIds(Date.now(), chain ? config.nodeId : undefined);
     const transactions = new TransactionCoordinator({
       stateLog: transactionStateLog,

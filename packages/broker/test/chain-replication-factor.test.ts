@@ -263,6 +263,11 @@ describe('replication factors on a 3-node chain', () => {
       await waitFor('every node to take the smaller set', () =>
         brokers.every((b) => b.context.chain!.placement('rf-grow', 0).replicas.length === 1),
       );
+      // The replicas left out delete their files.
+      await waitFor('nodes 2 and 3 to delete their copies', () =>
+        [1, 2].every((i) => brokers[i]!.context.logs.get('rf-grow', 0) === undefined),
+      );
+      expect(brokers[0]!.context.logs.get('rf-grow', 0)?.logEndOffset).toBe(301);
       const offsets = await admin.fetchTopicOffsets('rf-grow');
       await producer.send({ topic: 'rf-grow', acks: 1, messages: [{ value: 'head only' }] });
       expect(Number((await admin.fetchTopicOffsets('rf-grow'))[0]!.high)).toBe(Number(offsets[0]!.high) + 1);

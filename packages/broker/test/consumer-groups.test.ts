@@ -2,6 +2,7 @@ import { ErrorCode } from '@kilgore/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rangeAssignor, uniformAssignor } from '../src/groups/assignors.js';
 import { ConsumerGroups, type HeartbeatInput } from '../src/groups/consumer-group.js';
+import { checkConsumerGroupCommit } from '../src/groups/consumer-group-offsets.js';
 
 // KIP-848's rules, unit by unit: the assignors, and a member giving up partitions before another
 // gets them (the reconciliation a real client goes through in test/java/consumer-protocol.test.ts).
@@ -84,9 +85,22 @@ describe('consumer group reconciliation', () => {
     expect(groups.heartbeat(hb({ memberId: 'b', memberEpoch: 7 }), topics).errorCode).toBe(
       ErrorCode.FENCED_MEMBER_EPOCH,
     );
-    expect(groups.validateCommit('g', 'b', 2)).toBe(ErrorCode.NONE);
-    expect(groups.validateCommit('g', 'b', 9)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
-    expect(groups.validateCommit('g', 'zz', 2)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    const commit = (memberId: string, memberEpoch: number, apiVersion = 9) =>
+      checkConsumerGroupCommit(groups.get('g')!, {
+        memberId,
+        groupInstanceId: null,
+        memberEpoch,
+        transactional: false,
+        apiVersion,
+      }).errorCode;
+    expect(commit('b', 2)).toBe(ErrorCode.NONE);
+    expect(commit('b', 9)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    // a's previous epoch (1) is accepted too (README: differs from Kafka 4.1); 0 never is.
+    expect(commit('a', 1)).toBe(ErrorCode.NONE);
+    expect(commit('b', 0)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(commit('zz', 2)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(commit('b', 2, 8)).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(commit('', -1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
   });
 
   it('refuses unknown assignors, bad regexes and first heartbeats without a subscription', () => {

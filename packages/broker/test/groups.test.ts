@@ -376,4 +376,20 @@ describe('group coordinator over raw frames', () => {
     const md = await call<MetadataResponse>(d, 3, 1, { topics: [{ name: '__consumer_offsets' }] });
     expect(md.topics[0]).toMatchObject({ name: '__consumer_offsets', isInternal: true });
   });
+
+  it('a deleted group stays deleted across a restart (its offset tombstones do not bring it back)', async () => {
+    const c = await connect();
+    const ok = await call<OffsetCommitResponse>(c, 8, 2, commitBody('gone', -1, '', 3n));
+    expect(ok.topics[0]!.partitions[0]!.errorCode).toBe(0);
+    const deleted = await call<DeleteGroupsResponse>(c, 42, 2, { groupsNames: ['gone'] });
+    expect(deleted.results[0]!.errorCode).toBe(0);
+    for (const x of clients.splice(0)) x.close();
+    await broker.stop();
+    broker = await start();
+    const d = await connect();
+    const listed = await call<ListGroupsResponse>(d, 16, 4, { statesFilter: [] });
+    expect(listed.groups.map((g) => g.groupId)).not.toContain('gone');
+    expect(listed.groups.map((g) => g.groupId)).toContain('simple');
+    expect(await fetched(d, 'gone')).toBe(-1n);
+  });
 });

@@ -118,20 +118,19 @@ describe('SharePartition', () => {
 });
 
 describe('ShareStateStore', () => {
-  it('keeps the last whole state of a journal: a torn last line is ignored', () => {
+  it('keeps the last whole state of a journal: a torn last line is ignored', async () => {
     const dir = tempDir('kilgore-share-store-');
     const store = new ShareStateStore(dir);
     const base = { groupId: 'g', topicId: 'AAAAAAAAAAAAAAAAAAAAAA', topic: 't', partition: 0 };
-    store.save({ ...base, startOffset: 5, runs: [] });
-    store.save({
-      ...base,
-      startOffset: 7,
-      runs: [{ firstOffset: 7, lastOffset: 8, state: 0, deliveryCount: 2 }],
-    });
+    store.write([{ ...base, startOffset: 5, runs: [] }], []);
+    store.write(
+      [{ ...base, startOffset: 7, runs: [{ firstOffset: 7, lastOffset: 8, state: 0, deliveryCount: 2 }] }],
+      [],
+    );
     store.close();
     const [file] = readdirSync(join(dir, 'share-state'));
     appendFileSync(join(dir, 'share-state', file!), '{"groupId":"g","startOff');
-    const loaded = new ShareStateStore(dir).loadAll(() => {
+    const loaded = await new ShareStateStore(dir).loadAll(() => {
       throw new Error('nothing should be skipped');
     });
     expect(loaded).toEqual([
@@ -139,15 +138,25 @@ describe('ShareStateStore', () => {
     ]);
   });
 
-  it('reports a file with no whole state and loads the others', () => {
+  it('reports a file with no whole state and loads the others', async () => {
     const dir = tempDir('kilgore-share-store-');
     const store = new ShareStateStore(dir);
-    store.save({ groupId: 'g', topicId: 'x', topic: 't', partition: 0, startOffset: 1, runs: [] });
+    store.write([{ groupId: 'g', topicId: 'x', topic: 't', partition: 0, startOffset: 1, runs: [] }], []);
     store.close();
     appendFileSync(join(dir, 'share-state', 'bad.jsonl'), 'not json\n');
     const bad: string[] = [];
-    const loaded = new ShareStateStore(dir).loadAll((f) => bad.push(f));
+    const loaded = await new ShareStateStore(dir).loadAll((f) => bad.push(f));
     expect(bad).toEqual(['bad.jsonl']);
     expect(loaded.map((s) => s.startOffset)).toEqual([1]);
+  });
+
+  it('a deleted state is gone from the next load', async () => {
+    const dir = tempDir('kilgore-share-store-');
+    const store = new ShareStateStore(dir);
+    const key = { groupId: 'g', topicId: 'x', partition: 0 };
+    store.write([{ ...key, topic: 't', startOffset: 1, runs: [] }], []);
+    store.write([], [key]);
+    store.close();
+    expect(await new ShareStateStore(dir).loadAll(() => {})).toEqual([]);
   });
 });

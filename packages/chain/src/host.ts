@@ -23,6 +23,17 @@ export interface ReplicaHost {
    * and the next R-1). Undefined (or absent): the whole chain.
    */
   replicationFactor?(topic: string, partition: number): number | undefined;
+  /**
+   * The chain a reassignment placed the partition on, over hashing (undefined: hashing). A name
+   * the membership does not have falls back to hashing.
+   */
+  placedOn?(topic: string, partition: number): string | undefined;
+  /**
+   * A partition a reassignment moved to this node's chain that is still being copied (persisted
+   * by the host, so a head restarted mid-copy copies it again): the chain it comes from and that
+   * chain's newest epoch, which this chain's next epoch must exceed. Undefined: none.
+   */
+  movingIn?(topic: string, partition: number): { from: string; fromEpoch: number } | undefined;
   /** Answers a TopicSync (the broker owns topics). */
   topicSync(request: TopicSyncRequest): Promise<TopicSyncResponse>;
   /** Called on each (re)connection to a successor, before anything else is sent (topic push). */

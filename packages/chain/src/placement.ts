@@ -5,9 +5,9 @@
  * `${topic}-${partition}\0${chainName}` (UTF-8), finished with murmur3's fmix32 so that keys
  * differing in their last bytes still spread; ties go to the smaller chain name.
  *
- * One exception: Kafka's transaction state lives with its group offsets. The broker runs both
- * coordinators on one node, the head of `__consumer_offsets`-0's chain, so every partition of
- * `__transaction_state` is placed where that partition is.
+ * One exception: Kafka's transaction and share-group state live with its group offsets. The
+ * broker runs those coordinators on one node, the head of `__consumer_offsets`-0's chain, so every
+ * partition of `__transaction_state` and `__share_group_state` is placed where that partition is.
  */
 import type { Chain, Membership } from '@kilgore/discovery';
 
@@ -43,6 +43,7 @@ export function placementWeight(topic: string, partition: number, chainName: str
 /** Topics placed with another partition instead of by their own name. */
 const PLACED_WITH: ReadonlyMap<string, { topic: string; partition: number }> = new Map([
   ['__transaction_state', { topic: '__consumer_offsets', partition: 0 }],
+  ['__share_group_state', { topic: '__consumer_offsets', partition: 0 }],
 ]);
 
 /** The chain owning `topic`-`partition`; undefined only when there are no chains. */

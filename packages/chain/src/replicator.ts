@@ -138,7 +138,61 @@ export class ChainReplicator {
 
   /** The chain owning a partition. */
   chainFor(topic: string, partition: number): Chain | undefined {
-    return chainFor(this.#membership.chains, topic, partition);
+    return this.#chainIn(this.#membership.chains, topic, partition);
+  }
+
+  /** The chain of `chains` owning a partition: its placement override if it names one, else hashing. */
+  #chainIn(chains: readonly Chain[], topic: string, partition: number): Chain | undefined {
+    const placed = this.#o.host.placedOn?.(topic, partition);
+    if (placed !== undefined) {
+      const c = chains.find((x) => x.name === placed);
+      if (c) return c;
+    }
+    return chainFor(chains, topic, partition);
+  }
+
+  /**
+   * Partitions moved to another chain by a reassignment (their placement override changed; the
+   * host's `placedOn` answers the new one already). `from`: the chain each was on. The head of the
+   * chain they move to closes and reconciles as after a membership change: it asks the old
+   * chain's nodes for them (they answer NOT_LEADER_OR_FOLLOWER until they have applied the move
+   * too, so nothing the old chain acknowledged is missed), copies the most up-to-date copy and
+   * opens a new epoch above its epochs. The old chain stops taking writes for them at once: its
+   * waits for acks end (those produces are not acknowledged: the client retries at the new head).
+   * False when the move concerns neither this node's chain nor any it is in (nothing done).
+   */
+  placementChanged(
+    moved: ReadonlyArray<{ topic: string; partition: number; from: string | undefined }>,
+  ): boolean {
+    const chain = this.#chain;
+    if (chain === undefined || this.#stopped || moved.length === 0) return false;
+    const into = moved.filter((m) => this.chainFor(m.topic, m.partition)?.name === chain.name);
+    const outOf = moved.filter((m) => m.from === chain.name);
+    if (into.length === 0 && outOf.length === 0) return false;
+    this.#membershipAbort.abort();
+    this.#membershipAbort = new AbortController();
+    this.#o.host.membershipApplied();
+    if (this.isHead && into.length > 0) {
+      for (const m of into) this.#movedIn.add(`${m.topic}\u0000${m.partition}`);
+      this.#o.log.info(
+        { partitions: into.map((m) => `${m.topic}-${m.partition}`) },
+        'partitions reassigned to this chain; the head reconciles to copy them',
+      );
+      this.#generation++;
+      this.#open = false;
+      this.#fenced = false;
+      this.#forwarder?.stop();
+      this.#forwarder = undefined;
+      void this.#reconcile(this.#generation, chain);
+      return true;
+    }
+    this.replicasChanged();
+    return true;
+  }
+
+  /** Head: reconciled and open, with no partition moved here still waiting to be copied. */
+  adopted(topic: string, partition: number): boolean {
+    return this.isOpen && !this.#movedIn.has(`${topic}\u0000${partition}`);
   }
 
   /**
@@ -343,7 +397,7 @@ export class ChainReplicator {
     if (previous.chains.length === 0) return;
     for (const t of this.#o.host.topics()) {
       for (let p = 0; p < t.partitions; p++) {
-        const owner = chainFor(previous.chains, t.name, p)?.name;
+        const owner = this.#chainIn(previous.chains, t.name, p)?.name;
         if (owner === undefined || owner === chain.name || this.chainFor(t.name, p)?.name !== chain.name)
           continue;
         this.#movedIn.add(`${t.name}\u0000${p}`);
@@ -423,6 +477,14 @@ export class ChainReplicator {
     // with this chain's: the new epoch must be above them, else this chain's next batches would
     // be filed under the other chain's (newer) epoch and divergence checks would mislead.
     for (const b of best.values()) epoch = Math.max(epoch, b.pos.epochs.at(-1)?.epoch ?? 0);
+    // Clients drop Metadata whose leader epoch is below the one they know for a partition: after
+    // a move, the new epoch must be above the old chain's, not only above the copy's batches.
+    for (const t of this.#o.host.topics()) {
+      for (let p = 0; p < t.partitions; p++) {
+        const moving = this.#o.host.movingIn?.(t.name, p);
+        if (moving) epoch = Math.max(epoch, moving.fromEpoch);
+      }
+    }
     for (const b of best.values()) {
       if (gen !== this.#generation) return;
       const log = this.#o.host.log(b.topic, b.partition) ?? this.#o.host.ensureLog(b.topic, b.partition);
@@ -511,6 +573,9 @@ export class ChainReplicator {
     best: Map<string, { member: ChainMember; pos: ReplicaPosition; topic: string; partition: number }>,
   ): Promise<void> {
     const missing: Array<{ topic: string; partition: number }> = [];
+    // Chains that partitions moved here by a reassignment come from: their nodes must answer
+    // (until the chain's head has).
+    const sources = new Set<string>();
     for (const t of this.#o.host.topics()) {
       for (let p = 0; p < t.partitions; p++) {
         if (this.chainFor(t.name, p)?.name !== chain.name) continue;
@@ -521,7 +586,9 @@ export class ChainReplicator {
         // moved here by the last membership changes (any copy here may be an older one).
         const empty =
           (!members || members.pos.logEndOffset === 0) && (mine === undefined || mine.logEndOffset === 0);
-        if (empty || this.#movedIn.has(k)) missing.push({ topic: t.name, partition: p });
+        const moving = this.#o.host.movingIn?.(t.name, p);
+        if (moving) sources.add(moving.from);
+        if (empty || this.#movedIn.has(k) || moving) missing.push({ topic: t.name, partition: p });
       }
     }
     if (missing.length === 0) return;
@@ -563,18 +630,31 @@ export class ChainReplicator {
         } finally {
           conn?.close();
         }
-        if (res?.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER) break;
+        // A node of a chain a partition was reassigned from may hold its only copy (R = 1 there):
+        // one that does not answer is asked again (bounded), not skipped at once.
+        const mustAnswer = res === undefined && this.#isMember(sources, node.nodeId);
+        if (res?.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER && !mustAnswer) break;
         if (Date.now() > deadline) {
           this.#o.log.warn(
             { node: node.nodeId, waitedMs: MOVE_WAIT_MS },
-            'a node still owns partitions that moved here (membership not applied there); copying ' +
-              'what it has now: writes it acknowledges after this are not copied',
+            mustAnswer
+              ? 'a node of the chain partitions were reassigned from did not answer; copying without ' +
+                  'it: what only it has is not copied'
+              : 'a node still owns partitions that moved here (membership not applied there); copying ' +
+                  'what it has now: writes it acknowledges after this are not copied',
           );
           break;
         }
         await sleep(200);
       }
       if (res === undefined || gen !== this.#generation) continue;
+      // A source chain's head that has let go has its whole log (the others hold prefixes of it):
+      // its other members need not answer.
+      if (res.errorCode === ErrorCode.NONE) {
+        for (const c of this.#membership.chains) {
+          if (sources.has(c.name) && c.members[0]?.nodeId === node.nodeId) sources.delete(c.name);
+        }
+      }
       for (const t of res.topics) {
         for (const p of t.partitions) {
           const pos = wirePosition(p);
@@ -594,6 +674,13 @@ export class ChainReplicator {
         );
       }
     }
+  }
+
+  /** Whether `nodeId` is a member of one of the named chains. */
+  #isMember(chains: ReadonlySet<string>, nodeId: number): boolean {
+    return this.#membership.chains.some(
+      (c) => chains.has(c.name) && c.members.some((m) => m.nodeId === nodeId),
+    );
   }
 
   async #positionOf(

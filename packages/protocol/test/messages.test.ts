@@ -162,6 +162,8 @@ const EXTRA_APIS: Record<string, number> = {
   ShareFetch: 78,
   ShareAcknowledge: 79,
   DescribeShareGroupOffsets: 90,
+  AlterShareGroupOffsets: 91,
+  DeleteShareGroupOffsets: 92,
 };
 
 describe('registry', () => {
@@ -375,6 +377,8 @@ describe('version ranges cover what clients send', () => {
       ShareFetch: '1+',
       ShareAcknowledge: '1+',
       DescribeShareGroupOffsets: '0+',
+      AlterShareGroupOffsets: '0+',
+      DeleteShareGroupOffsets: '0+',
     };
     for (const [name, f] of Object.entries(flex)) expect(schemaNamed(name).flexibleVersions, name).toBe(f);
   });

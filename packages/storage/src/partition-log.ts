@@ -171,6 +171,8 @@ export class PartitionLog {
   #appendedBytes = 0;
   #appendedAtLastSync = 0;
   #hwListeners = new Set<(hw: number) => void>();
+  /** Pending waitForData calls, each ending its wait with false (releaseWaiters). */
+  readonly #waiting = new Set<() => void>();
   #closed = false;
   /** First offset of each leader epoch (leader-epoch-checkpoint), fed by every append. */
   #epochs!: LeaderEpochCache;
@@ -836,6 +838,7 @@ export class PartitionLog {
       const done = (v: boolean) => {
         clearTimeout(timer);
         off();
+        this.#waiting.delete(onAbort);
         signal?.removeEventListener('abort', onAbort);
         resolve(v);
       };
@@ -844,8 +847,17 @@ export class PartitionLog {
         if (hw > offset) done(true);
       });
       const timer = setTimeout(() => done(false), timeoutMs);
+      this.#waiting.add(onAbort);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /**
+   * Ends every pending waitForData with false now: the partition is no longer served here (a
+   * replicated partition moved to other nodes), so the high watermark they wait for will not come.
+   */
+  releaseWaiters(): void {
+    for (const release of [...this.#waiting]) release();
   }
 
   // ---- reads ----

@@ -334,6 +334,17 @@ describe('high watermark and long polling', () => {
     expect(await aborted).toBe(false);
   });
 
+  it('releaseWaiters ends every pending wait with false, and later waits wait again', async () => {
+    const { log } = await open();
+    const a = log.waitForData(0, 10_000);
+    const b = log.waitForData(3, 10_000);
+    log.releaseWaiters();
+    expect(await Promise.all([a, b])).toEqual([false, false]);
+    const c = log.waitForData(0, 10_000);
+    await log.append(makeBatch(1));
+    expect(await c).toBe(true);
+  });
+
   it('leaves the high watermark to replication when told to', async () => {
     const dir = tempDir();
     const m = await LogManager.open({ dir, background: false, highWatermarkFollowsLog: false });

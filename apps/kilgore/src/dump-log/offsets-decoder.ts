@@ -1,8 +1,10 @@
 import type { DecodedRecord } from '@kilgore/protocol';
+import { decodeConsumerGroupRecord, isConsumerGroupRecordType } from './consumer-group-decoder.js';
+import { json } from './jackson-json.js';
 
 /**
  * Kafka's `__consumer_offsets` record formats (the group coordinator's OffsetCommitKey/Value
- * and GroupMetadataKey/Value), printed as DumpLogSegments' --offsets-decoder does: the key as
+ * and GroupMetadataKey/Value; KIP-848 group records in consumer-group-decoder.ts), printed as DumpLogSegments' --offsets-decoder does: the key as
  * {"type":"<key version>","data":{...}}, the value as {"version":"<v>","data":{...}} with the
  * fields that version has, in schema order, or <DELETE> for a tombstone. A record that does
  * not parse prints Kafka's "Error at offset ..." line instead of stopping the dump.
@@ -28,6 +30,7 @@ export function decodeOffsetsRecord(r: DecodedRecord): { key?: string; payload?:
         payload: r.value === null ? '<DELETE>' : groupMetadataValue(new Reader(r.value)),
       };
     }
+    if (isConsumerGroupRecordType(type)) return decodeConsumerGroupRecord(r.key, r.value);
     return { key: `Unknown record type ${type} at offset ${r.offset}, skipping.` };
   } catch (err) {
     return { key: `Error at offset ${r.offset}, skipping. ${(err as Error).message}` };
@@ -102,14 +105,6 @@ function assignment(r: Reader): Record<string, unknown> {
     assignedPartitions: r.array(() => ({ topic: r.string(), partitions: r.array(() => r.int32()) })),
     userData: r.nullableBytes(),
   };
-}
-
-/** JSON with int64 fields (bigint) written as plain numbers, as Jackson writes Java longs. */
-function json(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000${v}\u0000` : v)).replace(
-    /"\\u0000(-?\d+)\\u0000"/g,
-    '$1',
-  );
 }
 
 class Reader {

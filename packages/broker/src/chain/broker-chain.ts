@@ -16,6 +16,7 @@ import {
   type PeerConnection,
   type PeerDialer,
   type ReplicaHost,
+  type SyncPlacement,
   type SyncTopic,
   type TopicSyncRequest,
   type TopicSyncResponse,
@@ -30,7 +31,13 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
-import { replicationFactorOf, type TopicInfo, type TopicRegistry } from '../topics/registry.js';
+import { SHARE_STATE_TOPIC } from '../share/share-state-log.js';
+import {
+  type PartitionMove,
+  replicationFactorOf,
+  type TopicInfo,
+  type TopicRegistry,
+} from '../topics/registry.js';
 import type { MarkerPartition } from '../transactions/markers.js';
 import { exchange } from './exchange.js';
 import { Reassignments } from './reassignments.js';
@@ -89,6 +96,12 @@ export class BrokerChain {
       replicationFactor: (topic, partition) => {
         const t = this.#topics?.get(topic);
         return t === undefined ? undefined : replicationFactorOf(t, partition);
+      },
+      placedOn: (topic, partition) => this.#topics?.get(topic)?.placedOn?.[partition],
+      movingIn: (topic, partition) => {
+        const m = this.#topics?.get(topic)?.moves?.[partition];
+        if (!m?.switched || m.to !== this.replicator.chain?.name) return undefined;
+        return { from: m.from, fromEpoch: this.epochOf(m.from) };
       },
       topicSync: (req) => this.#onTopicSync(req),
       beforeStream: (peer) => this.#pushTable(peer),
@@ -195,9 +208,61 @@ export class BrokerChain {
 
   /** A reassignment made here: applied, saved, and pushed to every other node. */
   reassigned(topic: TopicInfo): void {
-    this.#topics?.adopt(topic);
-    this.#replicasChanged();
+    const version = (this.#topics?.get(topic.name)?.reassignmentVersion ?? 0) + 1;
+    this.#adoptReassignment({ ...topic, reassignmentVersion: version });
     this.topicChanged(topic.name);
+  }
+
+  /**
+   * Takes a topic whose replicas changed (a reassignment made here or at a peer): partitions
+   * placed on another chain make the chains concerned start over (the new head copies them),
+   * other changes restart the forwarder. Replicas this node no longer keeps once a
+   * reassignment is done (a smaller R, or a move finished) have their files deleted.
+   */
+  #adoptReassignment(next: TopicInfo): void {
+    const topics = this.#topics;
+    if (!topics) return;
+    const prev = topics.get(next.name);
+    const count = Math.max(prev?.partitions ?? 0, next.partitions);
+    const before = Array.from({ length: count }, (_, p) => this.replicator.chainFor(next.name, p)?.name);
+    topics.adopt(next);
+    const moved = before.flatMap((from, partition) =>
+      this.replicator.chainFor(next.name, partition)?.name === from
+        ? []
+        : [{ topic: next.name, partition, from }],
+    );
+    if (moved.length > 0) this.log.info({ topic: next.name, moved }, 'partitions placed on another chain');
+    if (!this.replicator.placementChanged(moved)) this.#replicasChanged();
+    // Produces and fetches waiting here for a partition that left this chain stop waiting now:
+    // the high watermark they wait for will not come (the new head has the partition).
+    const mine = this.replicator.chain?.name;
+    for (const m of moved) if (m.from === mine) this.#raw(m.topic, m.partition)?.releaseWaiters();
+    if (prev) void this.#dropRemovedReplicas(prev, topics.get(next.name)!);
+  }
+
+  /** Deletes the logs of partitions a finished reassignment took from this node. */
+  async #dropRemovedReplicas(prev: TopicInfo, now: TopicInfo): Promise<void> {
+    for (let p = 0; p < now.partitions; p++) {
+      if (now.moves?.[p] !== undefined || this.hosts(now.name, p) || !this.#raw(now.name, p)) continue;
+      const touched =
+        prev.moves?.[p] !== undefined ||
+        prev.placedOn?.[p] !== now.placedOn?.[p] ||
+        replicationFactorOf(prev, p) !== replicationFactorOf(now, p);
+      if (!touched) continue;
+      try {
+        if (await this.#logs?.dropPartition(now.name, p)) {
+          this.log.info(
+            { topic: now.name, partition: p },
+            'replica removed by a reassignment: its files are deleted',
+          );
+        }
+      } catch (err) {
+        this.log.warn(
+          { topic: now.name, partition: p, err: (err as Error).message },
+          'could not delete the files of a removed replica',
+        );
+      }
+    }
   }
 
   /** Pulls the topic table from a peer, then starts replicating. */
@@ -456,11 +521,19 @@ export class BrokerChain {
             if (log) await log.waitForData(log.logEndOffset - 1, 5000);
             await this.#ctx?.groups.offsets.load();
             await this.#ctx?.transactions.load();
+            const shareLog = this.#raw(SHARE_STATE_TOPIC, 0);
+            if (shareLog) await shareLog.waitForData(shareLog.logEndOffset - 1, 5000);
+            await this.#ctx?.share.load();
             this.#offsetsLoaded = true;
-            this.log.info('group coordinator: committed offsets loaded from the replicated log');
+            this.log.info(
+              'group coordinator: committed offsets and share state loaded from the replicated log',
+            );
           }
         } else {
-          if (this.#offsetsLoaded) this.#ctx?.transactions.unload();
+          if (this.#offsetsLoaded) {
+            this.#ctx?.transactions.unload();
+            this.#ctx?.share.unload(); // the new coordinator's head replays it
+          }
           this.#offsetsLoaded = false;
         }
         await sleep(this.#offsetsLoaded || !this.isCoordinator() ? 200 : 20);
@@ -526,6 +599,8 @@ export class BrokerChain {
         replicationFactor: r,
         reassigningFrom: t.reassigning?.[Number(p)] ?? -1,
       })),
+      placements: placementsOf(t),
+      reassignmentVersion: t.reassignmentVersion ?? 0,
     };
   }
 
@@ -703,12 +778,12 @@ export class BrokerChain {
             // The replication factor is the creator's (a peer that does not send one, v0: ours).
             const r = (e.replicationFactor ?? -1) >= 1 ? e.replicationFactor : cur?.replicationFactor;
             const info: TopicInfo = { name: e.name, id: e.topicId, partitions: e.partitions };
-            topics.adopt(withFactors(r === undefined ? info : { ...info, replicationFactor: r }, e));
-            if (cur !== undefined) this.#replicasChanged();
-          } else if (!additive && factorsDiffer(cur, e)) {
+            const next = withFactors(r === undefined ? info : { ...info, replicationFactor: r }, e);
+            if (cur !== undefined) this.#adoptReassignment(next);
+            else topics.adopt(next);
+          } else if (factorsDiffer(cur, e) && newerReassignment(cur, e, additive)) {
             // A reassignment made elsewhere (or one finished there).
-            topics.adopt(withFactors(cur, e));
-            this.#replicasChanged();
+            this.#adoptReassignment(withFactors(cur, e));
           }
           const now = topics.get(e.name)!;
           ctx.logs.create(e.name, 0, now.partitions);
@@ -726,27 +801,87 @@ export class BrokerChain {
   }
 }
 
-/** `info` with the per-partition factors a peer's entry carries (v1; none from a v0 peer). */
+/** The placement overrides and moves of a topic as TopicSync v2 carries them. */
+function placementsOf(t: TopicInfo): SyncPlacement[] {
+  const parts = new Set([...Object.keys(t.placedOn ?? {}), ...Object.keys(t.moves ?? {})].map(Number));
+  return [...parts].map((partition) => {
+    const m = t.moves?.[partition];
+    return {
+      partition,
+      chain: t.placedOn?.[partition] ?? '',
+      moveTo: m?.to ?? '',
+      moveFactor: m?.factor ?? -1,
+      moveFrom: m?.from ?? '',
+      moveFromFactor: m?.fromFactor ?? -1,
+      switched: m?.switched ?? false,
+    };
+  });
+}
+
+/**
+ * `info` with the per-partition factors (v1), placements and moves (v2) a peer's entry carries
+ * (none from an older peer).
+ */
 function withFactors(info: TopicInfo, e: SyncTopic): TopicInfo {
-  const { partitionReplicationFactors: _f, reassigning: _r, ...rest } = info;
+  const {
+    partitionReplicationFactors: _f,
+    reassigning: _r,
+    placedOn: _p,
+    moves: _m,
+    reassignmentVersion: _v,
+    ...rest
+  } = info;
   const factors: Record<number, number> = {};
   const reassigning: Record<number, number> = {};
+  const placedOn: Record<number, string> = {};
+  const moves: Record<number, PartitionMove> = {};
   for (const pf of e.partitionFactors ?? []) {
-    factors[pf.partition] = pf.replicationFactor;
+    if (pf.replicationFactor >= 1) factors[pf.partition] = pf.replicationFactor;
     if (pf.reassigningFrom >= 1) reassigning[pf.partition] = pf.reassigningFrom;
+  }
+  for (const pl of e.placements ?? []) {
+    if (pl.chain !== '') placedOn[pl.partition] = pl.chain;
+    if (pl.moveTo !== '') {
+      moves[pl.partition] = {
+        to: pl.moveTo,
+        factor: pl.moveFactor,
+        from: pl.moveFrom,
+        fromFactor: pl.moveFromFactor,
+        switched: pl.switched,
+      };
+    }
   }
   return {
     ...rest,
     ...(Object.keys(factors).length > 0 ? { partitionReplicationFactors: factors } : {}),
     ...(Object.keys(reassigning).length > 0 ? { reassigning } : {}),
+    ...(Object.keys(placedOn).length > 0 ? { placedOn } : {}),
+    ...(Object.keys(moves).length > 0 ? { moves } : {}),
+    ...((e.reassignmentVersion ?? 0) > 0 ? { reassignmentVersion: e.reassignmentVersion } : {}),
   };
+}
+
+/**
+ * Whether a peer's reassignment state of a topic replaces ours. Changes are made at several nodes
+ * (the request at any node, the switch and the end of a move at the target head), so pushes from
+ * two origins may arrive out of order: the one with the higher version wins. A table exchange (a
+ * node starting, a forwarder handshake) takes only a newer state; a push also an equal one (older
+ * peers send no version).
+ */
+function newerReassignment(info: TopicInfo, e: SyncTopic, additive: boolean): boolean {
+  const ours = info.reassignmentVersion ?? 0;
+  const theirs = e.reassignmentVersion ?? 0;
+  return additive ? theirs > ours : theirs >= ours;
 }
 
 function factorsDiffer(info: TopicInfo, e: SyncTopic): boolean {
   const theirs = withFactors(info, e);
+  const same = (a: object | undefined, b: object | undefined) =>
+    JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
   return (
-    JSON.stringify(theirs.partitionReplicationFactors ?? {}) !==
-      JSON.stringify(info.partitionReplicationFactors ?? {}) ||
-    JSON.stringify(theirs.reassigning ?? {}) !== JSON.stringify(info.reassigning ?? {})
+    !same(theirs.partitionReplicationFactors, info.partitionReplicationFactors) ||
+    !same(theirs.reassigning, info.reassigning) ||
+    !same(theirs.placedOn, info.placedOn) ||
+    !same(theirs.moves, info.moves)
   );
 }

@@ -5,15 +5,28 @@
  * next members replicas; they are caught up from the log by their predecessor's forwarder, and
  * the reassignment is listed as ongoing (the added members as adding replicas) until the head
  * sees each of them hold the log end it had when it started watching. Shrinking R is done at
- * once (the members left out keep their files). The change travels to every node with the topic
- * table (TopicSync), so any node takes the request. Moving a partition to another chain is not
- * offered: placement is by hashing.
+ * once (the members left out delete their files: BrokerChain). The change travels to every node
+ * with the topic table (TopicSync, versioned so the newest state wins), so any node takes the
+ * request.
+ *
+ * A target that is a prefix of another chain (head first) moves the partition there, in two
+ * steps: the move is recorded (listed, the partition still on its chain: a cancel now goes back);
+ * then the target chain's head, once open, switches ownership (a placement override): the old
+ * chain stops taking writes for it (NOT_LEADER_OR_FOLLOWER), the new head reconciles and copies
+ * it from the old chain (chain-removal's copy: it waits until the old nodes have let go), then its
+ * replicas catch up from it. Done once they hold the log end it had when it opened; then every
+ * node that no longer keeps the partition deletes its files.
  */
 import { ChainApiKey, PeerConnection, type PeerDialer, type PositionResponse } from '@kilgore/chain';
 import { ErrorCode } from '@kilgore/protocol';
 import type { Logger } from 'pino';
 import type { LogStore } from '../logs/partition-log.js';
-import type { TopicInfo, TopicRegistry } from '../topics/registry.js';
+import {
+  type PartitionMove,
+  replicationFactorOf,
+  type TopicInfo,
+  type TopicRegistry,
+} from '../topics/registry.js';
 import type { BrokerChain } from './broker-chain.js';
 
 const WATCH_MS = 250;
@@ -27,7 +40,11 @@ export interface OngoingReassignment {
   partition: number;
   replicas: number[];
   adding: number[];
+  removing: number[];
 }
+
+/** Coordinator topics stay where hashing puts them (their head runs the coordinators). */
+const UNMOVABLE = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
 
 export class Reassignments {
   /** Head only: per partition being reassigned, the log end its new replicas must reach. */
@@ -63,6 +80,18 @@ export class Reassignments {
     }
     const members = this.chain.replicator.chainFor(name, partition)?.members.map((m) => m.nodeId) ?? [];
     const current = this.chain.placement(name, partition).replicas.length;
+    const move = t.moves?.[partition];
+    if (replicas === null && move !== undefined) {
+      if (move.switched) {
+        return {
+          errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          errorMessage: `${name}-${partition} has moved to chain ${move.to} already (it is being copied there); reassign it to chain ${move.from} to move it back`,
+        };
+      }
+      this.log.info({ topic: name, partition, to: move.to }, 'move to another chain cancelled');
+      this.chain.reassigned(withMove(t, partition, undefined));
+      return { errorCode: ErrorCode.NONE, errorMessage: null };
+    }
     if (replicas === null) {
       const before = t.reassigning?.[partition];
       if (before === undefined) {
@@ -75,19 +104,59 @@ export class Reassignments {
       return { errorCode: ErrorCode.NONE, errorMessage: null };
     }
     const k = replicas.length;
-    if (k < 1 || k > members.length || members.slice(0, k).some((id, i) => replicas[i] !== id)) {
-      const elsewhere = this.chain.membership.chains.some(
-        (c) => c.members[0]?.nodeId === replicas[0] && c.members.some((m) => m.nodeId !== members[0]),
-      );
+    if (move?.switched) {
       return {
-        errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-        errorMessage: elsewhere
-          ? `${name}-${partition} is placed on the chain [${members.join(', ')}] by hashing; moving it to another chain is not supported. Its replicas can be the first R of [${members.join(', ')}], head first.`
-          : `${name}-${partition} lives on the chain [${members.join(', ')}]: its replicas can only be the first R of those members, head first, not [${replicas.join(', ')}].`,
+        errorCode: ErrorCode.REASSIGNMENT_IN_PROGRESS,
+        errorMessage: `${name}-${partition} is being copied to chain ${move.to}; reassign it once that is done`,
       };
     }
-    if (k !== current || t.reassigning?.[partition] !== undefined) this.#apply(t, partition, k, k > current);
+    if (k < 1 || k > members.length || members.slice(0, k).some((id, i) => replicas[i] !== id)) {
+      const target = this.chain.membership.chains.find(
+        (c) =>
+          c.members.length >= k && k >= 1 && c.members.slice(0, k).every((m, i) => m.nodeId === replicas[i]),
+      );
+      const from = this.chain.replicator.chainFor(name, partition)?.name;
+      if (target !== undefined && from !== undefined && target.name !== from && !UNMOVABLE.has(name)) {
+        return this.#startMove(t, partition, {
+          to: target.name,
+          factor: k,
+          from,
+          fromFactor: replicationFactorOf(t, partition) ?? -1,
+          switched: false,
+        });
+      }
+      return {
+        errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        errorMessage:
+          UNMOVABLE.has(name) && target !== undefined
+            ? `${name} is a coordinator topic: it stays on the chain hashing gives it, [${members.join(', ')}]`
+            : `${name}-${partition} lives on the chain [${members.join(', ')}]: its replicas can be the first R of those members, head first, or the first R of another chain's to move it there, not [${replicas.join(', ')}].`,
+      };
+    }
+    // Back to its own chain: a move not switched yet is dropped.
+    const base = move === undefined ? t : withMove(t, partition, undefined);
+    if (k !== current || t.reassigning?.[partition] !== undefined || move !== undefined)
+      this.#apply(base, partition, k, k > current);
     return { errorCode: ErrorCode.NONE, errorMessage: null };
+  }
+
+  /** Records a move to another chain; the target's head switches ownership (see #check). */
+  #startMove(t: TopicInfo, partition: number, move: PartitionMove): ReassignmentResult {
+    const { [partition]: _gone, ...reassigning } = t.reassigning ?? {};
+    const base = withMaps(t, t.partitionReplicationFactors ?? {}, reassigning);
+    this.log.info(
+      { topic: t.name, partition, from: move.from, to: move.to, replicationFactor: move.factor },
+      'partition moving to another chain',
+    );
+    this.chain.reassigned(withMove(base, partition, move));
+    return { errorCode: ErrorCode.NONE, errorMessage: null };
+  }
+
+  /** The first `factor` members of a chain (-1: all), or [] when the membership lacks it. */
+  #prefix(chainName: string, factor: number): number[] {
+    const c = this.chain.membership.chains.find((x) => x.name === chainName);
+    const ids = c?.members.map((m) => m.nodeId) ?? [];
+    return factor >= 1 ? ids.slice(0, factor) : ids;
   }
 
   /** Partitions whose new replicas are still catching up (all, or those asked for). */
@@ -97,7 +166,15 @@ export class Reassignments {
       const partition = Number(p);
       if (only && !only.includes(partition)) continue;
       const replicas = this.chain.placement(topic.name, partition).replicas;
-      out.push({ partition, replicas, adding: replicas.slice(before) });
+      out.push({ partition, replicas, adding: replicas.slice(before), removing: [] });
+    }
+    // A move: Kafka's shape, the target replicas then the ones being removed.
+    for (const [p, m] of Object.entries(topic.moves ?? {})) {
+      const partition = Number(p);
+      if (only && !only.includes(partition)) continue;
+      const adding = this.#prefix(m.to, m.factor);
+      const removing = this.#prefix(m.from, m.fromFactor).filter((id) => !adding.includes(id));
+      out.push({ partition, replicas: [...adding, ...removing], adding, removing });
     }
     return out.sort((a, b) => a.partition - b.partition);
   }
@@ -117,8 +194,10 @@ export class Reassignments {
     if (this.#checking || !this.chain.replicator.isOpen) return;
     this.#checking = true;
     try {
+      for (const t of this.topics.list()) await this.#moves(t);
       for (const t of this.topics.list()) {
         for (const o of this.ongoing(t)) {
+          if (t.moves?.[o.partition] !== undefined) continue;
           if (this.chain.replicator.leaderOf(t.name, o.partition)?.nodeId !== this.chain.replicator.nodeId)
             continue;
           const log = this.logs.get(t.name, o.partition);
@@ -148,6 +227,52 @@ export class Reassignments {
     }
   }
 
+  /**
+   * At the head of a move's target chain: switch ownership once open; after the switch, once
+   * the partition is copied here (the head reopened), done when its other replicas hold the log
+   * end the head had then.
+   */
+  async #moves(t: TopicInfo): Promise<void> {
+    const r = this.chain.replicator;
+    for (const [p, m] of Object.entries(t.moves ?? {})) {
+      const partition = Number(p);
+      if (r.chain?.name !== m.to || !r.isHead || !r.isOpen) continue;
+      const now = this.topics.get(t.name);
+      if (now?.moves?.[partition] !== m) continue;
+      const key = `${t.name}\u0000${partition}`;
+      if (!m.switched) {
+        this.log.info(
+          { topic: t.name, partition, from: m.from, to: m.to },
+          'move: this head takes the partition',
+        );
+        const factors = { ...(now.partitionReplicationFactors ?? {}), [partition]: m.factor };
+        const placed = { ...(now.placedOn ?? {}), [partition]: m.to };
+        const switched = withMove(withMaps(now, factors, now.reassigning ?? {}), partition, {
+          ...m,
+          switched: true,
+        });
+        this.#targets.delete(key);
+        this.chain.reassigned({ ...switched, placedOn: placed });
+        continue;
+      }
+      const log = this.logs.get(t.name, partition);
+      if (!log || !r.adopted(t.name, partition)) continue;
+      const target = this.#targets.get(key) ?? log.logEndOffset;
+      this.#targets.set(key, target);
+      const others = this.#prefix(m.to, m.factor).filter((id) => id !== r.nodeId);
+      const ends = await Promise.all(others.map((id) => this.#logEndAt(id, t.name, partition)));
+      if (!ends.every((end) => end >= target)) continue;
+      const latest = this.topics.get(t.name);
+      if (latest?.moves?.[partition] !== m) continue;
+      this.#targets.delete(key);
+      this.log.info(
+        { topic: t.name, partition, from: m.from, to: m.to, logEndOffset: target },
+        'move to this chain done',
+      );
+      this.chain.reassigned(withMove(latest, partition, undefined));
+    }
+  }
+
   /** A member's log end for a partition (ChainPosition), or -1 when it cannot say. */
   async #logEndAt(nodeId: number, topic: string, partition: number): Promise<number> {
     const member = this.chain.brokers().find((m) => m.nodeId === nodeId);
@@ -170,6 +295,14 @@ export class Reassignments {
       peer?.close();
     }
   }
+}
+
+/** `t` with one partition's move set (or cleared: undefined). */
+function withMove(t: TopicInfo, partition: number, move: PartitionMove | undefined): TopicInfo {
+  const { moves: _m, ...rest } = t;
+  const { [partition]: _gone, ...others } = t.moves ?? {};
+  const moves = move === undefined ? others : { ...others, [partition]: move };
+  return { ...rest, ...(Object.keys(moves).length > 0 ? { moves } : {}) };
 }
 
 function withMaps(

@@ -11,6 +11,7 @@ import type { PartitionLog, TxnMarker } from '@kilgore/storage';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import type { LogStore, PartitionAppendResult, PartitionLogView } from '../logs/partition-log.js';
 import type { StorageLogStore } from '../logs/storage-log-store.js';
+import { SHARE_STATE_TOPIC } from '../share/share-state-log.js';
 import { TRANSACTION_STATE_TOPIC } from '../transactions/coordinator.js';
 
 /** A failure carrying a Kafka error code (the produce handler reads `code`). */
@@ -43,7 +44,8 @@ export class ReplicatedLogStore implements LogStore {
     if (!log) return undefined;
     let v = this.#views.get(log);
     if (!v) {
-      const coordinatorTopic = topic === OFFSETS_TOPIC || topic === TRANSACTION_STATE_TOPIC;
+      const coordinatorTopic =
+        topic === OFFSETS_TOPIC || topic === TRANSACTION_STATE_TOPIC || topic === SHARE_STATE_TOPIC;
       v = new ReplicatedLogView(log, this.replicator, this.commitTimeoutMs, coordinatorTopic);
       this.#views.set(log, v);
     }
@@ -63,6 +65,13 @@ export class ReplicatedLogStore implements LogStore {
       if (log) this.#views.delete(log);
     }
     await this.inner.drop(topic, partitions);
+  }
+
+  /** Closes and deletes one partition's log (a replica a reassignment removed from this node). */
+  async dropPartition(topic: string, partition: number): Promise<boolean> {
+    const log = this.inner.manager.get(topic, partition);
+    if (log) this.#views.delete(log);
+    return this.inner.manager.deletePartition(topic, partition);
   }
 
   close(): Promise<void> {

@@ -35,7 +35,30 @@ export function readTopicTable(logDir: string): TopicInfo[] {
         ? { partitionReplicationFactors: t.partitionReplicationFactors }
         : {}),
       ...(factorMap(t.reassigning) ? { reassigning: t.reassigning } : {}),
+      ...(placementMap(t.placedOn) ? { placedOn: t.placedOn } : {}),
+      ...(moveMap(t.moves) ? { moves: t.moves } : {}),
+      ...(Number.isInteger(t.reassignmentVersion) ? { reassignmentVersion: t.reassignmentVersion } : {}),
     }));
+}
+
+/** Partition index to chain name (files written before moves existed have none). */
+function placementMap(m: unknown): boolean {
+  if (m === null || typeof m !== 'object') return false;
+  return Object.entries(m).every(([k, v]) => /^\d+$/.test(k) && typeof v === 'string' && v !== '');
+}
+
+/** Partition index to a move in progress, each field of the expected type. */
+function moveMap(m: unknown): boolean {
+  if (m === null || typeof m !== 'object') return false;
+  return Object.entries(m).every(
+    ([k, v]) =>
+      /^\d+$/.test(k) &&
+      typeof v?.to === 'string' &&
+      typeof v?.from === 'string' &&
+      Number.isInteger(v?.factor) &&
+      Number.isInteger(v?.fromFactor) &&
+      typeof v?.switched === 'boolean',
+  );
 }
 
 /** A map of partition index to replication factor as the file holds it, or false. */
@@ -60,6 +83,9 @@ export function writeTopicTable(logDir: string, topics: readonly TopicInfo[]): v
           ? { partitionReplicationFactors: t.partitionReplicationFactors }
           : {}),
         ...(t.reassigning ? { reassigning: t.reassigning } : {}),
+        ...(t.placedOn ? { placedOn: t.placedOn } : {}),
+        ...(t.moves ? { moves: t.moves } : {}),
+        ...(t.reassignmentVersion ? { reassignmentVersion: t.reassignmentVersion } : {}),
       })),
     ),
   );

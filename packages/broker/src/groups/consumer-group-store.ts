@@ -97,6 +97,29 @@ export class ConsumerGroupStore {
     return this.log.append(records);
   }
 
+  /**
+   * DeleteGroups of an empty group: drops it from memory and returns the tombstones that erase it
+   * from the log, in Kafka's order (createGroupTombstoneRecords): each member's current then target
+   * assignment, the target epoch, each member's metadata, the subscription metadata, the group
+   * epoch. Every key written for the group is covered, and the group-level keys always are, so
+   * nothing of it comes back at the next load.
+   */
+  deletionRecords(groupId: string): KeyedRecord[] {
+    const group = this.groups.get(groupId);
+    const keys = new Set(this.written.get(groupId)?.keys() ?? []);
+    if (group) for (const k of this.snapshot(group).keys()) keys.add(k);
+    for (const type of [TARGET, PARTITIONS, GROUP] as const)
+      keys.add(encodeConsumerGroupKey({ type, groupId }).toString('hex'));
+    const order = [CURRENT, TARGET_MEMBER, TARGET, MEMBER, PARTITIONS, GROUP];
+    const tombstones = [...keys]
+      .map((k) => Buffer.from(k, 'hex'))
+      .sort((a, b) => order.indexOf(a.readInt16BE(0)) - order.indexOf(b.readInt16BE(0)))
+      .map((key) => ({ key, value: null }));
+    this.groups.groups.delete(groupId);
+    this.written.delete(groupId);
+    return tombstones;
+  }
+
   /** persist() for changes nobody waits on (a session timing out): failures are logged. */
   persistInBackground(groupId: string): void {
     this.persist(groupId).catch((err: unknown) => {

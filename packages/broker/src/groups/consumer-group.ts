@@ -436,27 +436,6 @@ export class ConsumerGroups {
     this.onExpired(group.groupId);
   }
 
-  /** Why a commit with this member id and epoch is refused, or NONE (KIP-848 offset commit rules). */
-  validateCommit(groupId: string, memberId: string, memberEpoch: number): number | undefined {
-    const group = this.groups.get(groupId);
-    if (!group) return undefined;
-    if (memberEpoch < 0 && memberId === '') {
-      return group.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
-    }
-    const member = group.members.get(memberId);
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    // A classic member commits with its generation, which is its epoch; it knows no STALE_MEMBER_EPOCH.
-    if (member.classic !== null) {
-      return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
-    }
-    // Kafka 4.1 takes only the current epoch; the previous one is accepted too, so a commit sent
-    // just before a heartbeat brought a new epoch (nothing revoked) is not refused.
-    if (memberEpoch !== member.memberEpoch && memberEpoch !== member.previousMemberEpoch) {
-      return ErrorCode.STALE_MEMBER_EPOCH;
-    }
-    return ErrorCode.NONE;
-  }
-
   /** After a load: every restored member gets a full session to come back in. */
   resumeSessions(): void {
     for (const g of this.groups.values()) for (const m of g.members.values()) this.touch(g, m);

@@ -11,6 +11,7 @@ import { OffsetsLog } from './offsets-log.js';
 import { type GroupSettings, groupSettings } from './settings.js';
 
 export { type ConsumerGroup, ConsumerGroups, type TopicPartitions } from './consumer-group.js';
+export { checkConsumerGroupFetch } from './consumer-group-offsets.js';
 export { GroupCoordinator } from './coordinator.js';
 export { type ClassicGroup, GROUP_STATES, type GroupState } from './group.js';
 export { OffsetManager } from './offsets.js';
@@ -27,6 +28,11 @@ export interface GroupsOptions {
   topicIds: TopicIds;
   /** Every topic and its partition count (what consumer groups subscribe to). */
   listTopics: () => Iterable<[string, number]>;
+  /**
+   * Whether this node coordinates the groups now (on a chain: the loaded head). Offset expiry
+   * writes tombstones only then: another node's memory of the groups may be stale.
+   */
+  coordinating?: () => boolean;
 }
 
 /** The group coordinator of this node: membership and committed offsets, kept in `__consumer_offsets`. */
@@ -43,8 +49,10 @@ export class Groups {
   /** Upgrades and downgrades between classic and consumer groups (group.consumer.migration.policy). */
   readonly conversion: GroupConversion;
   private expiryTimer: NodeJS.Timeout | null = null;
+  private readonly coordinating: () => boolean;
 
   constructor(opts: GroupsOptions) {
+    this.coordinating = opts.coordinating ?? (() => true);
     this.settings = groupSettings(opts.config);
     const log = opts.log.child({ component: 'groups' });
     const offsetsLog = new OffsetsLog(opts.offsetsPartition, log);
@@ -94,8 +102,7 @@ export class Groups {
     await this.offsets.load();
     const tick = (): void => {
       this.expiryTimer = setTimeout(() => {
-        this.offsets
-          .expire()
+        (this.coordinating() ? this.offsets.expire() : Promise.resolve(0))
           .catch(() => {})
           .finally(() => {
             if (this.expiryTimer !== null) tick();

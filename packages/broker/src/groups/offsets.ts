@@ -1,6 +1,7 @@
 import { ErrorCode } from '@kilgore/protocol';
 import type { Logger } from 'pino';
-import type { ConsumerGroups } from './consumer-group.js';
+import type { ConsumerGroup, ConsumerGroups } from './consumer-group.js';
+import { checkConsumerGroupCommit, subscribedTopicsOf } from './consumer-group-offsets.js';
 import { isConsumerGroupKey } from './consumer-group-records.js';
 import type { ConsumerGroupStore } from './consumer-group-store.js';
 import type { GroupCoordinator } from './coordinator.js';
@@ -144,7 +145,11 @@ export class OffsetManager {
         this.logger.warn({ err }, 'skipping an unreadable __consumer_offsets record');
       }
     }
-    for (const group of this.byGroup.keys()) this.coordinator.getOrCreate(group);
+    // A group whose offsets all got tombstones (DeleteGroups, OffsetDelete, expiry) is not brought back.
+    for (const [group, offsets] of this.byGroup) {
+      if (offsets.size === 0) this.byGroup.delete(group);
+      else this.coordinator.getOrCreate(group);
+    }
     this.consumerGroupStore?.loaded();
     this.logger.info(
       {
@@ -177,11 +182,11 @@ export class OffsetManager {
   ): Promise<{ name: string; partitions: PartitionError[] }[]> {
     // A producer that does not pass the consumer's generation (v0-2, or -1) is not checked against it.
     const groupError =
-      req.generationId < 0
+      req.generationId < 0 && this.consumerGroups?.get(req.groupId) === undefined
         ? req.groupId === ''
           ? ErrorCode.INVALID_GROUP_ID
           : ErrorCode.NONE
-        : this.validateCommit(req);
+        : this.validateCommit(req, true);
     const now = this.now();
     const records: KeyedRecord[] = [];
     const accepted: { topic: string; partition: number; value: CommittedOffset }[] = [];
@@ -256,11 +261,19 @@ export class OffsetManager {
   }
 
   /** Why this member may not commit for this group now, or NONE (Kafka's validateOffsetCommit). */
-  private validateCommit(req: CommitRequest): number {
+  private validateCommit(req: CommitRequest, transactional: boolean): number {
     if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
     // KIP-848 groups: the generation field carries the member epoch.
-    const byEpoch = this.consumerGroups?.validateCommit(req.groupId, req.memberId, req.generationId);
-    if (byEpoch !== undefined) return byEpoch;
+    const consumerGroup = this.consumerGroups?.get(req.groupId);
+    if (consumerGroup !== undefined) {
+      return checkConsumerGroupCommit(consumerGroup, {
+        memberId: req.memberId,
+        groupInstanceId: req.groupInstanceId,
+        memberEpoch: req.generationId,
+        transactional,
+        apiVersion: req.apiVersion,
+      }).errorCode;
+    }
     const group = this.coordinator.get(req.groupId);
     if (!group) {
       // A consumer that assigns partitions itself commits with generation -1 and no member id.
@@ -283,7 +296,7 @@ export class OffsetManager {
   }
 
   async commit(req: CommitRequest): Promise<{ name: string; partitions: PartitionError[] }[]> {
-    const groupError = this.validateCommit(req);
+    const groupError = this.validateCommit(req, false);
     const now = this.now();
     const records: KeyedRecord[] = [];
     const accepted: { topic: string; partition: number; value: CommittedOffset }[] = [];
@@ -378,6 +391,8 @@ export class OffsetManager {
   /** DeleteGroups: only groups without members; their offsets and metadata get tombstones. */
   async deleteGroup(groupId: string): Promise<number> {
     if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const consumerGroup = this.consumerGroups?.get(groupId);
+    if (consumerGroup !== undefined) return this.deleteConsumerGroup(groupId, consumerGroup.members.size);
     const group = this.coordinator.get(groupId);
     if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
     if (group.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
@@ -390,12 +405,36 @@ export class OffsetManager {
     return ErrorCode.NONE;
   }
 
-  private async removeGroup(group: ClassicGroup): Promise<void> {
-    const stored = this.byGroup.get(group.groupId);
-    const records: KeyedRecord[] = [...(stored?.values() ?? [])].map((v) => ({
-      key: encodeOffsetCommitKey({ group: group.groupId, topic: v.topic, partition: v.partition }),
+  /**
+   * A KIP-848 group goes once it has no members (Kafka: state Empty, else NON_EMPTY_GROUP): its
+   * offsets' tombstones, then those of its records (types 3-8), in one append, as Kafka writes them.
+   */
+  private async deleteConsumerGroup(groupId: string, members: number): Promise<number> {
+    if (members > 0) return ErrorCode.NON_EMPTY_GROUP;
+    const records: KeyedRecord[] = this.offsetTombstones(groupId);
+    records.push(...this.consumerGroupStore!.deletionRecords(groupId));
+    this.byGroup.delete(groupId);
+    // Offsets replayed at load leave an empty classic record of the same id: it goes too.
+    const placeholder = this.coordinator.get(groupId);
+    if (placeholder) this.coordinator.delete(placeholder);
+    try {
+      await this.log.append(records);
+    } catch (err) {
+      this.logger.error({ err, group: groupId }, 'deleting a consumer group failed');
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+    return ErrorCode.NONE;
+  }
+
+  private offsetTombstones(groupId: string): KeyedRecord[] {
+    return [...(this.byGroup.get(groupId)?.values() ?? [])].map((v) => ({
+      key: encodeOffsetCommitKey({ group: groupId, topic: v.topic, partition: v.partition }),
       value: null,
     }));
+  }
+
+  private async removeGroup(group: ClassicGroup): Promise<void> {
+    const records = this.offsetTombstones(group.groupId);
     records.push({ key: encodeGroupMetadataKey(group.groupId), value: null });
     this.coordinator.delete(group);
     this.byGroup.delete(group.groupId);
@@ -404,20 +443,24 @@ export class OffsetManager {
 
   /**
    * OffsetDelete: a group with members keeps the offsets of topics it subscribes to
-   * (GROUP_SUBSCRIBED_TO_TOPIC); a non-consumer group with members refuses outright.
+   * (GROUP_SUBSCRIBED_TO_TOPIC); a non-consumer classic group with members refuses outright.
    */
   async deleteOffsets(
     groupId: string,
     topics: readonly { name: string; partitions: readonly { partitionIndex: number }[] }[],
   ): Promise<{ errorCode: number; topics: { name: string; partitions: PartitionError[] }[] }> {
-    const group = this.coordinator.get(groupId);
     if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
-    if (!group || group.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
-    const subscribed = new Set<string>();
-    if (group.members.size > 0) {
-      if (group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
-      for (const m of group.members.values())
-        for (const t of subscribedTopics(group.metadataOf(m))) subscribed.add(t);
+    const consumerGroup = this.consumerGroups?.get(groupId);
+    const group = this.coordinator.get(groupId);
+    // A KIP-848 group keeps the offsets of the topics it subscribes to; so does a classic one.
+    const subscribed = consumerGroup !== undefined ? subscribedTopicsOf(consumerGroup) : new Set<string>();
+    if (consumerGroup === undefined) {
+      if (!group || group.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
+      if (group.members.size > 0) {
+        if (group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
+        for (const m of group.members.values())
+          for (const t of subscribedTopics(group.metadataOf(m))) subscribed.add(t);
+      }
     }
     const stored = this.byGroup.get(groupId);
     const records: KeyedRecord[] = [];
@@ -455,6 +498,8 @@ export class OffsetManager {
     let expired = 0;
     for (const group of [...this.coordinator.groups.values()]) {
       if (group.state !== 'Empty') continue;
+      // The empty classic record a KIP-848 group's offsets leave at load: expired with the group below.
+      if (this.consumerGroups?.get(group.groupId) !== undefined) continue;
       const stored = this.byGroup.get(group.groupId);
       const records: KeyedRecord[] = [];
       for (const [k, v] of stored ?? []) {
@@ -472,6 +517,37 @@ export class OffsetManager {
       // Kafka likewise drops an empty group once nothing of it is left to remember.
       if ((stored?.size ?? 0) === 0) await this.removeGroup(group);
     }
+    for (const group of [...(this.consumerGroups?.groups.values() ?? [])]) {
+      expired += await this.expireConsumerGroup(group, now - retention);
+    }
+    return expired;
+  }
+
+  /**
+   * Kafka's cleanup of a KIP-848 group: offsets of topics it does not subscribe to expire
+   * offsets.retention.minutes after their commit; once none is left and the group has no members,
+   * the group goes too (its records get tombstones, as by DeleteGroups).
+   */
+  private async expireConsumerGroup(group: ConsumerGroup, committedBefore: number): Promise<number> {
+    const subscribed = subscribedTopicsOf(group);
+    const stored = this.byGroup.get(group.groupId);
+    const records: KeyedRecord[] = [];
+    for (const [k, v] of stored ?? []) {
+      if (subscribed.has(v.topic) || v.commitTimestamp > committedBefore) continue;
+      stored!.delete(k);
+      records.push({
+        key: encodeOffsetCommitKey({ group: group.groupId, topic: v.topic, partition: v.partition }),
+        value: null,
+      });
+    }
+    const expired = records.length;
+    if ((stored?.size ?? 0) === 0 && group.members.size === 0) {
+      records.push(...this.consumerGroupStore!.deletionRecords(group.groupId));
+      this.byGroup.delete(group.groupId);
+      const placeholder = this.coordinator.get(group.groupId);
+      if (placeholder) this.coordinator.delete(placeholder);
+    }
+    if (records.length > 0) await this.log.append(records);
     return expired;
   }
 }

@@ -137,8 +137,12 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
                 return log.waitForData(r.lastOffset, timeout, broker.shutdown).then((committed) => {
                   if (committed) fillAppended(res, r);
                   else {
+                    // Retriable, and says nothing about the write (it may be on the chain).
                     res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
-                    res.errorMessage = 'the chain did not acknowledge the write in time';
+                    res.errorMessage =
+                      broker.chain?.hosts(topicData.name, p.index) === false
+                        ? 'the partition moved to another chain while the write waited for its replicas; it may have been written: retry at the new leader'
+                        : 'the chain did not acknowledge the write in time';
                   }
                 });
               }

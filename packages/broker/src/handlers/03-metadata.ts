@@ -12,6 +12,7 @@ import { partitionReplicas } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import { OFFSETS_TOPIC } from '../groups/offsets-log.js';
 import { CloseConnection } from '../server/connection.js';
+import { SHARE_STATE_TOPIC } from '../share/index.js';
 import { TopicError, type TopicInfo } from '../topics/registry.js';
 import { replicationFactorFor } from '../topics/replication-factor.js';
 import { invalidTopicNameReason } from '../topics/topic-name.js';
@@ -145,7 +146,7 @@ function describe(
     errorCode: ErrorCode.NONE,
     name: t.name,
     topicId: t.id,
-    isInternal: t.name === OFFSETS_TOPIC,
+    isInternal: t.name === OFFSETS_TOPIC || t.name === SHARE_STATE_TOPIC,
     partitions,
     topicAuthorizedOperations: request.includeTopicAuthorizedOperations
       ? ALL_TOPIC_OPERATIONS

@@ -2,12 +2,14 @@ import { ApiKey, ErrorCode, type OffsetFetchRequest, type OffsetFetchResponse } 
 import { mayGroup, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
 import { coordinatorError } from '../chain/partition-answers.js';
+import type { BrokerContext } from '../context.js';
+import { checkConsumerGroupFetch } from '../groups/index.js';
 import type { FetchedOffset } from '../groups/offsets.js';
 import { defineHandler } from './types.js';
 
 /**
  * OffsetFetch v0-9: one group (v0-7; null topics = all, v2+) or several (v8+). A partition
- * without a committed offset answers -1.
+ * without a committed offset answers -1. v9 names the KIP-848 member asking (checked as Kafka does).
  */
 export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchResponse>({
   apiKey: ApiKey.OffsetFetch,
@@ -46,16 +48,24 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
     if (info.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: request.groups.map((g) => ({
-          groupId: g.groupId,
-          errorCode: groupAllowed(g.groupId) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED,
-          topics: !groupAllowed(g.groupId)
-            ? []
-            : fetch(
-                g.groupId,
-                g.topics?.map((t) => ({ name: t.name, partitionIndexes: t.partitionIndexes })) ?? null,
-              ),
-        })),
+        groups: request.groups.map((g) => {
+          const errorCode = groupAllowed(g.groupId)
+            ? info.apiVersion >= 9
+              ? memberError(broker, g.groupId, g.memberId, g.memberEpoch)
+              : ErrorCode.NONE
+            : ErrorCode.GROUP_AUTHORIZATION_FAILED;
+          return {
+            groupId: g.groupId,
+            errorCode,
+            topics:
+              errorCode !== ErrorCode.NONE
+                ? []
+                : fetch(
+                    g.groupId,
+                    g.topics?.map((t) => ({ name: t.name, partitionIndexes: t.partitionIndexes })) ?? null,
+                  ),
+          };
+        }),
       };
     }
     if (!groupAllowed(request.groupId)) {
@@ -70,6 +80,21 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics };
   },
 });
+
+/**
+ * OffsetFetch v9+ from a member of a KIP-848 group must carry its current epoch (an admin sends no
+ * member id); classic groups check nothing here, as in Kafka.
+ */
+function memberError(
+  broker: BrokerContext,
+  groupId: string,
+  memberId: string | null,
+  memberEpoch: number,
+): number {
+  const group = broker.groups.consumerGroups.get(groupId);
+  if (group === undefined) return ErrorCode.NONE;
+  return checkConsumerGroupFetch(group, memberId, memberEpoch).errorCode;
+}
 
 function denied(partitionIndex: number, errorCode: number): FetchedOffset {
   return { partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode };

@@ -1,6 +1,7 @@
 import { ApiKey, ErrorCode, type ListGroupsRequest, type ListGroupsResponse } from '@kilgore/protocol';
 import { mayCluster, mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import { defineHandler } from './types.js';
 
 /** ListGroups, with the states filter (v4+) and types filter (v5+: "classic" or "consumer", KIP-848). */
@@ -9,6 +10,12 @@ export const listGroupsHandler = defineHandler<ListGroupsRequest, ListGroupsResp
   minVersion: 0,
   maxVersion: 5,
   handle(request, info, broker) {
+    // Each node lists the groups it coordinates (the Admin client asks every node and merges): on a
+    // chain, a node that is not the coordinator has none, whatever its memory still holds.
+    const notHere = coordinatorError(broker);
+    if (notHere === ErrorCode.NOT_COORDINATOR)
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: [] };
+    if (notHere !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notHere, groups: [] };
     const states = new Set((info.apiVersion >= 4 ? request.statesFilter : []).map((s) => s.toLowerCase()));
     const types = new Set((info.apiVersion >= 5 ? request.typesFilter : []).map((s) => s.toLowerCase()));
     // Kafka: DESCRIBE on the cluster lists every group; otherwise only groups the requester may describe.

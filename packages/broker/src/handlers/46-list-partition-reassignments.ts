@@ -10,7 +10,8 @@ import { defineHandler } from './types.js';
 
 /**
  * ListPartitionReassignments: the partitions whose added replicas are still catching up, with
- * the replica set and the replicas being added (none are ever being removed: a smaller set is
+ * the replica set and the replicas being added; moves to another chain until the target chain
+ * has caught up, with the old chain's replicas as removing (a smaller set within a chain is
  * taken at once). DESCRIBE on the cluster, as Kafka. One node: none.
  */
 export const listPartitionReassignmentsHandler = defineHandler<
@@ -46,7 +47,7 @@ export const listPartitionReassignmentsHandler = defineHandler<
             partitionIndex: o.partition,
             replicas: o.replicas,
             addingReplicas: o.adding,
-            removingReplicas: [],
+            removingReplicas: o.removing,
           })),
         },
       ];

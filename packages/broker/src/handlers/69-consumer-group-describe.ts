@@ -7,6 +7,7 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
+import { coordinatorError } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import type { TopicPartitions } from '../groups/index.js';
 import { groupOperations } from './authorized-operations.js';
@@ -37,6 +38,7 @@ export const consumerGroupDescribeHandler = defineHandler<
   minVersion: 0,
   maxVersion: 1,
   handle(request, info, broker) {
+    const notHere = coordinatorError(broker);
     const groups = request.groupIds.map((groupId) => {
       const base = {
         groupId,
@@ -47,6 +49,8 @@ export const consumerGroupDescribeHandler = defineHandler<
         members: [],
         authorizedOperations: -2147483648,
       };
+      // On a chain, only the coordinator (the head) describes groups; the client looks it up again.
+      if (notHere !== ErrorCode.NONE) return { ...base, errorCode: notHere, errorMessage: null };
       if (!mayGroup(broker, info, AclOperation.DESCRIBE, groupId)) {
         return { ...base, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
       }

@@ -35,7 +35,7 @@ export const shareGroupHeartbeatHandler = defineHandler<
   maxVersion: 1,
   handle(request, info, broker) {
     const refused = shareGroupsRefused(broker);
-    if (refused) return failure(ErrorCode.INVALID_REQUEST, refused);
+    if (refused) return failure(refused.errorCode, refused.errorMessage);
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return failure(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     }

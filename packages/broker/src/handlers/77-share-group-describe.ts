@@ -32,7 +32,7 @@ export const shareGroupDescribeHandler = defineHandler<ShareGroupDescribeRequest
           members: [],
           authorizedOperations: NOT_REQUESTED,
         };
-        if (refused) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: refused };
+        if (refused) return { ...base, ...refused };
         if (!mayGroup(broker, info, AclOperation.DESCRIBE, groupId)) {
           return { ...base, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
         }

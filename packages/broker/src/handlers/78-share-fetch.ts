@@ -7,7 +7,7 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { leaderEpochOf } from '../chain/partition-answers.js';
+import { leaderEpochOf, partitionReplicas } from '../chain/partition-answers.js';
 import type { BrokerContext } from '../context.js';
 import { errorCodeOf, type PartitionLogView } from '../logs/partition-log.js';
 import {
@@ -17,7 +17,7 @@ import {
   partitionKey,
   type SharePartition,
 } from '../share/index.js';
-import { shareGroupsRefused } from './share-on-chains.js';
+import { sharePartitionRefused } from './share-on-chains.js';
 import { defineHandler, type RequestInfo } from './types.js';
 
 const NO_RECORDS = Buffer.alloc(0);
@@ -71,8 +71,6 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
   minVersion: 1,
   maxVersion: 1,
   async handle(request, info, broker) {
-    const refused = shareGroupsRefused(broker);
-    if (refused) return failure(ErrorCode.INVALID_REQUEST, refused);
     const { groupId, memberId } = request;
     if (groupId === null || groupId === '' || memberId === null || memberId === '') {
       return failure(ErrorCode.INVALID_REQUEST, 'ShareFetch needs a group id and a member id.');
@@ -122,7 +120,7 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
     }
     if (closing) {
       for (const p of share.partitionsOf(groupId)) p.state.releaseAll(memberId);
-      share.persist();
+      await share.persist();
       return answer(broker, slots, true);
     }
     for (const key of session.partitions) {
@@ -137,7 +135,7 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
       request.maxRecords,
       request.maxBytes,
     );
-    share.persist();
+    await share.persist();
     const deadline = Date.now() + request.maxWaitMs;
     while (acquired === 0 && fetchable.length > 0 && !broker.shutdown.aborted) {
       const left = deadline - Date.now();
@@ -157,7 +155,7 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
         request.maxRecords,
         request.maxBytes,
       );
-      share.persist();
+      await share.persist();
     }
     return answer(broker, slots, request.shareSessionEpoch === 0);
   },
@@ -182,15 +180,24 @@ function resolve(
 ): Slot {
   const topic = broker.topics.byId(topicId);
   const epoch = topic ? leaderEpochOf(broker, topic.name, partition) : -1;
+  const refused = topic ? sharePartitionRefused(broker, topic.name, partition) : null;
   const slot: Slot = {
     topicId,
-    out: emptyPartition(partition, topic ? broker.nodeId : -1, epoch),
+    // The partition's head (on a chain another node, named to a client sent there).
+    out: emptyPartition(
+      partition,
+      topic ? partitionReplicas(broker, topic.name, partition).leader : -1,
+      epoch,
+    ),
     mustAnswer: false,
   };
   if (!topic) {
     slot.out.errorCode = ErrorCode.UNKNOWN_TOPIC_ID;
   } else if (!mayTopic(broker, info, AclOperation.READ, topic.name)) {
     slot.out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+  } else if (refused) {
+    slot.out.errorCode = refused.errorCode;
+    slot.out.errorMessage = refused.errorMessage;
   } else {
     const log =
       partition >= 0 && partition < topic.partitions ? broker.logs.get(topic.name, partition) : undefined;

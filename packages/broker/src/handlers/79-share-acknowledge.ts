@@ -7,9 +7,9 @@ import {
 } from '@kilgore/protocol';
 import { mayGroup, mayTopic } from '../acl/checks.js';
 import { AclOperation } from '../acl/types.js';
-import { leaderEpochOf } from '../chain/partition-answers.js';
+import { leaderEpochOf, partitionReplicas } from '../chain/partition-answers.js';
 import { applyAcknowledgements, CLOSE_EPOCH } from '../share/index.js';
-import { shareGroupsRefused } from './share-on-chains.js';
+import { sharePartitionRefused } from './share-on-chains.js';
 import { defineHandler } from './types.js';
 
 function failure(errorCode: number, errorMessage: string | null = null): ShareAcknowledgeResponse {
@@ -26,9 +26,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
   apiKey: ApiKey.ShareAcknowledge,
   minVersion: 1,
   maxVersion: 1,
-  handle(request, info, broker) {
-    const refused = shareGroupsRefused(broker);
-    if (refused) return failure(ErrorCode.INVALID_REQUEST, refused);
+  async handle(request, info, broker) {
     const { groupId, memberId } = request;
     if (groupId === null || groupId === '' || memberId === null || memberId === '') {
       return failure(ErrorCode.INVALID_REQUEST, 'ShareAcknowledge needs a group id and a member id.');
@@ -37,6 +35,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
       return failure(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     const session = broker.share.sessions.advance(groupId, memberId, request.shareSessionEpoch, false);
     if (typeof session === 'number') return failure(session);
+    const refused = (topic: string, partition: number) => sharePartitionRefused(broker, topic, partition);
     const responses = request.topics.map((t) => {
       const topic = broker.topics.byId(t.topicId);
       const partitions = t.partitions.map((p): ShareAcknowledgeResponsePartition => {
@@ -45,7 +44,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
           errorCode: ErrorCode.NONE,
           errorMessage: null,
           currentLeader: {
-            leaderId: topic ? broker.nodeId : -1,
+            leaderId: topic ? partitionReplicas(broker, topic.name, p.partitionIndex).leader : -1,
             leaderEpoch: topic ? leaderEpochOf(broker, topic.name, p.partitionIndex) : -1,
           },
         };
@@ -54,6 +53,8 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
           out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         else if (p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) {
           out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        } else if (refused(topic.name, p.partitionIndex)) {
+          Object.assign(out, refused(topic.name, p.partitionIndex));
         } else {
           const ack = applyAcknowledgements(
             broker.share,
@@ -74,7 +75,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
     if (request.shareSessionEpoch === CLOSE_EPOCH) {
       for (const p of broker.share.partitionsOf(groupId)) p.state.releaseAll(memberId);
     }
-    broker.share.persist();
+    await broker.share.persist();
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, responses, nodeEndpoints: [] };
   },
 });

@@ -38,7 +38,7 @@ export const describeShareGroupOffsetsHandler = defineHandler<
         errorCode,
         errorMessage,
       });
-      if (refused) return fail(ErrorCode.INVALID_REQUEST, refused);
+      if (refused) return fail(refused.errorCode, refused.errorMessage);
       if (!mayGroup(broker, info, AclOperation.DESCRIBE, g.groupId)) {
         return fail(ErrorCode.GROUP_AUTHORIZATION_FAILED, 'Group authorization failed.');
       }

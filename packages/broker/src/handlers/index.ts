@@ -49,6 +49,8 @@ import { shareGroupDescribeHandler } from './77-share-group-describe.js';
 import { shareFetchHandler } from './78-share-fetch.js';
 import { shareAcknowledgeHandler } from './79-share-acknowledge.js';
 import { describeShareGroupOffsetsHandler } from './90-describe-share-group-offsets.js';
+import { alterShareGroupOffsetsHandler } from './91-alter-share-group-offsets.js';
+import { deleteShareGroupOffsetsHandler } from './92-delete-share-group-offsets.js';
 import type { ApiHandler } from './types.js';
 
 /** Every API this node answers. Adding a handler here is what makes ApiVersions advertise it. */
@@ -94,6 +96,8 @@ export const handlers: readonly ApiHandler[] = [
   shareAcknowledgeHandler,
   shareGroupDescribeHandler,
   describeShareGroupOffsetsHandler,
+  alterShareGroupOffsetsHandler,
+  deleteShareGroupOffsetsHandler,
   deleteGroupsHandler,
   offsetDeleteHandler,
   describeAclsHandler,

@@ -12,3 +12,5 @@ export {
   SharePartition,
 } from './share-partition.js';
 export { CLOSE_EPOCH, OPEN_EPOCH, partitionKey } from './share-sessions.js';
+export { SHARE_STATE_TOPIC, ShareStateLog } from './share-state-log.js';
+export { ShareStateStore } from './share-state-store.js';

@@ -107,6 +107,11 @@ export class SharePartition {
     this.advanceStart();
   }
 
+  /** A write of this state failed: the next persist writes it again. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
   get initialised(): boolean {
     return this.startOffset >= 0;
   }
@@ -117,6 +122,16 @@ export class SharePartition {
     this.nextOffset = offset;
     this.inFlight.clear();
     this.dirty = true;
+  }
+
+  /**
+   * AlterShareGroupOffsets: the start offset moves to `offset` and every in-flight record's state
+   * (delivery counts included) is dropped, as Kafka's share coordinator re-initialises it.
+   */
+  reset(offset: number): void {
+    this.close();
+    this.initialise(offset);
+    this.wake();
   }
 
   /** Records below the log start offset are gone (retention, DeleteRecords): forget their state. */

@@ -50,6 +50,11 @@ export class ShareSessions {
     return existing;
   }
 
+  /** Forgets every session (the node stopped coordinating share groups). */
+  clear(): void {
+    this.sessions.clear();
+  }
+
   /** Forgets a member's session (it left its group). */
   drop(groupId: string, memberId: string): void {
     this.sessions.delete(this.key(groupId, memberId));

@@ -15,11 +15,33 @@ import { join } from 'node:path';
 import type { SharePartitionSnapshot } from './share-partition.js';
 
 /** What one state file holds: a share-partition's durable state and whose it is. */
-export interface StoredSharePartition extends SharePartitionSnapshot {
+export interface StoredSharePartition extends SharePartitionSnapshot, ShareStateKey {
+  topic: string;
+}
+
+/** Which share-partition a stored state is. */
+export interface ShareStateKey {
   groupId: string;
   topicId: string;
-  topic: string;
   partition: number;
+}
+
+/**
+ * Where share-partition state is kept: a journal per partition in the data dir (one node), or
+ * `__share_group_state` (chains: share-state-log.ts).
+ */
+export interface ShareStateBackend {
+  /** Every stored share-partition; unreadable entries are skipped and reported. */
+  loadAll(onBad: (what: string, err: unknown) => void): Promise<StoredSharePartition[]>;
+  /**
+   * Stores the states and forgets the keys in `deleted`; undefined once done (a file write),
+   * else a promise of it: either way before the request that changed them is answered.
+   */
+  write(
+    states: readonly StoredSharePartition[],
+    deleted: readonly ShareStateKey[],
+  ): Promise<void> | undefined;
+  close(): void;
 }
 
 /** A journal this long is rewritten as its last state alone. */
@@ -39,7 +61,7 @@ interface Journal {
  * than the rest of a ShareFetch (bench:share). Kafka keeps this in `__share_group_state` through
  * its share coordinator; README: Share groups says why a file here.
  */
-export class ShareStateStore {
+export class ShareStateStore implements ShareStateBackend {
   private readonly dir: string;
   private readonly journals = new Map<string, Journal>();
   private dirMade = false;
@@ -52,8 +74,18 @@ export class ShareStateStore {
     return join(this.dir, `${Buffer.from(groupId).toString('hex')}.${topicId}.${partition}.jsonl`);
   }
 
+  async loadAll(onBad: (file: string, err: unknown) => void): Promise<StoredSharePartition[]> {
+    return this.loadAllSync(onBad);
+  }
+
+  write(states: readonly StoredSharePartition[], deleted: readonly ShareStateKey[]): undefined {
+    for (const s of states) this.save(s);
+    for (const k of deleted) this.delete(k.groupId, k.topicId, k.partition);
+    return undefined;
+  }
+
   /** Every stored share-partition; files with no line that parses are skipped (and reported). */
-  loadAll(onBad: (file: string, err: unknown) => void): StoredSharePartition[] {
+  private loadAllSync(onBad: (file: string, err: unknown) => void): StoredSharePartition[] {
     if (!existsSync(this.dir)) return [];
     const out: StoredSharePartition[] = [];
     for (const f of readdirSync(this.dir)) {
@@ -79,7 +111,7 @@ export class ShareStateStore {
     return out;
   }
 
-  save(state: StoredSharePartition): void {
+  private save(state: StoredSharePartition): void {
     const path = this.path(state.groupId, state.topicId, state.partition);
     const line = `${JSON.stringify(state)}\n`;
     let j = this.journals.get(path);
@@ -101,7 +133,7 @@ export class ShareStateStore {
     j.bytes += Buffer.byteLength(line);
   }
 
-  delete(groupId: string, topicId: string, partition: number): void {
+  private delete(groupId: string, topicId: string, partition: number): void {
     const path = this.path(groupId, topicId, partition);
     const j = this.journals.get(path);
     if (j) closeSync(j.fd);

@@ -22,6 +22,24 @@ export interface TopicInfo {
    * with their factor before it (to report the replicas being added, and to cancel).
    */
   readonly reassigning?: Readonly<Record<number, number>>;
+  /** Partitions a reassignment moved to another chain than hashing gives: the chain's name. */
+  readonly placedOn?: Readonly<Record<number, string>>;
+  /** Moves of partitions to another chain in progress (AlterPartitionReassignments). */
+  readonly moves?: Readonly<Record<number, PartitionMove>>;
+  /** Counts the reassignment changes of this topic, so nodes keep the newest state they hear of. */
+  readonly reassignmentVersion?: number;
+}
+
+/** A partition on its way to another chain. */
+export interface PartitionMove {
+  /** The chain it goes to, and its replication factor there. */
+  readonly to: string;
+  readonly factor: number;
+  /** The chain it comes from, and its factor there (-1: the whole chain), to list and cancel. */
+  readonly from: string;
+  readonly fromFactor: number;
+  /** Ownership moved: the target's head took it (it copies it, then its replicas catch up). */
+  readonly switched: boolean;
 }
 
 /** The replication factor of one partition: its own (a reassignment), else its topic's. */

@@ -171,6 +171,25 @@ const TOPIC_ENTRY = (name: string): FieldSpec =>
           f('reassigningFrom', 'int16', { versions: '1+', default: -1 }),
         ],
       }),
+      // v2: partitions placed on another chain than hashing gives (a reassignment moved them),
+      // and moves to another chain in progress.
+      f('placements', '[]PartitionPlacement', {
+        versions: '2+',
+        fields: [
+          f('partition', 'int32', { versions: '2+' }),
+          // '' = by hashing.
+          f('chain', 'string', { versions: '2+' }),
+          // A move in progress: the chain it goes to ('' = none), the factor it gets there, the
+          // chain and factor it comes from (-1 = the whole chain), and whether ownership moved.
+          f('moveTo', 'string', { versions: '2+' }),
+          f('moveFactor', 'int16', { versions: '2+', default: -1 }),
+          f('moveFrom', 'string', { versions: '2+' }),
+          f('moveFromFactor', 'int16', { versions: '2+', default: -1 }),
+          f('switched', 'bool', { versions: '2+' }),
+        ],
+      }),
+      // v2: counts the topic's reassignment changes, so a table exchange takes the newer state.
+      f('reassignmentVersion', 'int32', { versions: '2+', default: 0 }),
     ],
   });
 
@@ -181,8 +200,8 @@ const CHAIN_EPOCHS = (name: string): FieldSpec =>
 export const TopicSyncSchema: ApiSchema = {
   name: 'TopicSync',
   apiKey: ChainApiKey.TopicSync,
-  // v1: each topic's replication factor.
-  validVersions: '0-1',
+  // v1: each topic's replication factor; v2: placements on another chain (moves).
+  validVersions: '0-2',
   flexibleVersions: 'none',
   request: {
     fields: [
@@ -255,7 +274,7 @@ export const CHAIN_SEND_VERSIONS: ReadonlyMap<number, number> = new Map([
   [ChainApiKey.Append, 1],
   [ChainApiKey.Position, 0],
   [ChainApiKey.Read, 0],
-  [ChainApiKey.TopicSync, 1],
+  [ChainApiKey.TopicSync, 2],
   [ChainApiKey.TxnMarkers, 0],
 ]);
 
@@ -342,6 +361,24 @@ export interface SyncTopic {
   replicationFactor?: number;
   /** v1: per-partition factors (reassignments); reassigningFrom -1 when the move is done. */
   partitionFactors?: { partition: number; replicationFactor: number; reassigningFrom: number }[];
+  /** v2: partitions placed off their hashed chain, and moves between chains in progress. */
+  placements?: SyncPlacement[];
+  /** v2: how many reassignment changes the sender's state of this topic has seen (0: none). */
+  reassignmentVersion?: number;
+}
+
+export interface SyncPlacement {
+  partition: number;
+  /** The chain the partition lives on; '' = the one hashing gives. */
+  chain: string;
+  /** A move in progress: target chain ('' = none) and the factor it gets there. */
+  moveTo: string;
+  moveFactor: number;
+  /** Where the move comes from: chain and factor (-1 = the whole chain). */
+  moveFrom: string;
+  moveFromFactor: number;
+  /** Ownership already moved (the target's head copies, then its replicas catch up). */
+  switched: boolean;
 }
 
 export interface ChainEpochEntry {

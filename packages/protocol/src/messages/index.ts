@@ -57,6 +57,8 @@ import { ShareGroupDescribeSchema } from './77-share-group-describe.js';
 import { ShareFetchSchema } from './78-share-fetch.js';
 import { ShareAcknowledgeSchema } from './79-share-acknowledge.js';
 import { DescribeShareGroupOffsetsSchema } from './90-describe-share-group-offsets.js';
+import { AlterShareGroupOffsetsSchema } from './91-alter-share-group-offsets.js';
+import { DeleteShareGroupOffsetsSchema } from './92-delete-share-group-offsets.js';
 
 export * from './00-produce.js';
 export * from './01-fetch.js';
@@ -108,6 +110,8 @@ export * from './77-share-group-describe.js';
 export * from './78-share-fetch.js';
 export * from './79-share-acknowledge.js';
 export * from './90-describe-share-group-offsets.js';
+export * from './91-alter-share-group-offsets.js';
+export * from './92-delete-share-group-offsets.js';
 
 /** Kafka's API keys for the APIs Kilgore has schemas for. */
 export const ApiKey = {
@@ -161,6 +165,8 @@ export const ApiKey = {
   ShareFetch: 78,
   ShareAcknowledge: 79,
   DescribeShareGroupOffsets: 90,
+  AlterShareGroupOffsets: 91,
+  DeleteShareGroupOffsets: 92,
 } as const;
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -216,6 +222,8 @@ export const apiSchemas: readonly ApiSchema[] = [
   ShareFetchSchema,
   ShareAcknowledgeSchema,
   DescribeShareGroupOffsetsSchema,
+  AlterShareGroupOffsetsSchema,
+  DeleteShareGroupOffsetsSchema,
 ];
 
 const byKey: (ApiSchema | undefined)[] = [];

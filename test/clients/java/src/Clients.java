@@ -45,6 +45,7 @@ public final class Clients {
     scenarios.put("admin", AdminScenarios::admin);
     scenarios.put("edges", Clients::edges);
     scenarios.put("cooperative", Clients::cooperative);
+    scenarios.put("steady", Clients::steady);
     Driver.serve(scenarios);
   }
 
@@ -183,6 +184,38 @@ public final class Clients {
       }
     }
     return null;
+  }
+
+  /**
+   * steady <bootstrap> <topic> <partition> <count> <pauseMs>: an idempotent producer (Kafka 4.x
+   * defaults, acks=all, retries until delivery.timeout.ms) sends values steady-0 .. steady-(count-1)
+   * to one partition one by one, each awaited, with a pause between: a slow, steady writer whose
+   * every acknowledged value must be there once, in order, whatever moves meanwhile.
+   */
+  static void steady(List<String> args) throws Exception {
+    String bootstrap = args.get(0), topic = args.get(1);
+    int partition = Integer.parseInt(args.get(2)), count = Integer.parseInt(args.get(3));
+    long pauseMs = Long.parseLong(args.get(4));
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("request.timeout.ms", 5000);
+    settings.put("delivery.timeout.ms", 60000);
+    settings.put("retry.backoff.ms", 100);
+    settings.put("linger.ms", 0);
+    int acked = 0, failed = 0;
+    String firstError = null;
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, settings)) {
+      for (int i = 0; i < count; i++) {
+        try {
+          producer.send(new ProducerRecord<>(topic, partition, null, utf8("steady-" + i))).get();
+          acked++;
+        } catch (Exception e) {
+          failed++;
+          if (firstError == null) firstError = String.valueOf(e.getCause() == null ? e : e.getCause());
+        }
+        Thread.sleep(pauseMs);
+      }
+    }
+    Driver.emit("step", "steady", "acked", acked, "failed", failed, "firstError", firstError);
   }
 
   /** produce <bootstrap> <topic> <codec> <count>: one codec, 3 partitions, max.in.flight=5. */

@@ -33,6 +33,7 @@ public final class ShareGroups {
     scenarios.put("consume", ShareGroups::consume);
     scenarios.put("admin", ShareGroups::admin);
     scenarios.put("hold", ShareGroups::hold);
+    scenarios.put("alterOffsets", ShareGroups::alterOffsets);
     scenarios.put("benchProduce", ShareGroups::benchProduce);
     scenarios.put("benchClassic", ShareGroups::benchClassic);
     scenarios.put("benchShare", ShareGroups::benchShare);
@@ -250,6 +251,44 @@ public final class ShareGroups {
       }
     } finally {
       for (var c : members) c.close();
+    }
+  }
+
+  /**
+   * args: bootstrap, group, topic, to ("earliest", "latest" or an offset). Admin.alterShareGroupOffsets
+   * for every partition of the topic, the earliest/latest offsets looked up with listOffsets first,
+   * as `kafka-share-groups --reset-offsets --execute` does in Kafka 4.2 (4.1.1's tool lacks it).
+   */
+  static void alterOffsets(List<String> args) throws Exception {
+    String group = args.get(1);
+    String topic = args.get(2);
+    String to = args.get(3);
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", args.get(0));
+    try (Admin admin = Admin.create(ap)) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      Map<org.apache.kafka.common.TopicPartition, Long> offsets = new HashMap<>();
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        var tp = new org.apache.kafka.common.TopicPartition(topic, p);
+        if (to.equals("earliest")) specs.put(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest());
+        else if (to.equals("latest")) specs.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+        else offsets.put(tp, Long.parseLong(to));
+      }
+      if (!specs.isEmpty()) {
+        for (var e : admin.listOffsets(specs).all().get().entrySet()) offsets.put(e.getKey(), e.getValue().offset());
+      }
+      var result = admin.alterShareGroupOffsets(group, offsets);
+      Map<String, String> outcome = new TreeMap<>();
+      for (var tp : offsets.keySet()) {
+        try {
+          result.partitionResult(tp).get();
+          outcome.put(tp.toString(), "ok " + offsets.get(tp));
+        } catch (java.util.concurrent.ExecutionException e) {
+          outcome.put(tp.toString(), e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
+        }
+      }
+      Driver.emit("step", "altered", "partitions", outcome);
     }
   }
 
