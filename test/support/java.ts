@@ -192,6 +192,14 @@ export class JavaDriver {
     }
   }
 
+  /** SIGKILL: a crash, so its clients send no LeaveGroup and nothing else; resolves once it is gone. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const done = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await done;
+  }
+
   /** Closes stdin (the program's loop ends) and waits for the JVM; kills it after 10 s. */
   async stop(): Promise<void> {
     if (this.exited) return;

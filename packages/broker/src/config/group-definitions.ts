@@ -29,6 +29,13 @@ export const GROUP_CONSUMER_CONFIG_DEFS: readonly ConfigDef[] = [
     min: 1,
     doc: 'Members a consumer group may hold; one more gets GROUP_MAX_SIZE_REACHED.',
   },
+  {
+    name: 'group.consumer.migration.policy',
+    type: 'string',
+    default: 'bidirectional',
+    oneOf: ['bidirectional', 'upgrade', 'downgrade', 'disabled'],
+    doc: 'Which online conversions of non-empty groups are allowed: upgrade (a classic group becomes a consumer group when a group.protocol=consumer member joins), downgrade (a consumer group whose last consumer-protocol member leaves becomes classic again), both, or neither.',
+  },
 ];
 
 /** Kafka refuses a heartbeat interval that is not below the session timeout; so does Kilgore. */

@@ -29,6 +29,16 @@ function memberCheck(group: ConsumerGroup, memberId: string, memberEpoch: number
       errorMessage: `Member ${memberId} is not a member of group ${group.groupId}.`,
     };
   }
+  // A classic member (a migration under way) commits with its generation, which is its epoch,
+  // and knows ILLEGAL_GENERATION, not STALE_MEMBER_EPOCH (Kafka's validateMemberEpoch).
+  if (member.classic !== null) {
+    return memberEpoch === member.memberEpoch
+      ? OK
+      : {
+          errorCode: ErrorCode.ILLEGAL_GENERATION,
+          errorMessage: `The received generation id ${memberEpoch} does not match the expected member epoch ${member.memberEpoch}.`,
+        };
+  }
   const previous = memberEpoch > 0 && memberEpoch === member.previousMemberEpoch;
   if (memberEpoch !== member.memberEpoch && !previous) {
     return {
@@ -57,8 +67,10 @@ export function checkConsumerGroupCommit(group: ConsumerGroup, who: CommitIdenti
   }
   const check = memberCheck(group, who.memberId, who.memberEpoch);
   if (check.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) return check;
-  // Before v9 the request cannot carry a member epoch: a KIP-848 member must not use it.
-  if (!who.transactional && who.apiVersion < 9) {
+  // Before v9 the request cannot carry a member epoch: a KIP-848 member must not use it (a
+  // classic member of the group may: its generation is its epoch).
+  const classic = group.members.get(who.memberId)?.classic ?? null;
+  if (!who.transactional && who.apiVersion < 9 && classic === null) {
     return {
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
       errorMessage: 'OffsetCommit version 9 or above must be used by members using the modern group protocol',

@@ -43,7 +43,16 @@ export interface MemberMetadataRecord {
   subscribedTopicRegex: string | null;
   rebalanceTimeoutMs: number;
   serverAssignor: string | null;
+  /** Tagged field 0: set for a member that speaks the classic protocol. */
+  classic: ClassicMemberRecord | null;
 }
+
+export interface ClassicMemberRecord {
+  sessionTimeoutMs: number;
+  supportedProtocols: { name: string; metadata: Buffer }[];
+}
+
+const CLASSIC_MEMBER_METADATA_TAG = 0;
 
 export interface CurrentAssignmentRecord {
   memberEpoch: number;
@@ -183,8 +192,47 @@ export function encodeMemberMetadataValue(m: MemberMetadataRecord): Buffer {
   w.writeCompactNullableString(m.subscribedTopicRegex);
   w.writeInt32(m.rebalanceTimeoutMs);
   w.writeCompactNullableString(m.serverAssignor);
-  w.writeUnsignedVarint(0); // no ClassicMemberMetadata: the member speaks the consumer protocol
+  if (m.classic === null) {
+    w.writeUnsignedVarint(0); // no ClassicMemberMetadata: the member speaks the consumer protocol
+  } else {
+    const field = encodeClassicMember(m.classic);
+    w.writeUnsignedVarint(1);
+    w.writeUnsignedVarint(CLASSIC_MEMBER_METADATA_TAG);
+    w.writeUnsignedVarint(field.length);
+    w.writeRaw(field);
+  }
   return w.toBuffer();
+}
+
+/** A nullable struct: a presence byte (1), its fields, its own (empty) tagged fields. */
+function encodeClassicMember(c: ClassicMemberRecord): Buffer {
+  const w = new Writer(64);
+  w.writeInt8(1);
+  w.writeInt32(c.sessionTimeoutMs);
+  w.writeCompactArrayLength(c.supportedProtocols.length);
+  for (const p of c.supportedProtocols) {
+    w.writeCompactString(p.name);
+    w.writeCompactBytes(p.metadata);
+    w.writeUnsignedVarint(0);
+  }
+  w.writeUnsignedVarint(0);
+  return w.toBuffer();
+}
+
+function decodeClassicMember(buf: Buffer): ClassicMemberRecord | null {
+  const r = new Reader(buf);
+  if (r.readInt8() < 0) return null;
+  const sessionTimeoutMs = r.readInt32();
+  const n = r.readCompactArrayLength(3);
+  const supportedProtocols: ClassicMemberRecord['supportedProtocols'] = [];
+  for (let i = 0; i < n; i++) {
+    const name = r.readCompactString();
+    // Copied: the record's buffer belongs to the log reader.
+    const metadata = Buffer.from(r.readCompactBytes());
+    r.skipTaggedFields();
+    supportedProtocols.push({ name, metadata });
+  }
+  return { sessionTimeoutMs, supportedProtocols };
 }
 
 export function decodeMemberMetadataValue(buf: Buffer): MemberMetadataRecord {
@@ -198,7 +246,16 @@ export function decodeMemberMetadataValue(buf: Buffer): MemberMetadataRecord {
     subscribedTopicRegex: r.readCompactNullableString(),
     rebalanceTimeoutMs: r.readInt32(),
     serverAssignor: r.readCompactNullableString(),
+    classic: r.remaining > 0 ? classicTag(r) : null,
   };
+}
+
+function classicTag(r: Reader): ClassicMemberRecord | null {
+  let classic: ClassicMemberRecord | null = null;
+  for (const f of r.readRawTaggedFields()) {
+    if (f.tag === CLASSIC_MEMBER_METADATA_TAG) classic = decodeClassicMember(f.data);
+  }
+  return classic;
 }
 
 /** ConsumerGroupTargetAssignmentMemberValue: one member's target partitions. */

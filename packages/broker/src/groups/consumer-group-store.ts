@@ -51,6 +51,8 @@ export interface TopicIds {
 export class ConsumerGroupStore {
   /** groupId -> key (hex) -> value (hex) as last appended. */
   private readonly written = new Map<string, Map<string, string>>();
+  /** Records of a conversion (the classic group's GroupMetadata or its tombstone) to write with the next persist. */
+  private readonly queued = new Map<string, { before: KeyedRecord[]; after: KeyedRecord[] }>();
 
   constructor(
     private readonly groups: ConsumerGroups,
@@ -58,6 +60,17 @@ export class ConsumerGroupStore {
     private readonly topicIds: TopicIds,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Has the next persist() of the group write `before` ahead of its own records and `after`
+   * behind them, in the same append: a conversion's records land together, as in Kafka.
+   */
+  queue(groupId: string, extra: { before?: KeyedRecord[]; after?: KeyedRecord[] }): void {
+    const q = this.queued.get(groupId) ?? { before: [], after: [] };
+    q.before.push(...(extra.before ?? []));
+    q.after.push(...(extra.after ?? []));
+    this.queued.set(groupId, q);
+  }
 
   /** Appends what changed in the group since it was last written; resolves once stored. */
   persist(groupId: string): Promise<void> {
@@ -70,7 +83,14 @@ export class ConsumerGroupStore {
     const gone = [...before.keys()].filter((k) => !now.has(k)).map((k) => Buffer.from(k, 'hex'));
     const order = [CURRENT, TARGET_MEMBER, MEMBER, TARGET, PARTITIONS, GROUP];
     gone.sort((a, b) => order.indexOf(a.readInt16BE(0)) - order.indexOf(b.readInt16BE(0)));
-    const records = [...gone.map((key) => ({ key, value: null })), ...upserts];
+    const extra = this.queued.get(groupId);
+    this.queued.delete(groupId);
+    const records = [
+      ...(extra?.before ?? []),
+      ...gone.map((key) => ({ key, value: null })),
+      ...upserts,
+      ...(extra?.after ?? []),
+    ];
     if (now.size === 0) this.written.delete(groupId);
     else this.written.set(groupId, new Map([...now].map(([k, r]) => [k, r.value!.toString('hex')])));
     if (records.length === 0) return Promise.resolve();
@@ -110,6 +130,7 @@ export class ConsumerGroupStore {
   /** Forgets everything (before a reload: a chain node becoming head again). */
   reset(): void {
     this.written.clear();
+    this.queued.clear();
   }
 
   /** After a load: what was replayed counts as written, and members' sessions start now. */
@@ -172,6 +193,15 @@ export class ConsumerGroupStore {
         m.subscribedTopicRegex = v.subscribedTopicRegex;
         m.rebalanceTimeoutMs = v.rebalanceTimeoutMs;
         m.serverAssignor = v.serverAssignor;
+        m.classic =
+          v.classic === null
+            ? null
+            : {
+                sessionTimeoutMs: v.classic.sessionTimeoutMs,
+                protocols: v.classic.supportedProtocols,
+                joinTimer: null,
+                syncTimer: null,
+              };
         break;
       }
       case TARGET_MEMBER:
@@ -241,6 +271,10 @@ export class ConsumerGroupStore {
           subscribedTopicRegex: m.subscribedTopicRegex,
           rebalanceTimeoutMs: m.rebalanceTimeoutMs,
           serverAssignor: m.serverAssignor,
+          classic:
+            m.classic === null
+              ? null
+              : { sessionTimeoutMs: m.classic.sessionTimeoutMs, supportedProtocols: m.classic.protocols },
         }),
       );
     }

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@kilgore/protocol';
 import { ASSIGNORS, DEFAULT_ASSIGNOR } from './assignors.js';
+import type { Protocol } from './group.js';
 
 /** topic -> sorted partitions. */
 export type TopicPartitions = Map<string, number[]>;
@@ -31,6 +32,18 @@ export interface ConsumerMember {
   /** What it was told to give up and has not yet confirmed. */
   revoking: TopicPartitions;
   sessionTimer: NodeJS.Timeout | null;
+  /** Set for a member speaking the classic protocol (JoinGroup/SyncGroup) inside a consumer group. */
+  classic: ClassicMemberMetadata | null;
+}
+
+/** Kafka's ClassicMemberMetadata (persisted), plus the member's join and sync deadlines (not persisted). */
+export interface ClassicMemberMetadata {
+  sessionTimeoutMs: number;
+  protocols: Protocol[];
+  /** Runs from a heartbeat answering REBALANCE_IN_PROGRESS until the member's JoinGroup. */
+  joinTimer: NodeJS.Timeout | null;
+  /** Runs from the member's JoinGroup answer until its SyncGroup. */
+  syncTimer: NodeJS.Timeout | null;
 }
 
 export interface ConsumerGroup {
@@ -76,13 +89,13 @@ export interface ConsumerGroupSettings {
 
 const key = (topic: string, p: number): string => `${topic}\u0000${p}`;
 
-function toKeys(tp: TopicPartitions): Set<string> {
+export function toKeys(tp: TopicPartitions): Set<string> {
   const s = new Set<string>();
   for (const [t, ps] of tp) for (const p of ps) s.add(key(t, p));
   return s;
 }
 
-function fromKeys(keys: Iterable<string>): TopicPartitions {
+export function fromKeys(keys: Iterable<string>): TopicPartitions {
   const out: TopicPartitions = new Map();
   for (const k of keys) {
     const i = k.lastIndexOf('\u0000');
@@ -125,6 +138,7 @@ export function emptyConsumerMember(memberId: string): ConsumerMember {
     assigned: new Map(),
     revoking: new Map(),
     sessionTimer: null,
+    classic: null,
   };
 }
 
@@ -202,10 +216,10 @@ export class ConsumerGroups {
           rebalanceTimeoutMs: req.rebalanceTimeoutMs,
         };
         if (previous !== undefined) {
+          const target = group.target.get(previous.memberId) ?? new Map();
           this.removeMember(group, previous);
           member.assigned = previous.assigned;
-          group.target.set(member.memberId, group.target.get(previous.memberId) ?? new Map());
-          group.target.delete(previous.memberId);
+          group.target.set(member.memberId, target);
         }
         group.members.set(member.memberId, member);
         changed = true;
@@ -307,7 +321,7 @@ export class ConsumerGroups {
   }
 
   /** New topics or partitions matching the group's subscriptions since the target was computed. */
-  private partitionsChanged(group: ConsumerGroup): boolean {
+  partitionsChanged(group: ConsumerGroup): boolean {
     const existing = this.existingTopics();
     const wanted = new Set<string>();
     for (const m of group.members.values()) for (const t of this.subscriptionOf(m, existing)) wanted.add(t);
@@ -317,7 +331,7 @@ export class ConsumerGroups {
   }
 
   /** A new group epoch and target assignment. */
-  private bump(group: ConsumerGroup): void {
+  bump(group: ConsumerGroup): void {
     const existing = this.existingTopics();
     group.groupEpoch += 1;
     const members = [...group.members.values()].map((m) => ({
@@ -334,7 +348,7 @@ export class ConsumerGroups {
   }
 
   /** One reconciliation step of a member towards its target. */
-  private reconcile(group: ConsumerGroup, member: ConsumerMember): void {
+  reconcile(group: ConsumerGroup, member: ConsumerMember): void {
     const target = toKeys(group.target.get(member.memberId) ?? new Map());
     const assigned = toKeys(member.assigned);
     {
@@ -371,9 +385,7 @@ export class ConsumerGroups {
       member.memberEpoch = -2;
       this.touch(group, member);
     } else {
-      this.removeMember(group, member);
-      group.target.delete(member.memberId);
-      this.bump(group);
+      this.fence(group, member);
     }
     return {
       errorCode: ErrorCode.NONE,
@@ -384,22 +396,44 @@ export class ConsumerGroups {
     };
   }
 
-  private removeMember(group: ConsumerGroup, member: ConsumerMember): void {
-    if (member.sessionTimer !== null) clearTimeout(member.sessionTimer);
+  /** Drops a member and its timers (its target goes with it: the caller bumps the epoch). */
+  removeMember(group: ConsumerGroup, member: ConsumerMember): void {
+    stopTimers(member);
     group.members.delete(member.memberId);
+    group.target.delete(member.memberId);
   }
 
-  /** Restarts the member's session; a member silent for the session timeout is removed. */
-  private touch(group: ConsumerGroup, member: ConsumerMember): void {
+  /** Removes a member and recomputes the assignment, unless the group becomes classic instead. */
+  fence(group: ConsumerGroup, member: ConsumerMember): void {
+    if (this.convertsOnRemoval(group, member)) return;
+    this.removeMember(group, member);
+    this.bump(group);
+  }
+
+  /**
+   * Asked before a member is removed (left, expired or fenced): true when the group was turned
+   * into a classic one without it instead (conversion.ts: the last consumer-protocol member left).
+   */
+  convertsOnRemoval: (group: ConsumerGroup, leaving: ConsumerMember) => boolean = () => false;
+
+  /**
+   * Restarts the member's session; a member silent for the session timeout (its own, for a
+   * classic member) is removed.
+   */
+  touch(group: ConsumerGroup, member: ConsumerMember): void {
     if (member.sessionTimer !== null) clearTimeout(member.sessionTimer);
-    member.sessionTimer = setTimeout(() => {
-      if (group.members.get(member.memberId) !== member) return;
-      this.removeMember(group, member);
-      group.target.delete(member.memberId);
-      this.bump(group);
-      this.onExpired(group.groupId);
-    }, this.settings.sessionTimeoutMs);
+    member.sessionTimer = setTimeout(
+      () => this.expire(group, member),
+      member.classic?.sessionTimeoutMs ?? this.settings.sessionTimeoutMs,
+    );
     member.sessionTimer.unref();
+  }
+
+  /** A member that missed a deadline (session, or a classic member's join or sync) is fenced. */
+  expire(group: ConsumerGroup, member: ConsumerMember): void {
+    if (this.groups.get(group.groupId) !== group || group.members.get(member.memberId) !== member) return;
+    this.fence(group, member);
+    this.onExpired(group.groupId);
   }
 
   /** After a load: every restored member gets a full session to come back in. */
@@ -414,7 +448,17 @@ export class ConsumerGroups {
   }
 
   close(): void {
-    for (const g of this.groups.values())
-      for (const m of g.members.values()) if (m.sessionTimer) clearTimeout(m.sessionTimer);
+    for (const g of this.groups.values()) for (const m of g.members.values()) stopTimers(m);
+  }
+}
+
+export function stopTimers(member: ConsumerMember): void {
+  if (member.sessionTimer !== null) clearTimeout(member.sessionTimer);
+  member.sessionTimer = null;
+  if (member.classic?.joinTimer) clearTimeout(member.classic.joinTimer);
+  if (member.classic?.syncTimer) clearTimeout(member.classic.syncTimer);
+  if (member.classic) {
+    member.classic.joinTimer = null;
+    member.classic.syncTimer = null;
   }
 }

@@ -547,6 +547,42 @@ export class GroupCoordinator {
     else if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
   }
 
+  // ---------------------------------------------------------------- conversion
+
+  /**
+   * Gives the group up to a consumer group (conversion.ts): members waiting in JoinGroup or
+   * SyncGroup are told REBALANCE_IN_PROGRESS, as Kafka does, timers stop, the group is forgotten.
+   */
+  release(group: ClassicGroup): void {
+    if (group.joinTimer) clearTimeout(group.joinTimer);
+    if (group.syncTimer) clearTimeout(group.syncTimer);
+    group.joinTimer = null;
+    group.syncTimer = null;
+    for (const t of group.pendingMembers.values()) clearTimeout(t);
+    group.pendingMembers.clear();
+    for (const m of group.members.values()) {
+      if (m.timer) clearTimeout(m.timer);
+      m.timer = null;
+      const jw = m.joinWaiter;
+      const sw = m.syncWaiter;
+      m.joinWaiter = null;
+      m.syncWaiter = null;
+      jw?.(failedJoin(ErrorCode.REBALANCE_IN_PROGRESS, m.memberId));
+      sw?.(failedSync(ErrorCode.REBALANCE_IN_PROGRESS));
+    }
+    this.groups.delete(group.groupId);
+  }
+
+  /**
+   * Takes over a Stable group built from a consumer group (conversion.ts) and, unless told
+   * otherwise, starts a rebalance so that its members rejoin and the leader assigns again.
+   */
+  adopt(group: ClassicGroup, rebalance = true): void {
+    this.groups.set(group.groupId, group);
+    for (const m of group.members.values()) this.scheduleSession(group, m);
+    if (rebalance) this.prepareRebalance(group, 'converted from a consumer group');
+  }
+
   // ---------------------------------------------------------------- admin
 
   /** Removes an Empty group (DeleteGroups, offset expiry). */

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { PartitionLogView } from '../logs/partition-log.js';
+import { ClassicMembers } from './classic-members.js';
 import { ConsumerGroups } from './consumer-group.js';
 import { ConsumerGroupStore, type TopicIds } from './consumer-group-store.js';
+import { GroupConversion } from './conversion.js';
 import { GroupCoordinator } from './coordinator.js';
 import { OffsetManager } from './offsets.js';
 import { OffsetsLog } from './offsets-log.js';
@@ -42,6 +44,10 @@ export class Groups {
   /** Writes and replays the consumer groups' records. */
   readonly consumerGroupStore: ConsumerGroupStore;
   readonly offsets: OffsetManager;
+  /** Classic-protocol members of consumer groups (JoinGroup/SyncGroup/Heartbeat/LeaveGroup during a migration). */
+  readonly classicMembers: ClassicMembers;
+  /** Upgrades and downgrades between classic and consumer groups (group.consumer.migration.policy). */
+  readonly conversion: GroupConversion;
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly coordinating: () => boolean;
 
@@ -61,6 +67,7 @@ export class Groups {
     );
     this.consumerGroupStore = new ConsumerGroupStore(this.consumerGroups, offsetsLog, opts.topicIds, log);
     this.consumerGroups.onExpired = (groupId) => this.consumerGroupStore.persistInBackground(groupId);
+    this.classicMembers = new ClassicMembers(this.consumerGroups, this.settings.consumerMaxSize);
     this.coordinator = new GroupCoordinator(this.settings, log, {
       onGroupChanged: (g) => offsets?.persistGroup(g),
     });
@@ -68,6 +75,26 @@ export class Groups {
     this.offsets = offsets;
     offsets.consumerGroups = this.consumerGroups;
     offsets.consumerGroupStore = this.consumerGroupStore;
+    this.conversion = new GroupConversion(
+      this.settings,
+      this.coordinator,
+      this.consumerGroups,
+      this.consumerGroupStore,
+      log,
+    );
+    this.classicMembers.convertsOnReplacement = (g, replaced) =>
+      this.conversion.downgradeOnReplacement(g, replaced);
+  }
+
+  /**
+   * A classic JoinGroup for the id of an empty consumer group: the consumer group goes (its
+   * records are tombstoned) and a classic group takes the id, as in Kafka.
+   */
+  async dropEmptyConsumerGroup(groupId: string): Promise<void> {
+    const g = this.consumerGroups.get(groupId);
+    if (g === undefined || g.members.size > 0) return;
+    this.consumerGroups.groups.delete(groupId);
+    await this.consumerGroupStore.persist(groupId);
   }
 
   /** Reloads committed offsets and starts offset expiry. */

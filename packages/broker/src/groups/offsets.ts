@@ -483,24 +483,7 @@ export class OffsetManager {
 
   /** Records a settled generation (or an emptied group) in `__consumer_offsets`. */
   persistGroup(group: ClassicGroup): void {
-    const value = encodeGroupMetadataValue({
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol: group.protocolName,
-      leader: group.leaderId,
-      currentStateTimestamp: group.stateTimestamp,
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-        sessionTimeoutMs: m.sessionTimeoutMs,
-        subscription: group.metadataOf(m),
-        assignment: m.assignment,
-      })),
-    });
-    this.log.append([{ key: encodeGroupMetadataKey(group.groupId), value }]).catch((err: unknown) => {
+    this.log.append([groupMetadataRecord(group)]).catch((err: unknown) => {
       this.logger.warn({ err, group: group.groupId }, 'writing group metadata failed');
     });
   }
@@ -567,4 +550,26 @@ export class OffsetManager {
     if (records.length > 0) await this.log.append(records);
     return expired;
   }
+}
+
+/** The GroupMetadata record of a classic group as it stands (members, assignments, generation). */
+export function groupMetadataRecord(group: ClassicGroup): KeyedRecord {
+  const value = encodeGroupMetadataValue({
+    protocolType: group.protocolType ?? '',
+    generation: group.generationId,
+    protocol: group.protocolName,
+    leader: group.leaderId,
+    currentStateTimestamp: group.stateTimestamp,
+    members: [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+      sessionTimeoutMs: m.sessionTimeoutMs,
+      subscription: group.metadataOf(m),
+      assignment: m.assignment,
+    })),
+  });
+  return { key: encodeGroupMetadataKey(group.groupId), value };
 }

@@ -14,7 +14,14 @@ export interface GroupSettings {
   consumerSessionTimeoutMs: number;
   consumerHeartbeatIntervalMs: number;
   consumerMaxSize: number;
+  /** group.consumer.migration.policy: which online conversions between classic and consumer groups run. */
+  migrationPolicy: MigrationPolicy;
 }
+
+export type MigrationPolicy = 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
+
+export const upgradeEnabled = (p: MigrationPolicy): boolean => p === 'bidirectional' || p === 'upgrade';
+export const downgradeEnabled = (p: MigrationPolicy): boolean => p === 'bidirectional' || p === 'downgrade';
 
 /**
  * Read from the resolved settings map rather than typed BrokerConfig fields, so a config built
@@ -35,5 +42,11 @@ export function groupSettings(config: BrokerConfig): GroupSettings {
     consumerSessionTimeoutMs: num('group.consumer.session.timeout.ms', 45_000),
     consumerHeartbeatIntervalMs: num('group.consumer.heartbeat.interval.ms', 5000),
     consumerMaxSize: num('group.consumer.max.size', 2_147_483_647),
+    migrationPolicy: migrationPolicy(config.settings?.get('group.consumer.migration.policy')?.value),
   };
+}
+
+function migrationPolicy(v: unknown): MigrationPolicy {
+  const s = typeof v === 'string' ? v.toLowerCase() : 'bidirectional';
+  return s === 'upgrade' || s === 'downgrade' || s === 'disabled' ? s : 'bidirectional';
 }

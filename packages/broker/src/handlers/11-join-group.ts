@@ -23,7 +23,7 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
     if (broker.share.groups.groups.has(request.groupId)) {
       return shape({ ...DENIED, errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL }, info.apiVersion);
     }
-    const result = await broker.groups.coordinator.join({
+    const req = {
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId: info.apiVersion >= 5 ? request.groupInstanceId : null,
@@ -34,8 +34,24 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
       clientId: info.clientId ?? '',
       clientHost: info.clientHost ?? '',
       requireKnownMemberId: info.apiVersion >= 4 && request.groupInstanceId === null,
-    });
-    return shape(result, info.apiVersion);
+    };
+    const groups = broker.groups;
+    const consumerGroup = groups.classicMembers.serving(request.groupId);
+    if (consumerGroup !== undefined) {
+      // A classic member of a consumer group (a migration under way): answered once stored.
+      const r = groups.classicMembers.join(consumerGroup, req);
+      if (r.errorCode === ErrorCode.NONE) {
+        try {
+          await groups.consumerGroupStore.persist(request.groupId);
+        } catch (err) {
+          broker.log.warn({ err, group: request.groupId }, 'writing consumer group state failed');
+          return shape({ ...DENIED, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }, info.apiVersion);
+        }
+      }
+      return shape(r, info.apiVersion);
+    }
+    await groups.dropEmptyConsumerGroup(request.groupId);
+    return shape(await groups.coordinator.join(req), info.apiVersion);
   },
 });
 

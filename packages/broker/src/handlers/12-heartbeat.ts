@@ -15,14 +15,24 @@ export const heartbeatHandler = defineHandler<HeartbeatRequest, HeartbeatRespons
     }
     const notHere = coordinatorError(broker);
     if (notHere !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: notHere };
+    const instanceId = info.apiVersion >= 3 ? request.groupInstanceId : null;
+    const consumerGroup = broker.groups.classicMembers.serving(request.groupId);
     return {
       throttleTimeMs: 0,
-      errorCode: broker.groups.coordinator.heartbeat(
-        request.groupId,
-        request.generationId,
-        request.memberId,
-        info.apiVersion >= 3 ? request.groupInstanceId : null,
-      ),
+      errorCode:
+        consumerGroup !== undefined
+          ? broker.groups.classicMembers.heartbeat(
+              consumerGroup,
+              request.generationId,
+              request.memberId,
+              instanceId,
+            )
+          : broker.groups.coordinator.heartbeat(
+              request.groupId,
+              request.generationId,
+              request.memberId,
+              instanceId,
+            ),
     };
   },
 });

@@ -8,7 +8,7 @@ export const leaveGroupHandler = defineHandler<LeaveGroupRequest, LeaveGroupResp
   apiKey: ApiKey.LeaveGroup,
   minVersion: 0,
   maxVersion: 5,
-  handle(request, info, broker) {
+  async handle(request, info, broker) {
     const members =
       info.apiVersion >= 3
         ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
@@ -16,7 +16,20 @@ export const leaveGroupHandler = defineHandler<LeaveGroupRequest, LeaveGroupResp
     if (!mayGroup(broker, info, AclOperation.READ, request.groupId)) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     }
-    const result = broker.groups.coordinator.leave(request.groupId, members);
+    const consumerGroup = broker.groups.classicMembers.serving(request.groupId);
+    let result: { errorCode: number; members: number[] };
+    if (consumerGroup === undefined) {
+      result = broker.groups.coordinator.leave(request.groupId, members);
+    } else {
+      // Classic members of a consumer group: the new epoch (or a downgrade) is stored first.
+      result = broker.groups.classicMembers.leave(consumerGroup, members);
+      try {
+        await broker.groups.consumerGroupStore.persist(request.groupId);
+      } catch (err) {
+        broker.log.warn({ err, group: request.groupId }, 'writing consumer group state failed');
+        result = { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+      }
+    }
     if (info.apiVersion < 3) {
       return { throttleTimeMs: 0, errorCode: result.members[0] ?? result.errorCode };
     }

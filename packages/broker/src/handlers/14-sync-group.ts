@@ -29,7 +29,7 @@ export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupRespons
         assignment: Buffer.alloc(0),
       };
     }
-    const r = await broker.groups.coordinator.sync({
+    const req = {
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,
@@ -37,7 +37,12 @@ export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupRespons
       protocolType: info.apiVersion >= 5 ? request.protocolType : null,
       protocolName: info.apiVersion >= 5 ? request.protocolName : null,
       assignments: request.assignments,
-    });
+    };
+    const consumerGroup = broker.groups.classicMembers.serving(request.groupId);
+    const r =
+      consumerGroup !== undefined
+        ? broker.groups.classicMembers.sync(consumerGroup, req)
+        : await broker.groups.coordinator.sync(req);
     return {
       throttleTimeMs: 0,
       errorCode: r.errorCode,

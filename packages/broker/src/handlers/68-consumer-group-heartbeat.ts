@@ -54,8 +54,8 @@ export const consumerGroupHeartbeatHandler = defineHandler<
     }
     const notHere = coordinatorError(broker);
     if (notHere !== ErrorCode.NONE) return failure(notHere);
-    const classic = broker.groups.coordinator.get(request.groupId);
-    if (classic !== undefined && classic.members.size > 0) {
+    // A classic group with members: upgraded if the member is new and the policy allows it.
+    if (!broker.groups.conversion.maybeUpgrade(request.groupId, request.memberEpoch)) {
       return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${request.groupId} is not a consumer group.`);
     }
     if (broker.share.groups.groups.has(request.groupId)) {

@@ -13,6 +13,10 @@ import type { TopicPartitions } from '../groups/index.js';
 import { groupOperations } from './authorized-operations.js';
 import { defineHandler } from './types.js';
 
+/** v1's MemberType: a member speaking the classic protocol inside a consumer group (a migration) is 0. */
+const MEMBER_TYPE_CLASSIC = 0;
+const MEMBER_TYPE_CONSUMER = 1;
+
 function assignment(
   broker: BrokerContext,
   tp: TopicPartitions | undefined,
@@ -78,7 +82,7 @@ export const consumerGroupDescribeHandler = defineHandler<
           subscribedTopicRegex: m.subscribedTopicRegex,
           assignment: assignment(broker, m.assigned),
           targetAssignment: assignment(broker, g.target.get(m.memberId)),
-          memberType: 1,
+          memberType: m.classic === null ? MEMBER_TYPE_CONSUMER : MEMBER_TYPE_CLASSIC,
         })),
         authorizedOperations: groupOperations(broker, info, groupId, request.includeAuthorizedOperations),
       };
