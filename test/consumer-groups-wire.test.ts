@@ -207,3 +207,60 @@ describe('a KIP-848 group on the wire', () => {
     expect(described.groups[0]!.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
   });
 });
+
+describe("a KIP-848 member's rebalance timeout", () => {
+  type Owned = ConsumerGroupHeartbeatResponse['assignment'];
+  /** A heartbeat reporting what the member owns (null: unchanged), with a short rebalance timeout. */
+  const beat = (groupId: string, memberId: string, memberEpoch: number, owned: Owned | null) =>
+    request<ConsumerGroupHeartbeatResponse>(to, HEARTBEAT, 1, {
+      groupId,
+      memberId,
+      memberEpoch,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 400,
+      subscribedTopicNames: memberEpoch === 0 ? ['cgw'] : null,
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: memberEpoch === 0 ? [] : (owned?.topicPartitions ?? null),
+    });
+  const count = (a: Owned | null) => (a?.topicPartitions ?? []).reduce((n, t) => n + t.partitions.length, 0);
+
+  async function twoMembers(groupId: string) {
+    const a = await beat(groupId, '', 0, null);
+    expect(count(a.assignment)).toBe(2);
+    const b = await beat(groupId, '', 0, null);
+    expect(b.errorCode).toBe(ErrorCode.NONE);
+    // A is told to give one partition up: its epoch stays until it confirms.
+    const told = await beat(groupId, a.memberId!, a.memberEpoch, a.assignment);
+    expect(told.memberEpoch).toBe(a.memberEpoch);
+    expect(count(told.assignment)).toBe(1);
+    return { a, b, told };
+  }
+
+  it('fences a member that never gives up the partitions it was told to revoke', async () => {
+    const { a, b } = await twoMembers('rt-stuck');
+    // A keeps heartbeating but keeps reporting both partitions: it never revokes.
+    const started = Date.now();
+    let last = await beat('rt-stuck', a.memberId!, a.memberEpoch, a.assignment);
+    while (last.errorCode === ErrorCode.NONE && Date.now() - started < 5000) {
+      await new Promise((r) => setTimeout(r, 100));
+      last = await beat('rt-stuck', a.memberId!, a.memberEpoch, a.assignment);
+    }
+    expect(last.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // Fenced, its partitions are free: B gets both.
+    const bNow = await beat('rt-stuck', b.memberId!, b.memberEpoch, b.assignment);
+    expect(count(bNow.assignment)).toBe(2);
+  });
+
+  it('leaves a member alone once it confirmed the revocation', async () => {
+    const { a, told } = await twoMembers('rt-done');
+    const confirmed = await beat('rt-done', a.memberId!, told.memberEpoch, told.assignment);
+    expect(confirmed.memberEpoch).toBeGreaterThan(a.memberEpoch);
+    await new Promise((r) => setTimeout(r, 800));
+    const later = await beat('rt-done', a.memberId!, confirmed.memberEpoch, null);
+    expect(later.errorCode).toBe(ErrorCode.NONE);
+    expect(count(later.assignment)).toBe(1);
+  });
+});

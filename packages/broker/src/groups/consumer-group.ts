@@ -32,6 +32,12 @@ export interface ConsumerMember {
   /** What it was told to give up and has not yet confirmed. */
   revoking: TopicPartitions;
   sessionTimer: NodeJS.Timeout | null;
+  /**
+   * Runs while the member has partitions to give up (consumer protocol only): a member that has not
+   * revoked them within its rebalance timeout is fenced, so one stuck member cannot hold the
+   * group's partitions for ever (Kafka's rebalance timeout).
+   */
+  revocationTimer: NodeJS.Timeout | null;
   /** Set for a member speaking the classic protocol (JoinGroup/SyncGroup) inside a consumer group. */
   classic: ClassicMemberMetadata | null;
 }
@@ -138,6 +144,7 @@ export function emptyConsumerMember(memberId: string): ConsumerMember {
     assigned: new Map(),
     revoking: new Map(),
     sessionTimer: null,
+    revocationTimer: null,
     classic: null,
   };
 }
@@ -357,9 +364,11 @@ export class ConsumerGroups {
         // First give up what moves elsewhere; the epoch stays until the member confirms.
         member.revoking = fromKeys([...toKeys(member.revoking), ...revoke]);
         member.assigned = fromKeys([...assigned].filter((k) => target.has(k)));
+        this.startRevocationDeadline(group, member);
         return;
       }
       if (toKeys(member.revoking).size > 0) return;
+      stopRevocationDeadline(member);
       // Take the target's partitions that nobody else owns or is still giving up.
       const held = new Set<string>();
       for (const m of group.members.values()) {
@@ -436,9 +445,33 @@ export class ConsumerGroups {
     this.onExpired(group.groupId);
   }
 
-  /** After a load: every restored member gets a full session to come back in. */
+  /**
+   * Starts (again: a new revocation restarts it, as in Kafka) the member's rebalance timeout: if it
+   * is still at this epoch when the timeout runs out, it never confirmed the revocation and is
+   * fenced. Classic members inside the group have their join and sync deadlines instead.
+   */
+  startRevocationDeadline(group: ConsumerGroup, member: ConsumerMember): void {
+    if (member.classic !== null) return;
+    stopRevocationDeadline(member);
+    const epoch = member.memberEpoch;
+    const timeoutMs =
+      member.rebalanceTimeoutMs > 0 ? member.rebalanceTimeoutMs : this.settings.sessionTimeoutMs;
+    member.revocationTimer = setTimeout(() => {
+      member.revocationTimer = null;
+      if (member.memberEpoch === epoch && toKeys(member.revoking).size > 0) this.expire(group, member);
+    }, timeoutMs);
+    member.revocationTimer.unref();
+  }
+
+  /** After a load: every restored member gets a full session to come back in (and a member that
+   * was giving up partitions a full rebalance timeout to finish). */
   resumeSessions(): void {
-    for (const g of this.groups.values()) for (const m of g.members.values()) this.touch(g, m);
+    for (const g of this.groups.values()) {
+      for (const m of g.members.values()) {
+        this.touch(g, m);
+        if (toKeys(m.revoking).size > 0) this.startRevocationDeadline(g, m);
+      }
+    }
   }
 
   /** Drops every group (a chain node about to reload them from the replicated log). */
@@ -452,9 +485,15 @@ export class ConsumerGroups {
   }
 }
 
+function stopRevocationDeadline(member: ConsumerMember): void {
+  if (member.revocationTimer !== null) clearTimeout(member.revocationTimer);
+  member.revocationTimer = null;
+}
+
 export function stopTimers(member: ConsumerMember): void {
   if (member.sessionTimer !== null) clearTimeout(member.sessionTimer);
   member.sessionTimer = null;
+  stopRevocationDeadline(member);
   if (member.classic?.joinTimer) clearTimeout(member.classic.joinTimer);
   if (member.classic?.syncTimer) clearTimeout(member.classic.syncTimer);
   if (member.classic) {
