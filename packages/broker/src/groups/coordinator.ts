@@ -554,6 +554,12 @@ export class GroupCoordinator {
    * SyncGroup are told REBALANCE_IN_PROGRESS, as Kafka does, timers stop, the group is forgotten.
    */
   release(group: ClassicGroup): void {
+    this.#stopAndAnswer(group, ErrorCode.REBALANCE_IN_PROGRESS);
+    this.groups.delete(group.groupId);
+  }
+
+  /** Stops the group's and its members' timers and answers every waiting JoinGroup/SyncGroup. */
+  #stopAndAnswer(group: ClassicGroup, errorCode: number): void {
     if (group.joinTimer) clearTimeout(group.joinTimer);
     if (group.syncTimer) clearTimeout(group.syncTimer);
     group.joinTimer = null;
@@ -567,10 +573,9 @@ export class GroupCoordinator {
       const sw = m.syncWaiter;
       m.joinWaiter = null;
       m.syncWaiter = null;
-      jw?.(failedJoin(ErrorCode.REBALANCE_IN_PROGRESS, m.memberId));
-      sw?.(failedSync(ErrorCode.REBALANCE_IN_PROGRESS));
+      jw?.(failedJoin(errorCode, m.memberId));
+      sw?.(failedSync(errorCode));
     }
-    this.groups.delete(group.groupId);
   }
 
   /**
@@ -594,24 +599,7 @@ export class GroupCoordinator {
   /** Stops every timer and answers every waiting request: the broker is stopping. */
   close(): void {
     this.closed = true;
-    for (const g of this.groups.values()) {
-      if (g.joinTimer) clearTimeout(g.joinTimer);
-      if (g.syncTimer) clearTimeout(g.syncTimer);
-      g.joinTimer = null;
-      g.syncTimer = null;
-      for (const t of g.pendingMembers.values()) clearTimeout(t);
-      g.pendingMembers.clear();
-      for (const m of g.members.values()) {
-        if (m.timer) clearTimeout(m.timer);
-        m.timer = null;
-        const jw = m.joinWaiter;
-        const sw = m.syncWaiter;
-        m.joinWaiter = null;
-        m.syncWaiter = null;
-        // NOT_COORDINATOR sends clients to FindCoordinator, which is right for a node going away.
-        jw?.(failedJoin(ErrorCode.NOT_COORDINATOR, m.memberId));
-        sw?.(failedSync(ErrorCode.NOT_COORDINATOR));
-      }
-    }
+    // NOT_COORDINATOR sends clients to FindCoordinator, which is right for a node going away.
+    for (const g of this.groups.values()) this.#stopAndAnswer(g, ErrorCode.NOT_COORDINATOR);
   }
 }
